@@ -1,0 +1,173 @@
+// Package plan holds the machine form of a plan: per host, an ordered list of
+// changes, each with an action, an address, and the before and after values.
+// Renderers (engine/render) draw the human views from it; apply carries it out.
+package plan
+
+import (
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// FormatVersion of the JSON plan (`plan -json`, `plan -out`). Bump the major
+// part on incompatible changes.
+const FormatVersion = "1.0"
+
+// Action is what a change does, drawn as its symbol.
+type Action rune
+
+const (
+	NoOp    Action = 0
+	Create  Action = '+'
+	Update  Action = '~'
+	Delete  Action = '-'
+	Replace Action = '±' // drawn as "-/+": delete the old, create the new
+)
+
+// String returns the symbol of the action as the human plan draws it.
+func (a Action) String() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Delete:
+		return "-"
+	case Replace:
+		return "-/+"
+	}
+	return " "
+}
+
+// Verbs returns the action as terraform-style JSON verbs.
+func (a Action) Verbs() []string {
+	switch a {
+	case Create:
+		return []string{"create"}
+	case Update:
+		return []string{"update"}
+	case Delete:
+		return []string{"delete"}
+	case Replace:
+		return []string{"create", "delete"}
+	}
+	return []string{"no-op"}
+}
+
+// Kind is the type of resource a change acts on.
+type Kind string
+
+const (
+	KindService  Kind = "service"
+	KindServer   Kind = "server"
+	KindAddress  Kind = "address"
+	KindRoute    Kind = "route"
+	KindSysctl   Kind = "sysctl"
+	KindTimeouts Kind = "timeouts"
+)
+
+// Resource holds exactly one value, the one named by the change's Kind.
+// A Service here never carries its Servers: each server is its own change.
+type Resource struct {
+	Service  *state.Service  `json:"service,omitempty"`
+	Server   *state.Server   `json:"server,omitempty"`
+	Address  *state.Address  `json:"address,omitempty"`
+	Route    *state.Route    `json:"route,omitempty"`
+	Sysctl   *state.Sysctl   `json:"sysctl,omitempty"`
+	Timeouts *state.Timeouts `json:"timeouts,omitempty"`
+}
+
+// Ownership is what applying a change does to the host's ownership record.
+// The diff decides it; the host carries it out after the kernel change
+// succeeds, so the record never claims what does not exist.
+type Ownership string
+
+const (
+	OwnNone Ownership = ""
+	// OwnCreate records the resource (After's key) as created by lvsctl.
+	OwnCreate Ownership = "create"
+	// OwnRemember records Before as the value to restore when lvsctl lets go.
+	// Used for sysctls, timeouts and routes that existed before lvsctl.
+	OwnRemember Ownership = "remember"
+	// OwnForget drops the resource (Before's key) from the record.
+	OwnForget Ownership = "forget"
+)
+
+// Change is one step of a plan on one host.
+type Change struct {
+	Kind Kind `json:"kind"`
+	// Address names the resource for people: `service tcp/10.0.0.1:80`,
+	// `server tcp/10.0.0.1:80 -> 10.0.0.2:80`, `address lo/10.0.0.1/32`.
+	Address string `json:"address"`
+	// Service is the key of the parent service of a server change.
+	Service string `json:"service,omitempty"`
+	// Name is the config block that asked for this (virtual_server "http"), if any.
+	Name   string    `json:"name,omitempty"`
+	Action Action    `json:"-"`
+	Before *Resource `json:"before,omitempty"`
+	After  *Resource `json:"after,omitempty"`
+	// ForcesReplacement lists the attributes whose change forces a Replace.
+	ForcesReplacement []string `json:"forces_replacement,omitempty"`
+	// Reason is for display only: why the change is there (derived from a
+	// DR service, restoring the value from before lvsctl, ...).
+	Reason string    `json:"reason,omitempty"`
+	Own    Ownership `json:"ownership,omitempty"`
+}
+
+// HostPlan is the plan for one host.
+type HostPlan struct {
+	Host string     `json:"host"`
+	Role state.Role `json:"role"`
+	// LiveDigest identifies the live state the plan was made from; apply of a
+	// saved plan refuses when the host's state no longer has this digest.
+	LiveDigest string   `json:"live_digest"`
+	Changes    []Change `json:"changes"`
+	// Unmanaged lists what is on the host that lvsctl leaves alone, by address.
+	Unmanaged []string `json:"unmanaged,omitempty"`
+	// Desired is the state apply verifies against afterwards.
+	Desired state.Host `json:"desired"`
+	// Warnings are notes for the reviewer that do not stop the plan.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Plan is the whole plan across hosts.
+type Plan struct {
+	FormatVersion string     `json:"format_version"`
+	Hosts         []HostPlan `json:"hosts"`
+}
+
+// Result is the outcome of applying one change.
+type Result struct {
+	Address string `json:"address"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Counts returns how many changes add, change and destroy, as the footer
+// "Plan: N to add, N to change, N to destroy." counts them (a replace counts
+// as one add and one destroy).
+func (p Plan) Counts() (add, change, destroy int) {
+	for _, h := range p.Hosts {
+		for _, c := range h.Changes {
+			switch c.Action {
+			case Create:
+				add++
+			case Update:
+				change++
+			case Delete:
+				destroy++
+			case Replace:
+				add++
+				destroy++
+			}
+		}
+	}
+	return
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p Plan) HasChanges() bool {
+	for _, h := range p.Hosts {
+		if len(h.Changes) > 0 {
+			return true
+		}
+	}
+	return false
+}

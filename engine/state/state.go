@@ -1,0 +1,197 @@
+// Package state is the host state model shared by the desired state (compiled
+// from HCL) and the live state (read from a host). One shape for both keeps
+// diffing, snapshots (`show -o json`, `plan --state`) and the remote agent
+// protocol simple: they all move these values around as JSON.
+package state
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// FormatVersion is written into snapshots and checked when they are read.
+const FormatVersion = "1"
+
+// Role is what a host does in the cluster.
+type Role string
+
+const (
+	RoleDirector   Role = "director"
+	RoleRealServer Role = "real_server"
+)
+
+// Host is everything lvsctl knows about one host. Slices are kept sorted by
+// key (see Normalize) so that two equal states marshal to equal JSON.
+type Host struct {
+	Name      string    `json:"name"`
+	Role      Role      `json:"role,omitempty"`
+	Services  []Service `json:"services,omitempty"`
+	Addresses []Address `json:"addresses,omitempty"`
+	Routes    []Route   `json:"routes,omitempty"`
+	Sysctls   []Sysctl  `json:"sysctls,omitempty"`
+	// Timeouts of the IPVS connection table (ipvsadm --set). Nil in a desired
+	// state means "not managed"; in a live state of a host without IPVS, unknown.
+	Timeouts *Timeouts `json:"timeouts,omitempty"`
+	// OwnAllServices: lvsctl owns the whole IPVS table, so services it did
+	// not create are removed too. Only meaningful in a desired state.
+	OwnAllServices bool `json:"own_all_services,omitempty"`
+	// Owned is the ownership record kept on the host itself. Only set in a
+	// live state; nil when the host has no record yet.
+	Owned *Record `json:"owned,omitempty"`
+}
+
+// Service is an IPVS virtual service with its real servers.
+type Service struct {
+	// Protocol is tcp, udp or sctp; empty for a firewall-mark service.
+	Protocol string     `json:"protocol,omitempty"`
+	Address  netip.Addr `json:"address,omitzero"`
+	Port     uint16     `json:"port,omitempty"`
+	FWMark   uint32     `json:"fwmark,omitempty"`
+	// Family is "inet" or "inet6"; it matters on its own only for fwmark services.
+	Family    string `json:"family"`
+	Scheduler string `json:"scheduler"`
+	// Flags are scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port. Sorted.
+	Flags []string `json:"flags,omitempty"`
+	// Persistence timeout in seconds; 0 means not persistent.
+	Persistence uint32 `json:"persistence,omitempty"`
+	// Netmask is the persistence granularity as a prefix length (ipvsadm -M);
+	// 32 (or 128) is the kernel default and is what "unset" compiles to.
+	Netmask   int      `json:"netmask"`
+	OnePacket bool     `json:"one_packet,omitempty"`
+	Servers   []Server `json:"servers,omitempty"`
+}
+
+// Server is a real server (an IPVS destination) of a service.
+type Server struct {
+	Address netip.Addr `json:"address"`
+	Port    uint16     `json:"port"`
+	// Method is dr, nat or tun.
+	Method string `json:"method"`
+	// Tunnel settings apply to method tun only: type ipip (default), gue or gre.
+	TunnelType     string `json:"tunnel_type,omitempty"`
+	TunnelPort     uint16 `json:"tunnel_port,omitempty"`
+	TunnelChecksum string `json:"tunnel_checksum,omitempty"` // "", "csum" or "remcsum"
+	Weight         uint32 `json:"weight"`
+	UpperThreshold uint32 `json:"upper_threshold,omitempty"`
+	LowerThreshold uint32 `json:"lower_threshold,omitempty"`
+}
+
+// Address is an IP address on an interface, as `ip addr` shows it.
+type Address struct {
+	Interface string       `json:"interface"`
+	Prefix    netip.Prefix `json:"prefix"`
+	// Label is the ifconfig-style alias name, e.g. "lo:0" or "eth0:0".
+	Label string `json:"label,omitempty"`
+}
+
+// Route is a route in a routing table.
+type Route struct {
+	Destination netip.Prefix `json:"destination"`
+	Gateway     netip.Addr   `json:"gateway,omitzero"`
+	Interface   string       `json:"interface,omitempty"`
+	// Table 0 means the main table.
+	Table  int `json:"table,omitempty"`
+	Metric int `json:"metric,omitempty"`
+}
+
+// Sysctl is one kernel parameter, named in dotted form (net.ipv4.ip_forward).
+type Sysctl struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Timeouts are the IPVS connection timeouts in seconds (ipvsadm --set tcp tcpfin udp).
+type Timeouts struct {
+	TCP    uint32 `json:"tcp"`
+	TCPFin uint32 `json:"tcpfin"`
+	UDP    uint32 `json:"udp"`
+}
+
+// Record is what lvsctl has created on a host, kept on the host itself so
+// that every operator sees the same truth. Keys are the Key() of each
+// resource. Sysctl and timeout entries remember the value from before
+// lvsctl first changed them, so removing them from the config restores it.
+type Record struct {
+	FormatVersion string            `json:"format_version"`
+	Services      []string          `json:"services,omitempty"`
+	Addresses     []string          `json:"addresses,omitempty"`
+	Routes        []string          `json:"routes,omitempty"`
+	Sysctls       map[string]string `json:"sysctls,omitempty"`
+	// Timeouts holds the timeouts from before lvsctl set them, if it did.
+	Timeouts *Timeouts `json:"timeouts,omitempty"`
+}
+
+// Key identifies a service: "tcp/10.0.0.1:80", "udp/[2001:db8::1]:53" or "fwmark/1/inet".
+func (s Service) Key() string {
+	if s.FWMark != 0 {
+		return fmt.Sprintf("fwmark/%d/%s", s.FWMark, s.Family)
+	}
+	return s.Protocol + "/" + netip.AddrPortFrom(s.Address, s.Port).String()
+}
+
+// Key identifies a server within its service: "10.0.0.2:80".
+func (d Server) Key() string { return netip.AddrPortFrom(d.Address, d.Port).String() }
+
+// Key identifies an address: "lo/10.0.0.100/32".
+func (a Address) Key() string { return a.Interface + "/" + a.Prefix.String() }
+
+// Key identifies a route: its destination, qualified by table and metric when set.
+func (r Route) Key() string {
+	k := r.Destination.String()
+	if r.Table != 0 {
+		k += fmt.Sprintf(" table %d", r.Table)
+	}
+	if r.Metric != 0 {
+		k += fmt.Sprintf(" metric %d", r.Metric)
+	}
+	return k
+}
+
+// Key identifies a sysctl: its dotted name.
+func (s Sysctl) Key() string { return s.Name }
+
+// Server returns the server with the given key, if the service has it.
+func (s Service) Server(key string) (Server, bool) {
+	for _, d := range s.Servers {
+		if d.Key() == key {
+			return d, true
+		}
+	}
+	return Server{}, false
+}
+
+// Sysctl returns the value of the named sysctl, if the state has it.
+func (h Host) Sysctl(name string) (string, bool) {
+	for _, s := range h.Sysctls {
+		if s.Name == name {
+			return s.Value, true
+		}
+	}
+	return "", false
+}
+
+// Normalize sorts every list by key so equal states compare and marshal equal.
+func (h *Host) Normalize() {
+	for i := range h.Services {
+		s := &h.Services[i]
+		slices.Sort(s.Flags)
+		slices.SortFunc(s.Servers, func(a, b Server) int { return strings.Compare(a.Key(), b.Key()) })
+	}
+	slices.SortFunc(h.Services, func(a, b Service) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(h.Addresses, func(a, b Address) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(h.Routes, func(a, b Route) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(h.Sysctls, func(a, b Sysctl) int { return strings.Compare(a.Name, b.Name) })
+	if h.Owned != nil {
+		slices.Sort(h.Owned.Services)
+		slices.Sort(h.Owned.Addresses)
+		slices.Sort(h.Owned.Routes)
+	}
+}
+
+// Snapshot is a set of host states, as `show -o json` writes and `plan --state` reads.
+type Snapshot struct {
+	FormatVersion string `json:"format_version"`
+	Hosts         []Host `json:"hosts"`
+}
