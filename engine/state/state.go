@@ -44,6 +44,11 @@ type Host struct {
 
 // Service is an IPVS virtual service with its real servers.
 type Service struct {
+	// Name is the virtual_server block this service was declared by. Only in
+	// desired states (live ones learn it from the Record), and it is not part
+	// of the kernel's identity: it lets a VIP or port change show as a
+	// replacement of the same block rather than an unrelated add and delete.
+	Name string `json:"name,omitempty"`
 	// Protocol is tcp, udp or sctp; empty for a firewall-mark service.
 	Protocol string     `json:"protocol,omitempty"`
 	Address  netip.Addr `json:"address,omitzero"`
@@ -114,11 +119,16 @@ type Timeouts struct {
 // resource. Sysctl and timeout entries remember the value from before
 // lvsctl first changed them, so removing them from the config restores it.
 type Record struct {
-	FormatVersion string            `json:"format_version"`
-	Services      []string          `json:"services,omitempty"`
-	Addresses     []string          `json:"addresses,omitempty"`
-	Routes        []string          `json:"routes,omitempty"`
-	Sysctls       map[string]string `json:"sysctls,omitempty"`
+	FormatVersion string `json:"format_version"`
+	// Services maps the key of each service lvsctl created to the name of
+	// the virtual_server block that declared it.
+	Services  map[string]string `json:"services,omitempty"`
+	Addresses []string          `json:"addresses,omitempty"`
+	Routes    []string          `json:"routes,omitempty"`
+	// RouteOriginals holds routes that existed before lvsctl changed them,
+	// by key, to be put back when the config no longer declares them.
+	RouteOriginals map[string]Route  `json:"route_originals,omitempty"`
+	Sysctls        map[string]string `json:"sysctls,omitempty"`
 	// Timeouts holds the timeouts from before lvsctl set them, if it did.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 }
@@ -184,7 +194,6 @@ func (h *Host) Normalize() {
 	slices.SortFunc(h.Routes, func(a, b Route) int { return strings.Compare(a.Key(), b.Key()) })
 	slices.SortFunc(h.Sysctls, func(a, b Sysctl) int { return strings.Compare(a.Name, b.Name) })
 	if h.Owned != nil {
-		slices.Sort(h.Owned.Services)
 		slices.Sort(h.Owned.Addresses)
 		slices.Sort(h.Owned.Routes)
 	}
