@@ -1,0 +1,168 @@
+// Package apply carries out a plan across hosts in a safe order, then reads
+// the hosts back and checks they match the desired state.
+//
+// The order across hosts is what keeps traffic flowing while a cluster
+// changes. Real servers first get what new traffic needs (ARP suppression,
+// then the VIP); then the directors change their tables (new servers before
+// old ones leave, leaving servers drained to weight 0 first); only then do
+// real servers drop what the directors no longer send them. A wave that fails
+// stops the later ones, so a real server never loses its VIP while a
+// director may still send to it.
+package apply
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/host"
+)
+
+// Options tune Apply.
+type Options struct {
+	// Parallelism bounds how many hosts change at once within a wave.
+	Parallelism int
+	// Progress, if set, is told about each host's results as its batch ends.
+	// It may be called from several goroutines at once.
+	Progress func(host string, results []plan.Result, err error)
+}
+
+// wave is one step of the cross-host order: which hosts take part and which
+// of their changes.
+type wave struct {
+	name string
+	pick func(hp plan.HostPlan) []plan.Change
+}
+
+var waves = []wave{
+	{"prepare real servers", func(hp plan.HostPlan) []plan.Change {
+		if hp.Role != state.RoleRealServer {
+			return nil
+		}
+		return filter(hp.Changes, func(c plan.Change) bool { return !c.IsTeardown() })
+	}},
+	{"change directors", func(hp plan.HostPlan) []plan.Change {
+		if hp.Role == state.RoleRealServer {
+			return nil
+		}
+		return hp.Changes
+	}},
+	{"clean up real servers", func(hp plan.HostPlan) []plan.Change {
+		if hp.Role != state.RoleRealServer {
+			return nil
+		}
+		return filter(hp.Changes, func(c plan.Change) bool { return c.IsTeardown() })
+	}},
+}
+
+func filter(cs []plan.Change, keep func(plan.Change) bool) []plan.Change {
+	var out []plan.Change
+	for _, c := range cs {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Apply carries out p. hosts maps each host name in the plan to its Host.
+func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Options) error {
+	for _, w := range waves {
+		type batch struct {
+			host    string
+			changes []plan.Change
+		}
+		var batches []batch
+		for _, hp := range p.Hosts {
+			if cs := w.pick(hp); len(cs) > 0 {
+				batches = append(batches, batch{hp.Host, cs})
+			}
+		}
+		err := cluster.Each(ctx, len(batches), opts.Parallelism, func(ctx context.Context, i int) error {
+			b := batches[i]
+			h, ok := hosts[b.host]
+			if !ok {
+				return fmt.Errorf("host %s: no connection to apply with (internal error)", b.host)
+			}
+			results, err := h.Apply(ctx, b.changes)
+			if opts.Progress != nil {
+				opts.Progress(b.host, results, err)
+			}
+			if err != nil {
+				return fmt.Errorf("host %s: %w", b.host, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", w.name, err)
+		}
+	}
+	return nil
+}
+
+// members rebuilds cluster members from a plan, for reading the same hosts
+// the same way the plan did.
+func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) {
+	ms := make([]cluster.Member, 0, len(p.Hosts))
+	for _, hp := range p.Hosts {
+		h, ok := hosts[hp.Host]
+		if !ok {
+			return nil, fmt.Errorf("host %s is in the plan but not in the configuration: make the plan again", hp.Host)
+		}
+		d := hp.Desired
+		d.Name, d.Role = hp.Host, hp.Role
+		ms = append(ms, cluster.Member{Desired: d, Host: h})
+	}
+	return ms, nil
+}
+
+// CheckFresh refuses a plan made from a live state that has changed since:
+// applying it could undo someone else's change or act on stale assumptions.
+func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+	ms, err := members(p, hosts)
+	if err != nil {
+		return err
+	}
+	live, err := cluster.ReadAll(ctx, ms, parallelism)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for i, hp := range p.Hosts {
+		if plan.Digest(live[i]) != hp.LiveDigest {
+			stale = append(stale, hp.Host)
+		}
+	}
+	if len(stale) > 0 {
+		return fmt.Errorf("the plan is stale: the live state of %s changed since it was made; run `lvsctl plan` again and review the new plan",
+			strings.Join(stale, ", "))
+	}
+	return nil
+}
+
+// Verify reads the hosts back and reports every difference from the desired
+// state: after a successful apply, a new plan must be empty.
+func Verify(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+	ms, err := members(p, hosts)
+	if err != nil {
+		return err
+	}
+	live, err := cluster.ReadAll(ctx, ms, parallelism)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	var diffs []string
+	for i, m := range ms {
+		for _, c := range plan.Diff(m.Desired, live[i]).Changes {
+			diffs = append(diffs, fmt.Sprintf("host %s: %s %s", m.Desired.Name, c.Action, c.Address))
+		}
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("verify: after apply the hosts still differ from the configuration (something else changed them, or the kernel did not take a setting):\n  %s",
+			strings.Join(diffs, "\n  "))
+	}
+	return nil
+}
