@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/lvsctl/lvsctl/providers/host"
+)
+
+type agentOptions struct {
+	name   string
+	record string
+}
+
+func newAgentCommand(stdio IO) *cobra.Command {
+	var o agentOptions
+	cmd := &cobra.Command{
+		Use:   "agent",
+		Short: "Serve this host's state to another lvsctl over stdin/stdout",
+		Long: `Agent is what lvsctl runs on a host it reaches indirectly: inside a network
+namespace (ip netns exec NS lvsctl agent) and, later, over SSH. It reads
+requests on standard input and answers on standard output. People do not
+run it by hand.`,
+		Example: "  ip netns exec lvs1 lvsctl agent --name lvs1 --record /var/lib/lvsctl/netns-lvs1.json",
+		Hidden:  true,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			local, err := host.NewLocal(host.LocalOptions{Name: o.name, RecordPath: o.record})
+			if err != nil {
+				return err
+			}
+			defer local.Close()
+			return host.ServeAgent(cmd.Context(), stdio.In, stdio.Out, local)
+		},
+	}
+	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
+	cmd.Flags().StringVar(&o.record, "record", host.RecordPath(host.RecordDir(), "local"), "the ownership record file of this host")
+	return cmd
+}

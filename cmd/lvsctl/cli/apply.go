@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lvsctl/lvsctl/engine/apply"
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/providers/host"
+)
+
+type applyOptions struct {
+	configOptions
+	autoApprove bool
+}
+
+func newApplyCommand(stdio IO) *cobra.Command {
+	var o applyOptions
+	cmd := &cobra.Command{
+		Use:   "apply [PATH | PLANFILE]",
+		Short: "Make the hosts match the configuration",
+		Long: `Apply plans like ` + "`lvsctl plan`" + `, shows the plan, asks for confirmation, and
+carries it out: real servers are prepared first (ARP suppression before the
+VIP), then the directors change (new servers before old ones leave, leaving
+servers drained to weight 0 first), then real servers drop what is no longer
+used. Afterwards it reads every host back and checks it matches.
+
+Given a plan file saved by ` + "`plan -out`" + `, it applies exactly that plan, and
+refuses if any host changed since the plan was made.`,
+		Example: `  lvsctl apply examples/dr-lab.hcl
+  lvsctl apply -auto-approve -target web1 ./cluster
+  lvsctl plan -out cluster.plan ./cluster && lvsctl apply cluster.plan`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = pathArg(args)
+			return runApply(cmd.Context(), stdio, &o)
+		},
+	}
+	o.addFlags(cmd.Flags(), false)
+	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	return cmd
+}
+
+func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
+	p, hosts, fromFile, err := applyInputs(ctx, stdio, o)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, h := range hosts {
+			_ = h.Close()
+		}
+	}()
+	if fromFile {
+		if err := apply.CheckFresh(ctx, p, hosts, o.parallelism); err != nil {
+			return err
+		}
+	}
+	if err := render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)}); err != nil {
+		return err
+	}
+	if !p.HasChanges() {
+		return nil
+	}
+	// A saved plan was reviewed when it was made; that is its point.
+	if !o.autoApprove && !fromFile {
+		ok, err := confirm(stdio)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
+		}
+	}
+	var mu sync.Mutex
+	progress := func(hostName string, results []plan.Result, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range results {
+			if r.Error != "" {
+				fmt.Fprintf(stdio.Out, "%s: %s: failed: %s\n", hostName, r.Address, r.Error)
+			} else {
+				fmt.Fprintf(stdio.Out, "%s: %s: done\n", hostName, r.Address)
+			}
+		}
+	}
+	fmt.Fprintln(stdio.Out)
+	if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: o.parallelism, Progress: progress}); err != nil {
+		return err
+	}
+	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
+		return err
+	}
+	add, change, destroy := p.Counts()
+	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)
+	return nil
+}
+
+// applyInputs makes the plan from the configuration, or reads a saved one,
+// and opens the hosts it touches.
+func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]host.Host, bool, error) {
+	if isPlanFile(o.path) {
+		sp, err := readPlanFile(o.path)
+		if err != nil {
+			return plan.Plan{}, nil, false, err
+		}
+		hosts := map[string]host.Host{}
+		for _, hp := range sp.Plan.Hosts {
+			conn, ok := sp.Connections[hp.Host]
+			if !ok {
+				return plan.Plan{}, nil, false, fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host)
+			}
+			h, err := openHost(ctx, hp.Host, conn, nil, "")
+			if err != nil {
+				return plan.Plan{}, nil, false, err
+			}
+			hosts[hp.Host] = h
+		}
+		return sp.Plan, hosts, true, nil
+	}
+	targets, err := loadTargets(stdio, &o.configOptions)
+	if err != nil {
+		return plan.Plan{}, nil, false, err
+	}
+	members, _, err := openMembers(ctx, targets, &o.configOptions)
+	if err != nil {
+		return plan.Plan{}, nil, false, err
+	}
+	hosts := map[string]host.Host{}
+	for _, m := range members {
+		hosts[m.Desired.Name] = m.Host
+	}
+	p, err := cluster.Plan(ctx, members, o.parallelism)
+	if err != nil {
+		for _, h := range hosts {
+			_ = h.Close()
+		}
+		return plan.Plan{}, nil, false, err
+	}
+	return p, hosts, false, nil
+}
+
+// isPlanFile tells a saved plan from a configuration by content: a plan is
+// JSON, a configuration is HCL or a directory.
+func isPlanFile(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return false
+		}
+		if !strings.ContainsRune(" \t\r\n", rune(b)) {
+			return b == '{'
+		}
+	}
+}
+
+// confirm asks on the terminal; without one it refuses rather than guess.
+func confirm(stdio IO) (bool, error) {
+	if !stdio.InTerminal {
+		return false, errors.New("apply needs confirmation but standard input is not a terminal: review the plan and run again with -auto-approve, or save it with `plan -out FILE` and apply that file")
+	}
+	fmt.Fprint(stdio.Out, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	line, err := bufio.NewReader(stdio.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}

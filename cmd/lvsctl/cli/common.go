@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/pflag"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/compile"
+	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// configOptions are the flags of every command that reads a configuration.
+type configOptions struct {
+	path        string
+	vars        []string
+	varFiles    []string
+	targets     []string
+	noColor     bool
+	stateFile   string
+	parallelism int
+}
+
+func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
+	fs.StringArrayVar(&o.vars, "var", nil, "set a variable: -var 'name=value' (repeatable)")
+	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file of name = value lines (repeatable)")
+	fs.StringArrayVar(&o.targets, "target", nil, "limit to this host (repeatable)")
+	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
+	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
+	if withState {
+		fs.StringVar(&o.stateFile, "state", "", "plan against this state snapshot (from `lvsctl show -o json`) instead of the live hosts")
+	}
+}
+
+// pathArg is the configuration path: the first argument, or the current directory.
+func pathArg(args []string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return "."
+}
+
+func (o *configOptions) color(stdio IO) bool {
+	return !o.noColor && stdio.OutTerminal && !envSet("NO_COLOR")
+}
+
+// loadTargets loads, validates and compiles the configuration, prints its
+// diagnostics (warnings too) and keeps the targets -target names.
+func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
+	vars := map[string]string{}
+	for _, v := range o.vars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("-var %q: write it as -var 'name=value'", v)
+		}
+		vars[name] = value
+	}
+	cfg, diags := config.Load(o.path, config.Options{Vars: vars, VarFiles: o.varFiles, Env: environ()})
+	var targets []compile.Target
+	if !diags.HasErrors() {
+		var more hcl.Diagnostics
+		targets, more = compile.Compile(cfg)
+		diags = append(diags, more...)
+	}
+	if len(diags) > 0 {
+		var files map[string]*hcl.File
+		if cfg != nil {
+			files = cfg.Files
+		}
+		wr := hcl.NewDiagnosticTextWriter(stdio.Err, files, 100, o.color(stdio))
+		if err := wr.WriteDiagnostics(diags); err != nil {
+			return nil, err
+		}
+	}
+	if diags.HasErrors() {
+		return nil, errReported
+	}
+	return selectTargets(targets, o.targets)
+}
+
+// selectTargets keeps the named targets, all of them when none are named.
+func selectTargets(all []compile.Target, names []string) ([]compile.Target, error) {
+	if len(names) == 0 {
+		return all, nil
+	}
+	var known []string
+	for _, t := range all {
+		known = append(known, t.Name)
+	}
+	var out []compile.Target
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return nil, fmt.Errorf("-target %s: no director or real_server of that name; the configuration has: %s", n, strings.Join(known, ", "))
+		}
+	}
+	for _, t := range all {
+		if slices.Contains(names, t.Name) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// openMembers connects to every target (or serves it from the snapshot) and
+// returns the cluster members with a function that closes the connections.
+func openMembers(ctx context.Context, targets []compile.Target, o *configOptions) ([]cluster.Member, func(), error) {
+	var snap *state.Snapshot
+	if o.stateFile != "" {
+		s, err := loadSnapshot(o.stateFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap = &s
+	}
+	var members []cluster.Member
+	closeAll := func() {
+		for _, m := range members {
+			_ = m.Host.Close()
+		}
+	}
+	for _, t := range targets {
+		h, err := openHost(ctx, t.Name, connectionOf(t), snap, o.stateFile)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		d := t.Desired
+		d.Name, d.Role = t.Name, t.Role
+		members = append(members, cluster.Member{Desired: d, Host: h})
+	}
+	return members, closeAll, nil
+}
+
+// connectionOf converts the compiled connection to the one plans carry.
+func connectionOf(t compile.Target) state.Connection {
+	c := state.Connection{Netns: t.Connection.Netns}
+	if s := t.Connection.SSH; s != nil {
+		c.SSH = &state.SSH{Host: s.Host, User: s.User, Port: s.Port, IdentityFile: s.IdentityFile}
+	}
+	return c
+}

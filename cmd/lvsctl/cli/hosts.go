@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/host"
+	"github.com/lvsctl/lvsctl/providers/snapshot"
+)
+
+func environ() []string { return os.Environ() }
+
+func envSet(name string) bool { return os.Getenv(name) != "" }
+
+func loadSnapshot(path string) (state.Snapshot, error) { return snapshot.Load(path) }
+
+// openHost reaches one host: from the snapshot when planning against one,
+// else in-process for this machine, or through `lvsctl agent` run inside
+// the host's network namespace.
+func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string) (host.Host, error) {
+	if snap != nil {
+		return snapshot.Find(*snap, snapPath, name)
+	}
+	switch {
+	case conn.SSH != nil:
+		return nil, fmt.Errorf("host %s: the ssh transport is not in this version of lvsctl yet; run lvsctl on that host, or plan against its snapshot (`lvsctl show -o json` there, then `lvsctl plan --state FILE`)", name)
+	case conn.Netns != "":
+		self, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent in netns %s: %w", name, conn.Netns, err)
+		}
+		return host.NewNetns(ctx, name, conn.Netns, []string{self, "agent",
+			"--name", name, "--record", host.RecordPath(host.RecordDir(), "netns-"+conn.Netns)})
+	}
+	return host.NewLocal(host.LocalOptions{Name: name, RecordPath: host.RecordPath(host.RecordDir(), "local")})
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/compile"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+type planOptions struct {
+	configOptions
+	jsonOut          bool
+	markdown         bool
+	out              string
+	detailedExitcode bool
+}
+
+func newPlanCommand(stdio IO) *cobra.Command {
+	var o planOptions
+	cmd := &cobra.Command{
+		Use:   "plan [PATH]",
+		Short: "Show what apply would change on each host",
+		Long: `Plan reads the live state of every host in the configuration (or of a state
+snapshot with --state), compares it with the configuration and prints the
+changes apply would make, per host, in the order apply makes them.
+
+Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
+1 error, 2 changes present.`,
+		Example: `  lvsctl plan examples/dr-lab.hcl
+  lvsctl plan --state examples/dr-lab.state.json examples/dr-lab.hcl
+  lvsctl plan -out cluster.plan -target lvs1 ./cluster
+  lvsctl plan -json | jq '.hosts[].changes[].address'`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.path = pathArg(args)
+			return runPlan(cmd.Context(), stdio, &o)
+		},
+	}
+	o.addFlags(cmd.Flags(), true)
+	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
+	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
+	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan to FILE for `lvsctl apply FILE`")
+	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	return cmd
+}
+
+// savedPlan is the file `plan -out` writes: the JSON plan plus how to reach
+// each host, so `apply FILE` needs no configuration.
+type savedPlan struct {
+	Plan        plan.Plan
+	Connections map[string]state.Connection
+}
+
+func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
+	targets, err := loadTargets(stdio, &o.configOptions)
+	if err != nil {
+		return err
+	}
+	p, err := makePlan(ctx, targets, &o.configOptions)
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := writePlanFile(o.out, p, targets); err != nil {
+			return err
+		}
+	}
+	switch {
+	case o.jsonOut:
+		enc := json.NewEncoder(stdio.Out)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(p)
+	case o.markdown:
+		err = render.Markdown(stdio.Out, p)
+	default:
+		err = render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)})
+		if err == nil && o.out != "" {
+			fmt.Fprintf(stdio.Out, "\nSaved the plan to %s. Apply exactly these changes with:\n  lvsctl apply %s\n", o.out, o.out)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if o.detailedExitcode && p.HasChanges() {
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+// makePlan reads the targets' live states and diffs them.
+func makePlan(ctx context.Context, targets []compile.Target, o *configOptions) (plan.Plan, error) {
+	members, closeAll, err := openMembers(ctx, targets, o)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	defer closeAll()
+	return cluster.Plan(ctx, members, o.parallelism)
+}
+
+func writePlanFile(path string, p plan.Plan, targets []compile.Target) error {
+	conns := map[string]state.Connection{}
+	for _, t := range targets {
+		conns[t.Name] = connectionOf(t)
+	}
+	// The plan's own JSON with one more top-level key, so a saved plan is
+	// also a valid `plan -json` document for any tool that reads those.
+	pj, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(pj, &doc); err != nil {
+		return err
+	}
+	if doc["connections"], err = json.Marshal(conns); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+		return fmt.Errorf("save the plan: %w", err)
+	}
+	return nil
+}
+
+// readPlanFile reads a plan saved by `plan -out`.
+func readPlanFile(path string) (savedPlan, error) {
+	var sp savedPlan
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return sp, err
+	}
+	p, err := plan.ReadPlan(bytes.NewReader(b))
+	if err != nil {
+		return sp, fmt.Errorf("%s: %w", path, err)
+	}
+	var conns struct {
+		Connections map[string]state.Connection `json:"connections"`
+	}
+	if err := json.Unmarshal(b, &conns); err != nil {
+		return sp, fmt.Errorf("%s: %w", path, err)
+	}
+	if conns.Connections == nil {
+		return sp, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
+	}
+	return savedPlan{Plan: p, Connections: conns.Connections}, nil
+}

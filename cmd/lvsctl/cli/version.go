@@ -1,0 +1,25 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+func newVersionCommand(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of lvsctl and of its file formats",
+		Example: "  lvsctl version",
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintf(stdio.Out, "lvsctl %s (%s, %s/%s)\nplan format %s, state format %s\n",
+				Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, plan.FormatVersion, state.FormatVersion)
+			return nil
+		},
+	}
+}
