@@ -1,0 +1,272 @@
+# shellcheck shell=sh
+# Helpers for the scenarios, sourced (with busybox sh) before each run.sh
+# inside the VM. lvsctl does the work; ipvsadm, ip, /proc/sys and real
+# requests from the client namespace judge it. Any failed check calls fail,
+# which records the reason for the runner and ends the scenario.
+#
+# Environment from the runner: E2E_NAME, E2E_DIR (the scenario directory),
+# E2E_WORK (a scratch directory of its own), E2E_MODE (test or demo).
+
+LVSCTL=/e2e/bin/lvsctl
+
+# busybox sh runs its own applets before anything on PATH, and busybox's ip
+# knows nothing of namespaces: name iproute2's explicitly.
+ip() { /sbin/ip "$@"; }
+# Ownership records of this scenario only, so scenarios cannot see each other's.
+export LVSCTL_RECORD_DIR="$E2E_WORK/records"
+
+# fail REASON... ends the scenario; the first reason is the one reported.
+fail() {
+	[ -s "$E2E_WORK/.reason" ] || echo "$*" >"$E2E_WORK/.reason"
+	echo "!!! FAIL: $*"
+	exit 1
+}
+
+# step TEXT prints a heading, so the console log reads as a story.
+step() {
+	echo
+	echo "=== $*"
+}
+
+# run CMD... echoes and runs a command, returning its status.
+run() {
+	echo "+ $*"
+	"$@"
+}
+
+# must CMD... runs a command that has to succeed.
+must() {
+	run "$@" || fail "command failed (exit $?): $*"
+}
+
+assert_eq() { # assert_eq WHAT GOT WANT
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+	echo "ok: $1 = '$3'"
+}
+
+# need_lvsctl fails the scenario when lvsctl did not build on the host.
+need_lvsctl() {
+	need_binary lvsctl
+}
+
+need_binary() {
+	[ -x "/e2e/bin/$1" ] && return 0
+	if [ -f "/e2e/missing/$1" ]; then
+		cat "/e2e/missing/$1"
+		fail "$1 did not build on the host: $(grep -m1 -E '\.go:[0-9]+|cannot|no Go files|error' "/e2e/missing/$1" || head -n1 "/e2e/missing/$1")"
+	fi
+	fail "/e2e/bin/$1 is not in the image"
+}
+
+color_flag() { [ "$E2E_MODE" = demo ] || echo -no-color; }
+
+# lvsctl ARGS... runs lvsctl (echoed), returning its exit status.
+lvsctl() {
+	echo "+ lvsctl $*"
+	"$LVSCTL" "$@"
+}
+
+# apply PATH [FLAGS...] applies a config and fails the scenario on error.
+apply() {
+	cfg=$1
+	shift
+	lvsctl apply -auto-approve $(color_flag) "$@" "$cfg" || fail "lvsctl apply $* $cfg exited $?"
+}
+
+# plan_status PATH [FLAGS...] prints the plan and sets PLAN_RC to the
+# -detailed-exitcode status (0 no changes, 2 changes, 1 error).
+plan_status() {
+	cfg=$1
+	shift
+	lvsctl plan -detailed-exitcode $(color_flag) "$@" "$cfg" >"$E2E_WORK/plan.out" 2>&1
+	PLAN_RC=$?
+	cat "$E2E_WORK/plan.out"
+}
+
+# expect_no_changes PATH [FLAGS...]: the live state matches the config.
+expect_no_changes() {
+	plan_status "$@"
+	[ "$PLAN_RC" = 0 ] || fail "plan of $1 after apply: exit $PLAN_RC, want 0 (no changes); not idempotent"
+	echo "ok: plan of $1 has no changes"
+}
+
+# expect_changes PATH [FLAGS...]: the config differs from the live state.
+expect_changes() {
+	plan_status "$@"
+	[ "$PLAN_RC" = 2 ] || fail "plan of $1: exit $PLAN_RC, want 2 (changes)"
+}
+
+# plan_has REGEX: the last plan printed a line matching REGEX.
+plan_has() {
+	grep -Eq -- "$1" "$E2E_WORK/plan.out" || fail "the plan does not show /$1/"
+	echo "ok: plan shows /$1/"
+}
+
+plan_lacks() {
+	! grep -Eq -- "$1" "$E2E_WORK/plan.out" || fail "the plan shows /$1/ and should not"
+	echo "ok: plan does not show /$1/"
+}
+
+# --- topology ---------------------------------------------------------------
+
+# bridge_add NAME creates a bridge in the VM's root namespace: the lab's switch.
+bridge_add() {
+	must ip link add "$1" type bridge
+	must ip link set "$1" up
+}
+
+# host_add NS creates a namespace with loopback up.
+host_add() {
+	must ip netns add "$1"
+	must ip -n "$1" link set lo up
+}
+
+# host_link NS BRIDGE IFACE ADDR/PREFIX plugs NS into BRIDGE as IFACE.
+host_link() {
+	peer="v$1-$3"
+	must ip link add "$peer" type veth peer name "$3" netns "$1"
+	must ip link set "$peer" master "$2" up
+	must ip -n "$1" link set "$3" up
+	must ip -n "$1" addr add "$4" dev "$3"
+}
+
+# host_route NS ROUTE... adds a route inside NS (e.g. default via 172.25.0.1).
+host_route() {
+	ns=$1
+	shift
+	must ip -n "$ns" route add "$@"
+}
+
+# web_start NS [PORT] serves "NS" over HTTP on PORT (default 80) inside NS.
+web_start() {
+	mkdir -p "$E2E_WORK/www/$1"
+	echo "$1" >"$E2E_WORK/www/$1/index.html"
+	must ip netns exec "$1" busybox httpd -p "${2:-80}" -h "$E2E_WORK/www/$1"
+}
+
+# echo_start NS PORT keeps an echo server listening on PORT inside NS.
+echo_start() {
+	ip netns exec "$1" busybox nc -ll -p "$2" -e /bin/cat </dev/null >/dev/null 2>&1 &
+}
+
+# lab_dr builds seed 002's DR lab on one segment 172.25.0.0/24:
+#   client .10, director lvs .1 (eth0), real servers rs1 .31 and rs2 .32
+#   serving their own name on port 80. Nothing about IPVS is set up.
+lab_dr() {
+	bridge_add e2ebr0
+	for h in client:10 lvs:1 rs1:31 rs2:32; do
+		host_add "${h%:*}"
+		host_link "${h%:*}" e2ebr0 eth0 "172.25.0.${h#*:}/24"
+	done
+	web_start rs1
+	web_start rs2
+}
+
+# --- judges -----------------------------------------------------------------
+
+# http_get NS ADDR [PORT] prints the body of GET / from inside NS, or nothing.
+http_get() {
+	printf 'GET / HTTP/1.0\r\n\r\n' |
+		ip netns exec "$1" timeout 5 busybox nc "$2" "${3:-80}" 2>/dev/null |
+		tr -d '\r' | sed '1,/^$/d'
+}
+
+# answers NS ADDR PORT COUNT prints the answers of COUNT requests, space-separated.
+answers() {
+	i=0 got=""
+	while [ "$i" -lt "$4" ]; do
+		a=$(http_get "$1" "$2" "$3")
+		got="$got ${a:-none}"
+		i=$((i + 1))
+	done
+	echo "${got# }"
+}
+
+# expect_alternation NS ADDR PORT NAME... : 2×N requests from NS reach every
+# named server, never the same one twice in a row (rr over N servers).
+expect_alternation() {
+	ns=$1 addr=$2 port=$3
+	shift 3
+	got=$(answers "$ns" "$addr" "$port" $((2 * $#)))
+	echo "requests from $ns to $addr:$port answered by: $got"
+	check_alternation "$got" "$@" || fail "requests to $addr:$port were not balanced over $*: $got"
+	echo "ok: balanced over $*"
+}
+
+# check_alternation "ANSWERS" NAME... succeeds when ANSWERS hit every NAME
+# and no name twice in a row.
+check_alternation() {
+	got=$1
+	shift
+	for n in "$@"; do
+		case " $got " in *" $n "*) ;; *) return 1 ;; esac
+	done
+	prev=""
+	for a in $got; do
+		[ "$a" != none ] && [ "$a" != "$prev" ] || return 1
+		prev=$a
+	done
+}
+
+# ipvs_table NS prints the IPVS table of NS as ipvsadm -Sn, sorted: the
+# kernel lists services in hash order.
+ipvs_table() {
+	ip netns exec "$1" ipvsadm -Sn | sort
+}
+
+# ipvs_table_equals NS reads the expected ipvsadm -Sn lines from stdin.
+ipvs_table_equals() {
+	want=$(grep -v '^[[:space:]]*$' | sed 's/^[[:space:]]*//' | sort)
+	got=$(ipvs_table "$1")
+	if [ "$got" != "$want" ]; then
+		echo "--- want (ipvsadm -Sn in $1)"
+		echo "$want"
+		echo "--- got"
+		echo "$got"
+		fail "the IPVS table of $1 is not the declared one"
+	fi
+	echo "ok: IPVS table of $1:"
+	echo "$got" | sed 's/^/    /'
+}
+
+# sysctl_of NS NAME prints a sysctl (dotted name) inside NS.
+sysctl_of() {
+	ip netns exec "$1" cat "/proc/sys/$(echo "$2" | tr . /)" 2>/dev/null || echo missing
+}
+
+expect_sysctl() { # expect_sysctl NS NAME VALUE
+	assert_eq "$2 in $1" "$(sysctl_of "$1" "$2")" "$3"
+}
+
+# has_addr NS IFACE PREFIX succeeds when IFACE in NS carries PREFIX.
+has_addr() {
+	ip -n "$1" -o addr show dev "$2" 2>/dev/null | grep -q " $3 "
+}
+
+expect_addr() {
+	has_addr "$@" || fail "$3 is not on $2 in $1: $(ip -n "$1" -o addr show dev "$2" 2>&1 | awk '{print $4}' | tr '\n' ' ')"
+	echo "ok: $3 on $2 in $1"
+}
+
+expect_no_addr() {
+	! has_addr "$@" || fail "$3 is still on $2 in $1"
+	echo "ok: $3 not on $2 in $1"
+}
+
+# --- cleanup ----------------------------------------------------------------
+
+# e2e_cleanup removes everything a scenario may have built: processes in
+# its namespaces, the namespaces, the bridges and the VM's own IPVS table.
+e2e_cleanup() {
+	for ns in $(ip netns list | awk '{print $1}'); do
+		for pid in $(ip netns pids "$ns"); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		ip netns delete "$ns"
+	done
+	for br in $(ip -o link show type bridge | awk -F': ' '{print $2}' | grep '^e2e'); do
+		ip link delete "$br"
+	done
+	ipvsadm -C 2>/dev/null
+	return 0
+}

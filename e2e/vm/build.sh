@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# build.sh OUTDIR — build the VM image for the e2e harness:
+#   OUTDIR/vmlinuz    the stock Debian kernel (cached, see common.sh)
+#   OUTDIR/initrd.gz  busybox, iproute2's ip, ipvsadm, the IPVS modules, a
+#                     static lvsctl, the IPVS conformance test binary, the
+#                     scenarios and the in-VM runner; rebuilt on every run
+#                     because it carries fresh binaries.
+# A Go binary that does not compile does not stop the build: its error is
+# put into the image instead, and the scenarios that need it fail with it.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
+
+[ $# -eq 1 ] || die "usage: build.sh OUTDIR"
+out=$1
+repo=$(cd "$here/../.." && pwd)
+
+# The IPVS core, its module closure (libcrc32c asks the crypto API for
+# crc32c at run time, which modules.dep cannot know), every scheduler, and
+# what the lab topologies need.
+modules="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr
+ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh veth bridge ipip
+fou ip_gre gre sctp"
+
+ensure_deps
+tree=$(kernel_tree)
+kver=$(ls "$tree/lib/modules")
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+root=$out/rootfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var,e2e/bin,e2e/missing,lib/modules/"$kver"}
+ln -s ../run "$root/var/run"
+
+# Busybox and its applets; iproute2's ip replaces busybox's (no netns there).
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+
+# copy_elf copies a dynamic binary with its ELF interpreter and libraries,
+# at the same paths as on this machine.
+copy_elf() {
+	local bin=$1 dest=$2 lib
+	cp "$bin" "$root$dest"
+	for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+rm -f "$root/bin/ip"
+copy_elf "$(command -v ip || echo /usr/sbin/ip)" /sbin/ip
+copy_elf "$(command -v ipvsadm || echo /usr/sbin/ipvsadm)" /sbin/ipvsadm
+# The dynamic loader is looked up under /lib64 as well as where ldd saw it.
+[ -e "$root/lib64" ] || ln -s lib "$root/lib64"
+
+# Kernel modules: copy the closure of each, then index the copy.
+for m in $modules; do
+	for ko in $(modprobe -d "$tree" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
+		rel=${ko#"$tree"/lib/modules/"$kver"/}
+		mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
+		cp "$ko" "$root/lib/modules/$kver/$rel"
+	done
+done
+cp "$tree/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$kver/"
+depmod -b "$root" "$kver"
+echo "$modules" | tr ' ' '\n' | grep . >"$root/etc/e2e-modules"
+
+# go_build NAME ARGS... builds a static binary into /e2e/bin/NAME, or
+# records why it could not into /e2e/missing/NAME.
+go_build() {
+	local name=$1
+	shift
+	log "building $name"
+	if ! (cd "$repo" && CGO_ENABLED=0 go "$@" -o "$root/e2e/bin/$name") >"$out/$name.build.log" 2>&1; then
+		log "$name does not build (the scenarios that need it will fail); see $out/$name.build.log"
+		{
+			echo "go $* failed on the host:"
+			tail -n 20 "$out/$name.build.log"
+		} >"$root/e2e/missing/$name"
+		rm -f "$root/e2e/bin/$name"
+	fi
+}
+command -v go >/dev/null || die "go is not on PATH"
+go_build lvsctl build -trimpath ./cmd/lvsctl
+go_build ipvs.test test -c ./providers/ipvs
+
+cp "$here/init" "$root/init"
+cp "$here/runner.sh" "$root/e2e/runner.sh"
+cp -r "$repo/e2e/scenarios" "$root/e2e/scenarios"
+chmod +x "$root/init" "$root/e2e/runner.sh"
+
+cp "$tree/boot/vmlinuz-$kver" "$out/vmlinuz"
+# Sorted names and a fixed mtime keep the archive reproducible for equal inputs.
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null --create --format=newc --quiet --reproducible) | gzip -1 -n >"$out/initrd.gz.tmp"
+mv "$out/initrd.gz.tmp" "$out/initrd.gz"
+log "image ready in $out ($(du -h "$out/initrd.gz" | cut -f1) initramfs, kernel $kver)"
