@@ -1,0 +1,62 @@
+# lvsctl — build, test, lint, benchmarks and the VM-based end-to-end tests.
+# `make test` is the whole suite (what CI runs); `make unit` is the fast loop.
+
+GO          ?= go
+BIN         ?= bin/lvsctl
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION)
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+FUZZTIME    ?= 20s
+BENCHCOUNT  ?= 6
+
+.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/lvsctl
+
+## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
+## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
+test: deps lint
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$(go list ./... | grep -v /e2e) \
+		| $(GO) run ./tools/testsummary -no-skip
+	$(MAKE) e2e
+
+## unit: the quick loop; tests needing root or a VM skip with a reason.
+unit:
+	$(GO) test ./...
+
+## netns: only the tests that build hosts in network namespaces (root).
+netns:
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns' ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+## deps: what the tests need on a fresh Debian machine (idempotent).
+deps:
+	@command -v ip >/dev/null || (apt-get update && apt-get install -y iproute2)
+	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... | tee bench.txt
+
+bench-compare:
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(OLD) $(NEW)
+
+## fuzz: run every fuzz target for FUZZTIME each (they also run as plain tests in `make test`).
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin bench.txt
+
+-include e2e/Makefile.inc
