@@ -1,0 +1,115 @@
+package plan
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// Attr is one attribute of a resource as a plan shows it: named as in the
+// HCL and valued in HCL syntax, so a reviewer reads the plan in the same
+// words as the config. ForcesReplacement uses the same names.
+type Attr struct {
+	Name  string
+	Value string
+}
+
+// Attrs returns the set attributes of the resource in a fixed order. The
+// parts of a resource's identity that its change address already shows are
+// left out (a server's address, an address's interface and prefix, a route's
+// destination), except for a service, whose identity attributes are what a
+// replacement changes.
+func (r *Resource) Attrs() []Attr {
+	if r == nil {
+		return nil
+	}
+	var a attrs
+	switch {
+	case r.Service != nil:
+		s := r.Service
+		a.str("protocol", s.Protocol)
+		if s.Address.IsValid() {
+			a.str("vip", s.Address.String())
+		}
+		a.num("port", uint64(s.Port))
+		a.num("fwmark", uint64(s.FWMark))
+		a.str("family", s.Family)
+		a.str("scheduler", s.Scheduler)
+		if len(s.Flags) > 0 {
+			a.add("flags", quoteList(s.Flags))
+		}
+		a.num("persistence", uint64(s.Persistence))
+		if n := effectiveNetmask(*s); n != fullLength(s.Family) {
+			a.add("persistence_netmask", strconv.Itoa(n))
+		}
+		if s.OnePacket {
+			a.add("one_packet", "true")
+		}
+	case r.Server != nil:
+		d := r.Server
+		a.str("method", d.Method)
+		a.add("weight", strconv.FormatUint(uint64(d.Weight), 10))
+		a.num("upper_threshold", uint64(d.UpperThreshold))
+		a.num("lower_threshold", uint64(d.LowerThreshold))
+		a.str("tunnel_type", d.TunnelType)
+		a.num("tunnel_port", uint64(d.TunnelPort))
+		a.str("tunnel_checksum", d.TunnelChecksum)
+	case r.Address != nil:
+		a.str("label", r.Address.Label)
+	case r.Route != nil:
+		if r.Route.Gateway.IsValid() {
+			a.str("gateway", r.Route.Gateway.String())
+		}
+		a.str("interface", r.Route.Interface)
+	case r.Sysctl != nil:
+		a.add("value", strconv.Quote(r.Sysctl.Value))
+	case r.Timeouts != nil:
+		a.add("tcp", strconv.FormatUint(uint64(r.Timeouts.TCP), 10))
+		a.add("tcpfin", strconv.FormatUint(uint64(r.Timeouts.TCPFin), 10))
+		a.add("udp", strconv.FormatUint(uint64(r.Timeouts.UDP), 10))
+	}
+	return a
+}
+
+// attrs collects attributes, skipping unset (zero) values.
+type attrs []Attr
+
+func (a *attrs) add(name, value string) { *a = append(*a, Attr{Name: name, Value: value}) }
+
+func (a *attrs) str(name, v string) {
+	if v != "" {
+		a.add(name, strconv.Quote(v))
+	}
+}
+
+func (a *attrs) num(name string, v uint64) {
+	if v != 0 {
+		a.add(name, strconv.FormatUint(v, 10))
+	}
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// fullLength is the persistence netmask the kernel uses when none is set.
+func fullLength(family string) int {
+	if family == "inet6" {
+		return 128
+	}
+	return 32
+}
+
+// effectiveNetmask reads an unset (0) netmask as the family's full length,
+// which is what the kernel reports for it.
+func effectiveNetmask(s state.Service) int {
+	if s.Netmask == 0 {
+		return fullLength(s.Family)
+	}
+	return s.Netmask
+}

@@ -1,0 +1,98 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// changeFields is Change without its methods, so that MarshalJSON and
+// UnmarshalJSON can use the default encoding for every field but Action.
+type changeFields Change
+
+// changeJSON is the wire form of a Change: the action as terraform-style
+// verbs ("actions": ["create", "delete"] for a replacement).
+type changeJSON struct {
+	Actions []string `json:"actions"`
+	changeFields
+}
+
+// MarshalJSON writes the change with its action as "actions" (Action.Verbs).
+func (c Change) MarshalJSON() ([]byte, error) {
+	return json.Marshal(changeJSON{Actions: c.Action.Verbs(), changeFields: changeFields(c)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (c *Change) UnmarshalJSON(b []byte) error {
+	var w changeJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	a, err := actionOf(w.Actions)
+	if err != nil {
+		return fmt.Errorf("change %q: %w", w.Address, err)
+	}
+	*c = Change(w.changeFields)
+	c.Action = a
+	return nil
+}
+
+// actionOf is the inverse of Action.Verbs.
+func actionOf(verbs []string) (Action, error) {
+	for _, a := range []Action{Create, Update, Delete, Replace, NoOp} {
+		if slices.Equal(verbs, a.Verbs()) {
+			return a, nil
+		}
+	}
+	if slices.Equal(verbs, []string{"delete", "create"}) {
+		return Replace, nil
+	}
+	return NoOp, fmt.Errorf("unknown actions %q (want one of create, update, delete, [create delete], no-op)", verbs)
+}
+
+// WritePlan writes the plan as indented JSON, the form `plan -json` prints
+// and `plan -out FILE` saves. An empty FormatVersion is filled in.
+func WritePlan(w io.Writer, p Plan) error {
+	if p.FormatVersion == "" {
+		p.FormatVersion = FormatVersion
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
+
+// ReadPlan reads a plan written by WritePlan. It refuses a plan of another
+// major format version, since its changes may not mean what this lvsctl
+// would do with them.
+func ReadPlan(r io.Reader) (Plan, error) {
+	var p Plan
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&p); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Plan{}, errors.New("read plan: the file is empty; save a plan with `lvsctl plan -out FILE`")
+		}
+		return Plan{}, fmt.Errorf("read plan: not a plan saved by `lvsctl plan -out`: %w", err)
+	}
+	if p.FormatVersion == "" {
+		return Plan{}, errors.New("read plan: no format_version: not a plan saved by `lvsctl plan -out`")
+	}
+	if major(p.FormatVersion) != major(FormatVersion) {
+		return Plan{}, fmt.Errorf("read plan: format version %s is not supported by this lvsctl (it reads %s.x): make the plan again with this lvsctl (`lvsctl plan -out FILE`)",
+			p.FormatVersion, major(FormatVersion))
+	}
+	if dec.More() {
+		return Plan{}, errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
+	}
+	return p, nil
+}
+
+func major(version string) string {
+	m, _, _ := strings.Cut(version, ".")
+	return m
+}

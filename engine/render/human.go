@@ -1,0 +1,243 @@
+// Package render draws the views of a plan people read: the human plan of
+// `lvsctl plan` (Human) and the pull-request comment (Markdown). Both are
+// drawn from the machine plan alone, so what a reviewer reads is exactly
+// what apply carries out.
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+)
+
+// Options tune the human plan.
+type Options struct {
+	// Color draws symbols in colour (green +, yellow ~, red -) with ANSI
+	// escapes. Callers set it only for a terminal.
+	Color bool
+}
+
+// Human writes the plan as people review it: per host, the changes in the
+// order apply makes them, each with its symbol, address and attributes,
+// then what is left alone, warnings, and a one-line summary.
+func Human(w io.Writer, p plan.Plan, opts Options) error {
+	bw := bufio.NewWriter(w)
+	pr := printer{w: bw, color: opts.Color}
+	pr.plan(p)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
+
+// printer draws a plan. In diff mode (Markdown) every line that belongs to a
+// change starts with its symbol, so a ```diff block colours it.
+type printer struct {
+	w     *bufio.Writer
+	color bool
+	diff  bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// Indentation of the parts of a host's section.
+const (
+	changeIndent = 2
+	attrIndent   = 6
+	wrapWidth    = 100
+)
+
+func (pr *printer) plan(p plan.Plan) {
+	for i, h := range p.Hosts {
+		if i > 0 {
+			pr.w.WriteString("\n")
+		}
+		pr.host(h)
+	}
+	if len(p.Hosts) > 0 {
+		pr.w.WriteString("\n")
+	}
+	if !p.HasChanges() {
+		pr.w.WriteString(pr.style(ansiBold, "No changes.") + " The hosts match the configuration.\n")
+		return
+	}
+	add, change, destroy := p.Counts()
+	pr.w.WriteString(pr.style(ansiBold, "Plan:") +
+		fmt.Sprintf(" %d to add, %d to change, %d to destroy.\n", add, change, destroy))
+}
+
+func (pr *printer) host(h plan.HostPlan) {
+	role := string(h.Role)
+	if role == "" {
+		role = "host"
+	}
+	pr.w.WriteString(pr.style(ansiBold, "# "+role+" "+strconv.Quote(h.Host)) + "\n")
+	if len(h.Changes) == 0 {
+		pr.w.WriteString("\n  No changes.\n")
+	}
+	for _, c := range h.Changes {
+		pr.w.WriteString("\n")
+		pr.change(c)
+	}
+	if len(h.Unmanaged) > 0 {
+		pr.w.WriteString("\n")
+		pr.wrapped("  Not managed (left alone): ", h.Unmanaged)
+	}
+	if len(h.Warnings) > 0 {
+		pr.w.WriteString("\n")
+	}
+	for _, warning := range h.Warnings {
+		pr.w.WriteString("  " + pr.style(ansiBold+ansiYellow, "Warning:") + " " + warning + "\n")
+	}
+}
+
+func (pr *printer) change(c plan.Change) {
+	if c.Reason != "" {
+		pr.line(changeIndent, plan.NoOp, "# "+c.Reason)
+	}
+	head := c.Address
+	if c.Kind == plan.KindService && c.Name != "" {
+		head += " (virtual_server " + strconv.Quote(c.Name) + ")"
+	}
+	pr.line(changeIndent, c.Action, head)
+
+	switch c.Action {
+	case plan.Create:
+		pr.attrs(plan.Create, c.After.Attrs())
+	case plan.Delete:
+		pr.attrs(plan.Delete, c.Before.Attrs())
+	case plan.Update, plan.Replace:
+		pr.changed(c)
+	}
+}
+
+// attrs draws every attribute of a created or deleted resource.
+func (pr *printer) attrs(sym plan.Action, as []plan.Attr) {
+	width := 0
+	for _, a := range as {
+		width = max(width, len(a.Name))
+	}
+	for _, a := range as {
+		pr.line(attrIndent, sym, pad(a.Name, width)+" = "+a.Value)
+	}
+}
+
+// changed draws the attributes an update or replacement changes, as
+// `weight = 1 -> 2`, marking those that force the replacement.
+func (pr *printer) changed(c plan.Change) {
+	before, after := c.Before.Attrs(), c.After.Attrs()
+	type row struct{ name, from, to string }
+	var rows []row
+	width := 0
+	seen := map[string]bool{}
+	collect := func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		from, to := lookup(before, name), lookup(after, name)
+		if from != to {
+			rows = append(rows, row{name, from, to})
+			width = max(width, len(name))
+		}
+	}
+	for _, a := range after {
+		collect(a.Name)
+	}
+	for _, a := range before {
+		collect(a.Name)
+	}
+	for _, r := range rows {
+		text := pad(r.name, width) + " = " + r.from + " -> " + r.to
+		for _, f := range c.ForcesReplacement {
+			if f == r.name {
+				text += " # forces replacement"
+			}
+		}
+		pr.line(attrIndent, plan.Update, text)
+	}
+}
+
+// lookup returns the value of the named attribute, or null when unset.
+func lookup(as []plan.Attr, name string) string {
+	for _, a := range as {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return "null"
+}
+
+// line writes one line of a change. In diff mode the symbol leads the line.
+func (pr *printer) line(indent int, sym plan.Action, text string) {
+	symbol := ""
+	if sym != plan.NoOp {
+		symbol = pr.symbol(sym) + " "
+	}
+	if pr.diff {
+		if symbol == "" {
+			symbol = " "
+		}
+		pr.w.WriteString(symbol + strings.Repeat(" ", indent) + text + "\n")
+		return
+	}
+	pr.w.WriteString(strings.Repeat(" ", indent) + symbol + text + "\n")
+}
+
+func (pr *printer) symbol(a plan.Action) string {
+	switch a {
+	case plan.Create:
+		return pr.style(ansiGreen, "+")
+	case plan.Update:
+		return pr.style(ansiYellow, "~")
+	case plan.Delete:
+		return pr.style(ansiRed, "-")
+	case plan.Replace:
+		return pr.style(ansiRed, "-") + "/" + pr.style(ansiGreen, "+")
+	}
+	return a.String()
+}
+
+func (pr *printer) style(code, s string) string {
+	if !pr.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// wrapped writes a comma-separated list after a lead, wrapping long lines.
+func (pr *printer) wrapped(lead string, items []string) {
+	line, fresh := lead, true
+	for i, item := range items {
+		if i < len(items)-1 {
+			item += ","
+		}
+		if !fresh && len(line)+1+len(item) > wrapWidth {
+			pr.w.WriteString(line + "\n")
+			line, fresh = "    ", true
+		}
+		if !fresh {
+			line += " "
+		}
+		line += item
+		fresh = false
+	}
+	pr.w.WriteString(line + "\n")
+}
+
+func pad(s string, width int) string {
+	if len(s) >= width {
+		return s
+	}
+	return s + strings.Repeat(" ", width-len(s))
+}
