@@ -1,0 +1,163 @@
+package config
+
+import (
+	"fmt"
+	"math/big"
+	"net/netip"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// reader evaluates the attributes of one block into Go values. Every problem
+// is appended to diags and the attribute is then reported as unset, so that
+// decoding carries on and later checks do not pile up follow-on errors.
+type reader struct {
+	ctx   *hcl.EvalContext
+	attrs hcl.Attributes
+	src   *Source
+	diags *hcl.Diagnostics
+}
+
+func (r *reader) errorf(rng hcl.Range, summary, detail string, args ...any) {
+	*r.diags = append(*r.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  rng.Ptr(),
+	})
+}
+
+// value evaluates the named attribute and converts it to ty. ok is false when
+// the attribute is absent, null, unknown (an earlier error) or invalid.
+func (r *reader) value(name string, ty cty.Type) (v cty.Value, rng hcl.Range, ok bool) {
+	a, found := r.attrs[name]
+	if !found {
+		return cty.NilVal, hcl.Range{}, false
+	}
+	rng = a.Expr.Range()
+	r.src.note(name, rng)
+	v, d := a.Expr.Value(r.ctx)
+	*r.diags = append(*r.diags, d...)
+	if d.HasErrors() || v.IsNull() || !v.IsWhollyKnown() {
+		return cty.NilVal, rng, false
+	}
+	if ty == cty.DynamicPseudoType {
+		return v, rng, true
+	}
+	cv, err := convert.Convert(v, ty)
+	if err != nil {
+		r.errorf(rng, "Incorrect attribute value type", "Inappropriate value for attribute %q: %s.", name, err)
+		return cty.NilVal, rng, false
+	}
+	if cv.IsNull() {
+		return cty.NilVal, rng, false
+	}
+	return cv, rng, true
+}
+
+func (r *reader) str(name string) (string, bool) {
+	v, _, ok := r.value(name, cty.String)
+	if !ok {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v, _, ok := r.value(name, cty.Bool)
+	if !ok {
+		return def
+	}
+	return v.True()
+}
+
+func (r *reader) optBool(name string) *bool {
+	v, _, ok := r.value(name, cty.Bool)
+	if !ok {
+		return nil
+	}
+	b := v.True()
+	return &b
+}
+
+// integer reads a whole number within [lo, hi]; hint says what is allowed.
+func (r *reader) integer(name string, lo, hi int64, hint string) (int64, bool) {
+	v, rng, ok := r.value(name, cty.Number)
+	if !ok {
+		return 0, false
+	}
+	n, ok := wholeNumber(v.AsBigFloat())
+	if !ok || n < lo || n > hi {
+		r.errorf(rng, fmt.Sprintf("Invalid %s", strings.ReplaceAll(name, "_", " ")),
+			"%s is not valid here: %s.", v.AsBigFloat().Text('f', -1), hint)
+		return 0, false
+	}
+	return n, true
+}
+
+func wholeNumber(f *big.Float) (int64, bool) {
+	if !f.IsInt() {
+		return 0, false
+	}
+	n, acc := f.Int64()
+	return n, acc == big.Exact
+}
+
+func (r *reader) strings(name string) ([]string, hcl.Range, bool) {
+	v, rng, ok := r.value(name, cty.List(cty.String))
+	if !ok {
+		return nil, rng, false
+	}
+	var out []string
+	for _, e := range v.AsValueSlice() {
+		if e.IsNull() {
+			r.errorf(rng, "Invalid list element", "The list %q must not contain null.", name)
+			return nil, rng, false
+		}
+		out = append(out, e.AsString())
+	}
+	return out, rng, true
+}
+
+// enum reads a string that must be one of allowed, suggesting the nearest.
+func (r *reader) enum(name, def string, allowed []string) string {
+	v, rng, ok := r.value(name, cty.String)
+	if !ok {
+		return def
+	}
+	s := v.AsString()
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	what := strings.ReplaceAll(name, "_", " ")
+	r.errorf(rng, "Unknown "+what, "%q is not a known %s.%s Valid values are: %s.",
+		s, what, didYouMean(s, allowed), strings.Join(allowed, ", "))
+	return def
+}
+
+// addr reads an IP address (no zone).
+func (r *reader) addr(name string) (netip.Addr, bool) {
+	v, rng, ok := r.value(name, cty.String)
+	if !ok {
+		return netip.Addr{}, false
+	}
+	a, err := parseAddr(v.AsString())
+	if err != nil {
+		r.errorf(rng, "Invalid IP address", "%s.", err)
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+func parseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, fmt.Errorf("%q is not an IP address; write an IPv4 address like 192.0.2.10 or an IPv6 address like 2001:db8::10", s)
+	}
+	return a.Unmap(), nil
+}

@@ -1,0 +1,195 @@
+// Package config loads an lvsctl cluster description from HCL into typed,
+// validated Go values. Loading never stops at the first problem: it returns
+// every diagnostic it can find, each pointing at the source, so that
+// `lvsctl validate` shows the whole list in one go.
+//
+// Decoding runs in phases with explicit schemas: variables first (their
+// values come from defaults, the environment, var files and -var flags),
+// then locals (resolved in dependency order), then the directors, real
+// servers and virtual servers, with `dynamic` blocks expanded.
+package config
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Options are the inputs of Load besides the configuration itself.
+type Options struct {
+	// Vars are -var name=value flags.
+	Vars map[string]string
+	// VarFiles are -var-file paths, applied in order.
+	VarFiles []string
+	// Env is the process environment in os.Environ() form; LVSCTL_VAR_name
+	// entries set variables.
+	Env []string
+}
+
+// Config is a loaded and validated cluster description.
+type Config struct {
+	// Files holds every parsed file by name, for rendering diagnostics with
+	// hcl.NewDiagnosticTextWriter.
+	Files map[string]*hcl.File
+	// Variables are the final values of the declared variables.
+	Variables map[string]cty.Value
+
+	Directors      []*Director
+	RealServers    []*RealServer
+	VirtualServers []*VirtualServer
+}
+
+// Source is where a block came from: its definition range and the ranges of
+// the attributes it set, so later stages can point at them.
+type Source struct {
+	DefRange hcl.Range
+	attrs    map[string]hcl.Range
+}
+
+// AttrRange returns the range of the named attribute's value, or the
+// block's definition range when the attribute was not set.
+func (s Source) AttrRange(name string) hcl.Range {
+	if r, ok := s.attrs[name]; ok {
+		return r
+	}
+	return s.DefRange
+}
+
+// Has reports whether the block set the named attribute.
+func (s Source) Has(name string) bool {
+	_, ok := s.attrs[name]
+	return ok
+}
+
+func (s *Source) note(name string, r hcl.Range) {
+	if s.attrs == nil {
+		s.attrs = make(map[string]hcl.Range)
+	}
+	s.attrs[name] = r
+}
+
+// SSH is how to reach a host over SSH.
+type SSH struct {
+	Host         string
+	User         string // default "root"
+	Port         int    // default 22
+	IdentityFile string
+	Source
+}
+
+// Timeouts are the IPVS connection timeouts in seconds (ipvsadm --set).
+type Timeouts struct {
+	TCP    uint32
+	TCPFin uint32
+	UDP    uint32
+	Source
+}
+
+// Director is a `director "NAME"` block.
+type Director struct {
+	Name  string
+	Netns string
+	SSH   *SSH
+	// Interface carries the VIP aliases.
+	Interface string
+	// Address is the DIP, the default gateway of NAT real servers; zero when unset.
+	Address netip.Addr
+	// VIPAlias puts each VIP on Interface (default true).
+	VIPAlias bool
+	// IPForward is nil when unset: on with NAT, otherwise left alone.
+	IPForward      *bool
+	OwnAllServices bool
+	Timeouts       *Timeouts
+	Source
+}
+
+// RealServer is a `real_server "NAME"` block.
+type RealServer struct {
+	Name    string
+	Address netip.Addr
+	Netns   string
+	SSH     *SSH
+	// ARPIgnore and ARPAnnounce override the derived values (1 and 2) when set.
+	ARPIgnore   *int
+	ARPAnnounce *int
+	// VIPInterface overrides where VIPs go ("lo" for DR, "tunl0" for TUN) when set.
+	VIPInterface string
+	// VIPRoute adds the host route VIP/32 dev VIPInterface (default true).
+	VIPRoute bool
+	Routes   []*Route
+	Source
+}
+
+// Route is a `route` block of a real server.
+type Route struct {
+	Destination netip.Prefix
+	Gateway     netip.Addr
+	Interface   string
+	Metric      int
+	Table       int
+	Source
+}
+
+// IsDefault reports whether the route is a default route (0.0.0.0/0 or ::/0).
+func (r *Route) IsDefault() bool { return r.Destination.IsValid() && r.Destination.Bits() == 0 }
+
+// VirtualServer is a `virtual_server "NAME"` block: one IPVS service.
+type VirtualServer struct {
+	Name      string
+	Directors []string
+	// Either Protocol, VIP and Port, or FWMark.
+	Protocol string
+	VIP      netip.Addr
+	Port     uint16
+	FWMark   uint32
+	// Family is "inet" or "inet6": the VIP's, or the family attribute for fwmark services.
+	Family    string
+	Scheduler string
+	Flags     []string
+	// Persistence timeout in seconds, 0 = not persistent.
+	Persistence uint32
+	// PersistenceNetmask is a prefix length; 0 when unset.
+	PersistenceNetmask int
+	OnePacket          bool
+	// Defaults for servers, already applied to each Server.
+	Method     string
+	Weight     uint32
+	TunnelType string
+	Servers    []*Server
+	Source
+}
+
+// Key identifies the service the way the kernel does, matching state.Service.Key.
+func (v *VirtualServer) Key() string {
+	if v.FWMark != 0 {
+		return "fwmark/" + strconv.FormatUint(uint64(v.FWMark), 10) + "/" + v.Family
+	}
+	return v.Protocol + "/" + netip.AddrPortFrom(v.VIP, v.Port).String()
+}
+
+// Server is a `server "ADDR[:PORT]"` block with the service defaults applied.
+type Server struct {
+	Address        netip.Addr
+	Port           uint16
+	Method         string
+	Weight         uint32
+	TunnelType     string // tun only: ipip, gue or gre
+	TunnelPort     uint16
+	TunnelChecksum string // "", "csum" or "remcsum"
+	UpperThreshold uint32
+	LowerThreshold uint32
+	Source
+}
+
+// Key identifies the server within its service: "10.0.0.2:80".
+func (s *Server) Key() string { return netip.AddrPortFrom(s.Address, s.Port).String() }
+
+// Family of an address as IPVS names it.
+func Family(a netip.Addr) string {
+	if a.Is4() {
+		return "inet"
+	}
+	return "inet6"
+}

@@ -1,0 +1,228 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+func directorSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{
+			{Name: "netns"}, {Name: "interface"}, {Name: "address"}, {Name: "vip_alias"},
+			{Name: "ip_forward"}, {Name: "own_all_services"},
+		},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "timeouts"}},
+	}
+}
+
+func realServerSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{
+			{Name: "address", Required: true}, {Name: "netns"}, {Name: "arp_ignore"},
+			{Name: "arp_announce"}, {Name: "vip_interface"}, {Name: "vip_route"},
+		},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "route"}},
+	}
+}
+
+func sshSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "host", Required: true}, {Name: "user"}, {Name: "port"}, {Name: "identity_file"},
+	}}
+}
+
+func timeoutsSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "tcp"}, {Name: "tcpfin"}, {Name: "udp"},
+	}}
+}
+
+func routeSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "destination", Required: true}, {Name: "gateway"}, {Name: "interface"},
+		{Name: "metric"}, {Name: "table"},
+	}}
+}
+
+// decodeBlocks decodes the host and service blocks into cfg.
+func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, b := range blocks {
+		switch b.Type {
+		case "director":
+			cfg.Directors = append(cfg.Directors, decodeDirector(b, ctx, &diags))
+		case "real_server":
+			cfg.RealServers = append(cfg.RealServers, decodeRealServer(b, ctx, &diags))
+		case "virtual_server":
+			cfg.VirtualServers = append(cfg.VirtualServers, decodeVirtualServer(b, ctx, &diags))
+		}
+	}
+	return diags
+}
+
+// open returns a reader over the block's attributes, decoded with schema,
+// and the nested blocks.
+func open(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Source, diags *hcl.Diagnostics) (*reader, hcl.Blocks) {
+	src.DefRange = b.DefRange
+	content, d := b.Body.Content(schema)
+	*diags = append(*diags, d...)
+	return &reader{ctx: ctx, attrs: content.Attributes, src: src, diags: diags}, content.Blocks
+}
+
+func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Director {
+	d := &Director{Name: b.Labels[0]}
+	r, blocks := open(b, directorSchema(), ctx, &d.Source, diags)
+	d.Netns, _ = r.str("netns")
+	d.Interface, _ = r.str("interface")
+	if d.Interface != "" {
+		checkInterfaceName(r, "interface", d.Interface)
+	}
+	d.Address, _ = r.addr("address")
+	d.VIPAlias = r.boolean("vip_alias", true)
+	d.IPForward = r.optBool("ip_forward")
+	d.OwnAllServices = r.boolean("own_all_services", false)
+	d.SSH = decodeSSH(blocks, ctx, diags)
+	if tb := single(blocks, "timeouts", diags); tb != nil {
+		t := &Timeouts{}
+		tr, _ := open(tb, timeoutsSchema(), ctx, &t.Source, diags)
+		const hint = "a timeout is a number of seconds from 0 (leave unchanged) to 4294967295"
+		t.TCP = uint32(first(tr.integer("tcp", 0, math.MaxUint32, hint)))
+		t.TCPFin = uint32(first(tr.integer("tcpfin", 0, math.MaxUint32, hint)))
+		t.UDP = uint32(first(tr.integer("udp", 0, math.MaxUint32, hint)))
+		d.Timeouts = t
+	}
+	checkConnection(r, d.Netns, d.SSH)
+	return d
+}
+
+func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RealServer {
+	rs := &RealServer{Name: b.Labels[0]}
+	r, blocks := open(b, realServerSchema(), ctx, &rs.Source, diags)
+	rs.Address, _ = r.addr("address")
+	rs.Netns, _ = r.str("netns")
+	const arpHint = "arp_ignore is 0..8 and arp_announce 0..2, see the kernel's ip-sysctl documentation"
+	if n, ok := r.integer("arp_ignore", 0, 8, arpHint); ok {
+		v := int(n)
+		rs.ARPIgnore = &v
+	}
+	if n, ok := r.integer("arp_announce", 0, 2, arpHint); ok {
+		v := int(n)
+		rs.ARPAnnounce = &v
+	}
+	if rs.VIPInterface, _ = r.str("vip_interface"); rs.VIPInterface != "" {
+		checkInterfaceName(r, "vip_interface", rs.VIPInterface)
+	}
+	rs.VIPRoute = r.boolean("vip_route", true)
+	rs.SSH = decodeSSH(blocks, ctx, diags)
+	for _, rb := range blocks.OfType("route") {
+		rs.Routes = append(rs.Routes, decodeRoute(rb, ctx, diags))
+	}
+	checkConnection(r, rs.Netns, rs.SSH)
+	return rs
+}
+
+func decodeRoute(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Route {
+	rt := &Route{}
+	r, _ := open(b, routeSchema(), ctx, &rt.Source, diags)
+	rt.Gateway, _ = r.addr("gateway")
+	rt.Interface, _ = r.str("interface")
+	rt.Metric = int(first(r.integer("metric", 0, math.MaxUint32, "a metric is 0..4294967295")))
+	rt.Table = int(first(r.integer("table", 0, math.MaxUint32, "a table is a number, 0 meaning the main table")))
+	if dest, ok := r.str("destination"); ok {
+		p, err := parseDestination(dest, rt.Gateway)
+		if err != nil {
+			r.errorf(rt.AttrRange("destination"), "Invalid route destination", "%s.", err)
+		}
+		rt.Destination = p
+	}
+	if rt.Destination.IsValid() && rt.Gateway.IsValid() && rt.Destination.Addr().Is4() != rt.Gateway.Is4() {
+		r.errorf(rt.AttrRange("gateway"), "Mixed address families", "The gateway %s and the destination %s are of different IP families; use a gateway of the destination's family.", rt.Gateway, rt.Destination)
+	}
+	return rt
+}
+
+// parseDestination accepts a prefix, a bare address (a host route) or
+// "default", which takes the family of the gateway.
+func parseDestination(s string, gw netip.Addr) (netip.Prefix, error) {
+	if s == "default" {
+		if gw.Is6() {
+			return netip.MustParsePrefix("::/0"), nil
+		}
+		return netip.MustParsePrefix("0.0.0.0/0"), nil
+	}
+	if p, err := netip.ParsePrefix(s); err == nil {
+		if p != p.Masked() {
+			return p, fmt.Errorf("%q has host bits set; write it as %s", s, p.Masked())
+		}
+		return p, nil
+	}
+	a, err := parseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not a prefix like 10.0.0.0/24, an address, or \"default\"", s)
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func decodeSSH(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *SSH {
+	b := single(blocks, "ssh", diags)
+	if b == nil {
+		return nil
+	}
+	s := &SSH{User: "root", Port: 22}
+	r, _ := open(b, sshSchema(), ctx, &s.Source, diags)
+	s.Host, _ = r.str("host")
+	if u, ok := r.str("user"); ok {
+		s.User = u
+	}
+	if p, ok := r.integer("port", 1, 65535, "an SSH port is 1..65535"); ok {
+		s.Port = int(p)
+	}
+	s.IdentityFile, _ = r.str("identity_file")
+	return s
+}
+
+// single returns the only block of a type, reporting any repeats.
+func single(blocks hcl.Blocks, typ string, diags *hcl.Diagnostics) *hcl.Block {
+	of := blocks.OfType(typ)
+	if len(of) == 0 {
+		return nil
+	}
+	for _, b := range of[1:] {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Duplicate " + typ + " block",
+			Detail:   fmt.Sprintf("Only one %s block is allowed here; the first is at %s. Merge them.", typ, of[0].DefRange),
+			Subject:  b.DefRange.Ptr(),
+		})
+	}
+	return of[0]
+}
+
+func checkConnection(r *reader, netns string, ssh *SSH) {
+	if netns != "" && ssh != nil {
+		r.errorf(r.src.AttrRange("netns"), "Conflicting connection settings",
+			"Both netns and an ssh block are set, but a host is reached one way: set netns for a namespace on this machine, or ssh for a remote host, not both.")
+	}
+}
+
+// checkInterfaceName rejects names the kernel would refuse (IFNAMSIZ is 16
+// with the terminating NUL) or that cannot be a single path element.
+func checkInterfaceName(r *reader, attr, name string) {
+	bad := len(name) > 15 || name == "." || name == ".."
+	for _, c := range name {
+		if c == '/' || c == ':' || c <= ' ' {
+			bad = true
+		}
+	}
+	if bad {
+		r.errorf(r.src.AttrRange(attr), "Invalid interface name",
+			"%q is not a Linux interface name: at most 15 bytes, without '/', ':' or spaces (aliases like eth0:0 are derived, give the interface eth0).", name)
+	}
+}
+
+// first returns its first argument, to drop the ok of an optional read
+// whose zero value is the default.
+func first[T any](v T, _ bool) T { return v }

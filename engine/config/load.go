@@ -1,0 +1,131 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// rootSchema is the top level of a configuration file. The first two
+// blocks are the early phases.
+func rootSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{
+		Blocks: []hcl.BlockHeaderSchema{
+			{Type: "variable", LabelNames: []string{"name"}},
+			{Type: "locals"},
+			{Type: "director", LabelNames: []string{"name"}},
+			{Type: "real_server", LabelNames: []string{"name"}},
+			{Type: "virtual_server", LabelNames: []string{"name"}},
+		},
+	}
+}
+
+// loader carries what the phases of one Load share.
+type loader struct {
+	parser *hclparse.Parser
+	opts   Options
+	funcs  map[string]function.Function
+}
+
+// Load reads the configuration at path (one .hcl file, or every *.hcl file of
+// a directory in name order) and returns it decoded and validated. The
+// diagnostics hold every problem found; the Config is returned even when
+// there are errors, so its Files can be used to render them.
+func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
+	l := &loader{parser: hclparse.NewParser(), opts: opts, funcs: functions()}
+	cfg := &Config{Files: l.parser.Files()}
+
+	files, diags := l.parseConfig(path)
+	if diags.HasErrors() {
+		return cfg, diags
+	}
+	body := hcl.MergeFiles(files)
+
+	// Phase 1 and 2: variables, then locals, which may use variables.
+	early, _, d := body.PartialContent(&hcl.BodySchema{Blocks: rootSchema().Blocks[:2]})
+	diags = append(diags, d...)
+	vars, d := l.variables(early.Blocks.OfType("variable"))
+	diags = append(diags, d...)
+	cfg.Variables = vars
+	locals, d := l.locals(early.Blocks.OfType("locals"), vars)
+	diags = append(diags, d...)
+
+	// Phase 3: the rest, with dynamic blocks expanded in the final context.
+	ctx := l.evalContext(vars, locals)
+	content, d := dynblock.Expand(body, ctx).Content(rootSchema())
+	diags = append(diags, d...)
+	diags = append(diags, decodeBlocks(cfg, content.Blocks, ctx)...)
+	diags = append(diags, validate(cfg)...)
+	return cfg, diags
+}
+
+func (l *loader) evalContext(vars, locals map[string]cty.Value) *hcl.EvalContext {
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var":   cty.ObjectVal(vars),
+			"local": cty.ObjectVal(locals),
+		},
+		Functions: l.funcs,
+	}
+}
+
+// parseConfig parses the configuration file or directory.
+func (l *loader) parseConfig(path string) ([]*hcl.File, hcl.Diagnostics) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{ioError("Cannot read configuration", err)}
+	}
+	names := []string{path}
+	if info.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, hcl.Diagnostics{ioError("Cannot read configuration directory", err)}
+		}
+		names = names[:0]
+		for _, e := range entries { // ReadDir sorts by name
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+				names = append(names, filepath.Join(path, e.Name()))
+			}
+		}
+		if len(names) == 0 {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "No configuration files",
+				Detail:   fmt.Sprintf("The directory %s has no *.hcl files; pass a .hcl file or a directory holding them.", path),
+			}}
+		}
+	}
+	var files []*hcl.File
+	var diags hcl.Diagnostics
+	for _, name := range names {
+		f, d := l.parseFile(name)
+		diags = append(diags, d...)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	return files, diags
+}
+
+// parseFile parses native HCL, or JSON for .json files (var files).
+func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(name, ".json") {
+		return l.parser.ParseJSONFile(name)
+	}
+	return l.parser.ParseHCLFile(name)
+}
+
+func ioError(summary string, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   err.Error() + ".",
+	}
+}

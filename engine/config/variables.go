@@ -1,0 +1,215 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// envPrefix marks environment variables that set configuration variables.
+const envPrefix = "LVSCTL_VAR_"
+
+func variableSchema() *hcl.BodySchema {
+	return &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "type"}, {Name: "default"}, {Name: "description"},
+	}}
+}
+
+// variable is a declared `variable "NAME"` block.
+type variable struct {
+	name     string
+	ty       cty.Type // cty.DynamicPseudoType when no type is given
+	value    cty.Value
+	valueRng hcl.Range
+	set      bool
+	defRange hcl.Range
+}
+
+// variables decodes the variable blocks and assigns their values from, lowest
+// precedence first: the default, the environment, var files and -var flags.
+func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	decl := make(map[string]*variable)
+	var order []string
+	for _, b := range blocks {
+		v, d := decodeVariable(b)
+		diags = append(diags, d...)
+		if v == nil {
+			continue
+		}
+		if prev, dup := decl[v.name]; dup {
+			diags = append(diags, duplicateBlock("variable", v.name, prev.defRange, b.DefRange))
+			continue
+		}
+		decl[v.name] = v
+		order = append(order, v.name)
+	}
+
+	diags = append(diags, l.envVars(decl)...)
+	for _, path := range l.opts.VarFiles {
+		diags = append(diags, l.varFile(path, decl)...)
+	}
+	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
+		v, ok := decl[name]
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Value for undeclared variable",
+				Detail:   fmt.Sprintf("-var sets %q, but the configuration declares no variable %q.%s Declare it with a variable block or remove the flag.", name, name, didYouMean(name, order)),
+			})
+			continue
+		}
+		diags = append(diags, v.assignString(l.opts.Vars[name], "-var "+name)...)
+	}
+
+	out := make(map[string]cty.Value, len(decl))
+	for _, name := range order {
+		v := decl[name]
+		out[name] = cty.DynamicVal
+		if !v.set {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "No value for required variable",
+				Detail:   fmt.Sprintf("The variable %q has no default. Set it with -var '%s=...', -var-file, or the environment variable %s%s.", name, name, envPrefix, name),
+				Subject:  v.defRange.Ptr(),
+			})
+			continue
+		}
+		val, err := convert.Convert(v.value, v.ty)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid value for variable",
+				Detail:   fmt.Sprintf("The value for var.%s is not a %s: %s.", name, v.ty.FriendlyName(), err),
+				Subject:  v.valueRng.Ptr(),
+			})
+			continue
+		}
+		out[name] = val
+	}
+	return out, diags
+}
+
+func decodeVariable(b *hcl.Block) (*variable, hcl.Diagnostics) {
+	content, diags := b.Body.Content(variableSchema())
+	name := b.Labels[0]
+	if !hclsyntax.ValidIdentifier(name) {
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid variable name",
+			Detail:   fmt.Sprintf("%q is not a valid name: use letters, digits, underscores and dashes, starting with a letter.", name),
+			Subject:  b.LabelRanges[0].Ptr(),
+		})
+	}
+	v := &variable{name: name, ty: cty.DynamicPseudoType, defRange: b.DefRange}
+	if a, ok := content.Attributes["type"]; ok {
+		ty, d := typeexpr.TypeConstraint(a.Expr)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			v.ty = ty
+		}
+	}
+	if a, ok := content.Attributes["default"]; ok {
+		val, d := a.Expr.Value(nil)
+		diags = append(diags, d...)
+		if !d.HasErrors() && !val.IsNull() {
+			v.value, v.valueRng, v.set = val, a.Expr.Range(), true
+		}
+	}
+	return v, diags
+}
+
+// assignString sets the variable from a string given outside HCL (flag or
+// environment). Like terraform, the string is taken literally for string
+// (and untyped) variables and parsed as an HCL expression otherwise, so
+// `-var 'rips=["10.0.0.1"]'` works for a list.
+func (v *variable) assignString(raw, source string) hcl.Diagnostics {
+	if v.ty == cty.String || v.ty == cty.DynamicPseudoType {
+		v.value, v.valueRng, v.set = cty.StringVal(raw), hcl.Range{Filename: "<" + source + ">"}, true
+		return nil
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), "<"+source+">", hcl.InitialPos)
+	if diags.HasErrors() {
+		return diags
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return diags
+	}
+	v.value, v.valueRng, v.set = val, expr.Range(), true
+	return nil
+}
+
+func (l *loader) envVars(decl map[string]*variable) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, kv := range l.opts.Env {
+		name, raw, ok := strings.Cut(strings.TrimPrefix(kv, envPrefix), "=")
+		if !ok || !strings.HasPrefix(kv, envPrefix) {
+			continue
+		}
+		// Undeclared names are ignored: the environment is shared with
+		// other configurations.
+		if v, ok := decl[name]; ok {
+			diags = append(diags, v.assignString(raw, envPrefix+name)...)
+		}
+	}
+	return diags
+}
+
+// varFile assigns the attributes of an HCL (or JSON) var file.
+func (l *loader) varFile(path string, decl map[string]*variable) hcl.Diagnostics {
+	f, diags := l.parseFile(path)
+	if diags.HasErrors() {
+		return diags
+	}
+	attrs, d := f.Body.JustAttributes()
+	diags = append(diags, d...)
+	for _, a := range sortedAttributes(attrs) {
+		v, ok := decl[a.Name]
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Value for undeclared variable",
+				Detail:   fmt.Sprintf("The var file sets %q, but the configuration declares no such variable; the value is ignored.", a.Name),
+				Subject:  a.NameRange.Ptr(),
+			})
+			continue
+		}
+		val, d := a.Expr.Value(nil)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			v.value, v.valueRng, v.set = val, a.Expr.Range(), true
+		}
+	}
+	return diags
+}
+
+// sortedAttributes returns attributes in source order, for stable diagnostics.
+func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
+	out := slices.Collect(maps.Values(attrs))
+	slices.SortFunc(out, func(a, b *hcl.Attribute) int { return compareRanges(a.Range, b.Range) })
+	return out
+}
+
+func compareRanges(a, b hcl.Range) int {
+	if c := strings.Compare(a.Filename, b.Filename); c != 0 {
+		return c
+	}
+	return a.Start.Byte - b.Start.Byte
+}
+
+func duplicateBlock(kind, name string, first, again hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + kind,
+		Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Names must be unique; rename or remove one.", kind, name, first),
+		Subject:  again.Ptr(),
+	}
+}
