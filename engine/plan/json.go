@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,8 +22,15 @@ type changeJSON struct {
 }
 
 // MarshalJSON writes the change with its action as "actions" (Action.Verbs).
+// Addresses keep their "->" readable: no HTML escaping.
 func (c Change) MarshalJSON() ([]byte, error) {
-	return json.Marshal(changeJSON{Actions: c.Action.Verbs(), changeFields: changeFields(c)})
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(changeJSON{Actions: c.Action.Verbs(), changeFields: changeFields(c)}); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -60,6 +68,7 @@ func WritePlan(w io.Writer, p Plan) error {
 		p.FormatVersion = FormatVersion
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(p); err != nil {
 		return fmt.Errorf("write plan: %w", err)

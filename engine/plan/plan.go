@@ -83,6 +83,9 @@ type Ownership string
 const (
 	OwnNone Ownership = ""
 	// OwnCreate records the resource (After's key) as created by lvsctl.
+	// On a Replace whose keys differ (a service with a new VIP or port) it
+	// also drops Before's key: the old resource is gone, and a stale entry
+	// would let lvsctl later delete a service someone re-creates by hand.
 	OwnCreate Ownership = "create"
 	// OwnRemember records Before as the value to restore when lvsctl lets go.
 	// Used for sysctls, timeouts and routes that existed before lvsctl.

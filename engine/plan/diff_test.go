@@ -1,0 +1,185 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// diffCase is one directory under testdata/diff: input.json holds the
+// desired and the live state, the goldens the resulting host plan as JSON
+// (plan.golden.json) and as the human plan (plan.golden.txt).
+type diffCase struct {
+	name    string
+	dir     string
+	desired state.Host
+	live    state.Host
+}
+
+func loadCases(t testing.TB) []diffCase {
+	t.Helper()
+	inputs, err := filepath.Glob(filepath.Join("testdata", "diff", "*", "input.json"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no cases under testdata/diff (err %v)", err)
+	}
+	var cases []diffCase
+	for _, in := range inputs {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			Desired state.Host `json:"desired"`
+			Live    state.Host `json:"live"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		dir := filepath.Dir(in)
+		cases = append(cases, diffCase{name: filepath.Base(dir), dir: dir, desired: v.Desired, live: v.Live})
+	}
+	return cases
+}
+
+func TestDiffGolden(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			hp := plan.Diff(tc.desired, tc.live)
+			var js bytes.Buffer
+			enc := json.NewEncoder(&js)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(hp); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(tc.dir, "plan.golden.json"), js.Bytes())
+
+			var human bytes.Buffer
+			if err := render.Human(&human, plan.Plan{FormatVersion: plan.FormatVersion, Hosts: []plan.HostPlan{hp}}, render.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(tc.dir, "plan.golden.txt"), human.Bytes())
+		})
+	}
+}
+
+// golden compares got with the golden file, or rewrites it with -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./engine/plan -update` to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got); if the change is intended, rerun with -update:\n%s", path, d)
+	}
+}
+
+// TestDiffConverges carries out each case's plan on its live state, the way
+// a host does, and checks the result: a second diff is empty, the record
+// holds exactly what lvsctl created, and tearing a host down restores it.
+func TestDiffConverges(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			hp := plan.Diff(tc.desired, tc.live)
+			after := applyChanges(t, tc.live, hp.Changes)
+			again := plan.Diff(tc.desired, after)
+			if len(again.Changes) != 0 {
+				t.Fatalf("second plan is not empty:\n%s", mustJSON(t, again.Changes))
+			}
+			// What was left alone is still there and still left alone
+			// (a route put back as it was before lvsctl joins it).
+			for _, u := range hp.Unmanaged {
+				if !slices.Contains(again.Unmanaged, u) {
+					t.Errorf("%s was left alone but is gone after apply (unmanaged now %q)", u, again.Unmanaged)
+				}
+			}
+		})
+	}
+}
+
+func TestDiffIsPure(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		desired, live := mustJSON(t, tc.desired), mustJSON(t, tc.live)
+		plan.Diff(tc.desired, tc.live)
+		if d := cmp.Diff(desired+live, mustJSON(t, tc.desired)+mustJSON(t, tc.live)); d != "" {
+			t.Errorf("%s: Diff modified its arguments:\n%s", tc.name, d)
+		}
+	}
+}
+
+func TestDiffOrder(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		hp := plan.Diff(tc.desired, tc.live)
+		for i := 1; i < len(hp.Changes); i++ {
+			a, b := hp.Changes[i-1], hp.Changes[i]
+			if a.Step() > b.Step() || a.Step() == b.Step() && plan.NaturalCompare(a.Address, b.Address) > 0 {
+				t.Errorf("%s: %q (%s) before %q (%s)", tc.name, a.Address, a.Step(), b.Address, b.Step())
+			}
+		}
+	}
+}
+
+// TestDiffTeardownRestores checks, for each case of a host lvsctl has not
+// touched yet, that dropping the host from the config after applying returns
+// it to exactly what it was: what lvsctl created is gone and what it changed
+// is put back.
+func TestDiffTeardownRestores(t *testing.T) {
+	tested := 0
+	for _, tc := range loadCases(t) {
+		if tc.live.Owned != nil {
+			continue
+		}
+		tested++
+		t.Run(tc.name, func(t *testing.T) {
+			setUp := applyChanges(t, tc.live, plan.Diff(tc.desired, tc.live).Changes)
+			empty := state.Host{Name: tc.desired.Name, Role: tc.desired.Role}
+			tornDown := applyChanges(t, setUp, plan.Diff(empty, setUp).Changes)
+			if tornDown.Owned == nil || !isEmptyRecord(*tornDown.Owned) {
+				t.Errorf("record after teardown is not empty: %s", mustJSON(t, tornDown.Owned))
+			}
+			before, after := tc.live, tornDown
+			before.Owned, after.Owned = nil, nil
+			if d := cmp.Diff(mustJSON(t, plan.Normalized(before)), mustJSON(t, plan.Normalized(after))); d != "" {
+				t.Errorf("after teardown the host is not as before (-before +after):\n%s", d)
+			}
+		})
+	}
+	if tested == 0 {
+		t.Fatal("no case starts from a host without a record")
+	}
+}
+
+func isEmptyRecord(r state.Record) bool {
+	return len(r.Services) == 0 && len(r.Addresses) == 0 && len(r.Routes) == 0 &&
+		len(r.RouteOriginals) == 0 && len(r.Sysctls) == 0 && r.Timeouts == nil
+}
+
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
