@@ -357,4 +357,3 @@ func last(lines []string, n int) []string {
 func lastLines(s string, n int) string {
 	return strings.Join(last(strings.Split(strings.TrimRight(s, "\n"), "\n"), n), "\n")
 }
-
