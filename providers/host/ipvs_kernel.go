@@ -1,0 +1,12 @@
+package host
+
+import "github.com/lvsctl/lvsctl/providers/ipvs"
+
+// openKernelIPVS opens the IPVS table of the kernel.
+func openKernelIPVS() (IPVS, error) {
+	p, err := ipvs.Open()
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -1,0 +1,160 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/netlink"
+	"github.com/lvsctl/lvsctl/providers/sysctl"
+)
+
+// LocalOptions configure a Local host. Nil providers are opened on the
+// kernel of the network namespace the process runs in.
+type LocalOptions struct {
+	// Name is the host's name in the configuration; errors carry it.
+	Name string
+	// IPVS nil opens the kernel's IPVS lazily, only when a read asks for
+	// the IPVS table or a change needs it, so a real server without the
+	// ip_vs module works.
+	IPVS IPVS
+	// OpenIPVS opens the IPVS table when IPVS is nil; nil means the kernel
+	// provider (providers/ipvs.Open).
+	OpenIPVS func() (IPVS, error)
+	Netlink  *netlink.Provider
+	Sysctl   *sysctl.Provider
+	// RecordPath is the ownership record file; see RecordPath.
+	RecordPath string
+}
+
+// Local is this machine (or the namespace the process is in), reached
+// in-process through the providers.
+type Local struct {
+	name       string
+	recordPath string
+	nl         *netlink.Provider
+	sys        *sysctl.Provider
+	ipvs       IPVS
+	openIPVS   func() (IPVS, error)
+	// closers are the providers Local opened itself and must release.
+	closers []func() error
+}
+
+var _ Host = (*Local)(nil)
+
+// NewLocal returns the local host, opening the providers opts leaves nil.
+func NewLocal(opts LocalOptions) (*Local, error) {
+	if opts.RecordPath == "" {
+		return nil, fmt.Errorf("host %s: no ownership record path: use RecordPath(RecordDir(), \"local\")", opts.Name)
+	}
+	l := &Local{
+		name:       opts.Name,
+		recordPath: opts.RecordPath,
+		nl:         opts.Netlink,
+		sys:        opts.Sysctl,
+		ipvs:       opts.IPVS,
+		openIPVS:   opts.OpenIPVS,
+	}
+	if l.nl == nil {
+		p, err := netlink.Open()
+		if err != nil {
+			return nil, l.errorf(err, "open netlink")
+		}
+		l.nl = p
+		l.closers = append(l.closers, p.Close)
+	}
+	if l.sys == nil {
+		l.sys = &sysctl.Provider{}
+	}
+	if l.openIPVS == nil {
+		l.openIPVS = openKernelIPVS
+	}
+	return l, nil
+}
+
+// errorf wraps err with the host name and what was being done, marking
+// permission problems.
+func (l *Local) errorf(err error, format string, args ...any) error {
+	return fmt.Errorf("host %s: %s: %w", l.name, fmt.Sprintf(format, args...), checkPermission(err))
+}
+
+// ipvsTable returns the IPVS table, opening it on first use.
+func (l *Local) ipvsTable() (IPVS, error) {
+	if l.ipvs != nil {
+		return l.ipvs, nil
+	}
+	p, err := l.openIPVS()
+	if err != nil {
+		return nil, err
+	}
+	l.ipvs = p
+	l.closers = append(l.closers, p.Close)
+	return p, nil
+}
+
+// Read returns the live state: the ownership record, every address and
+// route, the sysctls asked for plus those the record keeps an original of
+// (so restores can be planned), and the IPVS table when asked. A sysctl
+// that does not exist on this kernel is left out.
+func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
+	if err := ctx.Err(); err != nil {
+		return state.Host{}, err
+	}
+	h := state.Host{Name: l.name}
+	rec, err := loadRecord(l.recordPath)
+	if err != nil {
+		return h, fmt.Errorf("host %s: %w", l.name, err)
+	}
+	h.Owned = rec
+	if h.Addresses, err = l.nl.Addresses(); err != nil {
+		return h, l.errorf(err, "read addresses")
+	}
+	if h.Routes, err = l.nl.Routes(); err != nil {
+		return h, l.errorf(err, "read routes")
+	}
+	names := slices.Clone(req.Sysctls)
+	if rec != nil {
+		names = append(names, slices.Collect(maps.Keys(rec.Sysctls))...)
+	}
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		v, err := l.sys.Get(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return h, l.errorf(err, "read sysctl")
+		}
+		h.Sysctls = append(h.Sysctls, state.Sysctl{Name: name, Value: v})
+	}
+	if req.IPVS {
+		t, err := l.ipvsTable()
+		if err != nil {
+			return h, l.errorf(err, "read IPVS")
+		}
+		if h.Services, err = t.Services(); err != nil {
+			return h, l.errorf(err, "read IPVS services")
+		}
+		to, err := t.Timeouts()
+		if err != nil {
+			return h, l.errorf(err, "read IPVS timeouts")
+		}
+		h.Timeouts = &to
+	}
+	h.Normalize()
+	return h, nil
+}
+
+// Close releases the providers the host opened itself.
+func (l *Local) Close() error {
+	var errs []error
+	for _, c := range l.closers {
+		errs = append(errs, c())
+	}
+	l.closers = nil
+	return errors.Join(errs...)
+}

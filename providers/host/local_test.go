@@ -1,0 +1,304 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+func sysctls(kv ...string) []state.Sysctl {
+	var out []state.Sysctl
+	for i := 0; i < len(kv); i += 2 {
+		out = append(out, state.Sysctl{Name: kv[i], Value: kv[i+1]})
+	}
+	return out
+}
+
+func TestApplyRealServer(t *testing.T) {
+	r := newRig(t)
+	before := r.read(t, r.local)
+	if before.Owned != nil {
+		t.Fatalf("a host without a record file reads with record %+v", before.Owned)
+	}
+	r.apply(t, r.local, realServerChanges("172.25.0.100"))
+
+	want := state.Host{
+		Name:      "web1",
+		Addresses: []state.Address{addrOf("eth0", "172.25.0.31/24", ""), addrOf("lo", "172.25.0.100/32", "lo:0")},
+		Routes:    []state.Route{hostRoute("172.25.0.100", "lo")},
+		Sysctls: sysctls(
+			"net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
+			"net.ipv4.conf.lo.arp_announce", "2", "net.ipv4.conf.lo.arp_ignore", "1",
+			"net.ipv4.ip_forward", "0"),
+		Timeouts: &state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
+		Owned: &state.Record{
+			FormatVersion: state.FormatVersion,
+			Addresses:     []string{"lo/172.25.0.100/32"},
+			Routes:        []string{"172.25.0.100/32"},
+			Sysctls: map[string]string{
+				"net.ipv4.conf.all.arp_announce": "0", "net.ipv4.conf.all.arp_ignore": "0",
+				"net.ipv4.conf.lo.arp_announce": "0", "net.ipv4.conf.lo.arp_ignore": "0",
+			},
+		},
+	}
+	if d := cmp.Diff(want, r.read(t, r.local), cmpOpts); d != "" {
+		t.Errorf("state after apply (-want +got):\n%s", d)
+	}
+	// The record on disk is the one Read reported, and readable as JSON
+	// by anyone (0644).
+	b, err := os.ReadFile(r.record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onDisk state.Record
+	if err := json.Unmarshal(b, &onDisk); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(*want.Owned, onDisk, cmpOpts); d != "" {
+		t.Errorf("record file (-want +got):\n%s", d)
+	}
+	if fi, err := os.Stat(r.record); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("record file mode: %v, %v; want 0644", fi.Mode(), err)
+	}
+
+	r.apply(t, r.local, realServerTeardown("172.25.0.100"))
+	after := r.read(t, r.local)
+	before.Owned, after.Owned = nil, nil
+	if d := cmp.Diff(before, after, cmpOpts); d != "" {
+		t.Errorf("teardown did not restore the host (-before +after):\n%s", d)
+	}
+	if rec, err := loadRecord(r.record); err != nil || len(rec.Addresses)+len(rec.Routes)+len(rec.Sysctls) != 0 {
+		t.Errorf("record after teardown: %+v, %v; want it empty", rec, err)
+	}
+}
+
+func service(vip string) state.Service {
+	return state.Service{Protocol: "tcp", Address: netip.MustParseAddr(vip), Port: 80, Family: "inet", Scheduler: "wrr", Netmask: 32}
+}
+
+func server(rip string, weight uint32) state.Server {
+	return state.Server{Address: netip.MustParseAddr(rip), Port: 80, Method: "dr", Weight: weight}
+}
+
+func serviceChange(action plan.Action, name string, before, after *state.Service, own plan.Ownership) plan.Change {
+	c := plan.Change{Kind: plan.KindService, Name: name, Action: action, Own: own}
+	if before != nil {
+		c.Before, c.Address = &plan.Resource{Service: before}, "service "+before.Key()
+	}
+	if after != nil {
+		c.After, c.Address = &plan.Resource{Service: after}, "service "+after.Key()
+	}
+	return c
+}
+
+func serverChange(action plan.Action, svc state.Service, before, after *state.Server) plan.Change {
+	c := plan.Change{Kind: plan.KindServer, Service: svc.Key(), Action: action}
+	if before != nil {
+		c.Before, c.Address = &plan.Resource{Server: before}, "server "+svc.Key()+" -> "+before.Key()
+	}
+	if after != nil {
+		c.After, c.Address = &plan.Resource{Server: after}, "server "+svc.Key()+" -> "+after.Key()
+	}
+	return c
+}
+
+func TestApplyDirector(t *testing.T) {
+	r := newRig(t)
+	before := r.read(t, r.local)
+	svc := service("172.25.0.100")
+	s1, s2 := server("172.25.0.31", 1), server("172.25.0.32", 2)
+	vip := addrOf("eth0", "172.25.0.100/32", "eth0:0")
+	oldT, newT := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}, state.Timeouts{TCP: 600, TCPFin: 60, UDP: 120}
+	r.apply(t, r.local, []plan.Change{
+		setSysctl("net.ipv4.ip_forward", "0", "1"),
+		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
+			Before: &plan.Resource{Timeouts: &oldT}, After: &plan.Resource{Timeouts: &newT}},
+		addAddress(vip),
+		serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate),
+		serverChange(plan.Create, svc, nil, &s1),
+		serverChange(plan.Create, svc, nil, &s2),
+	})
+	got := r.read(t, r.local)
+	withServers := svc
+	withServers.Servers = []state.Server{s1, s2}
+	if d := cmp.Diff([]state.Service{withServers}, got.Services, cmpOpts); d != "" {
+		t.Errorf("services (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(&newT, got.Timeouts); d != "" {
+		t.Errorf("timeouts (-want +got):\n%s", d)
+	}
+	if v, _ := got.Sysctl("net.ipv4.ip_forward"); v != "1" {
+		t.Errorf("ip_forward = %q, want 1", v)
+	}
+	wantRec := &state.Record{
+		FormatVersion: state.FormatVersion,
+		Services:      map[string]string{"tcp/172.25.0.100:80": "http"},
+		Addresses:     []string{"eth0/172.25.0.100/32"},
+		Sysctls:       map[string]string{"net.ipv4.ip_forward": "0"},
+		Timeouts:      &oldT,
+	}
+	if d := cmp.Diff(wantRec, got.Owned, cmpOpts); d != "" {
+		t.Errorf("record (-want +got):\n%s", d)
+	}
+
+	// Reweigh one server, then take everything down again.
+	s2b := s2
+	s2b.Weight = 5
+	r.apply(t, r.local, []plan.Change{serverChange(plan.Update, svc, &s2, &s2b)})
+	if srv, _ := r.read(t, r.local).Services[0].Server(s2.Key()); srv.Weight != 5 {
+		t.Errorf("server after update: %+v, want weight 5", srv)
+	}
+	r.apply(t, r.local, []plan.Change{
+		serverChange(plan.Delete, svc, &s1, nil),
+		serviceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
+		deleteAddress(vip),
+		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
+			Before: &plan.Resource{Timeouts: &newT}, After: &plan.Resource{Timeouts: &oldT}},
+		restoreSysctl("net.ipv4.ip_forward", "1", "0"),
+	})
+	after := r.read(t, r.local)
+	before.Owned, after.Owned = nil, nil
+	if d := cmp.Diff(before, after, cmpOpts); d != "" {
+		t.Errorf("teardown did not restore the host (-before +after):\n%s", d)
+	}
+}
+
+func TestApplyReplace(t *testing.T) {
+	r := newRig(t)
+	old, moved := service("172.25.0.100"), service("172.25.0.101")
+	a0, a1 := addrOf("eth0", "172.25.0.100/32", "eth0:0"), addrOf("eth0", "172.25.0.100/32", "eth0:1")
+	gw1 := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1")}
+	gw2 := gw1
+	gw2.Gateway = netip.MustParseAddr("172.25.0.2")
+	r.apply(t, r.local, []plan.Change{
+		serviceChange(plan.Create, "http", nil, &old, plan.OwnCreate),
+		addAddress(a0),
+		addRoute(gw1),
+	})
+	relabel := addAddress(a1)
+	relabel.Action, relabel.Before = plan.Update, &plan.Resource{Address: &a0}
+	regw := addRoute(gw2)
+	regw.Action, regw.Before = plan.Update, &plan.Resource{Route: &gw1}
+	r.apply(t, r.local, []plan.Change{
+		serviceChange(plan.Replace, "http", &old, &moved, plan.OwnCreate),
+		relabel,
+		regw,
+	})
+	got := r.read(t, r.local)
+	if len(got.Services) != 1 || got.Services[0].Key() != moved.Key() {
+		t.Errorf("services after replace: %+v, want only %s", got.Services, moved.Key())
+	}
+	if d := cmp.Diff(map[string]string{moved.Key(): "http"}, got.Owned.Services); d != "" {
+		t.Errorf("record services (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]state.Address{addrOf("eth0", "172.25.0.100/32", "eth0:1"), addrOf("eth0", "172.25.0.31/24", "")}, got.Addresses, cmpOpts); d != "" {
+		t.Errorf("addresses (-want +got):\n%s", d)
+	}
+	gw2.Interface = "eth0" // the kernel resolves it
+	if d := cmp.Diff([]state.Route{gw2}, got.Routes, cmpOpts); d != "" {
+		t.Errorf("routes (-want +got):\n%s", d)
+	}
+}
+
+func TestApplyStopsAtFirstFailure(t *testing.T) {
+	r := newRig(t)
+	vip := addrOf("lo", "172.25.0.100/32", "lo:0")
+	changes := []plan.Change{
+		addAddress(vip),
+		deleteRoute(hostRoute("10.9.9.9", "lo")), // not there
+		setSysctl("net.ipv4.ip_forward", "0", "1"),
+	}
+	results, err := r.local.Apply(context.Background(), changes)
+	if err == nil {
+		t.Fatal("Apply succeeded, want the failure of the route delete")
+	}
+	for _, want := range []string{"host web1", "route 10.9.9.9/32", "no such route", "1 of 3 changes applied"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if len(results) != 2 || results[0] != (plan.Result{Address: changes[0].Address}) ||
+		results[1].Address != changes[1].Address || !strings.Contains(results[1].Error, "no such route") {
+		t.Errorf("results: %+v, want the address done and the route failed", results)
+	}
+	got := r.read(t, r.local)
+	if v, _ := got.Sysctl("net.ipv4.ip_forward"); v != "0" {
+		t.Errorf("the change after the failure was applied: ip_forward = %s", v)
+	}
+	// The record holds exactly what was done.
+	if d := cmp.Diff([]string{vip.Key()}, got.Owned.Addresses); d != "" || len(got.Owned.Routes) != 0 {
+		t.Errorf("record after a failed apply: %+v", got.Owned)
+	}
+}
+
+func TestPermissionErrors(t *testing.T) {
+	r := newRig(t)
+	r.nl.Unprivileged = true
+	_, err := r.local.Apply(context.Background(), []plan.Change{addAddress(addrOf("lo", "172.25.0.100/32", "lo:0"))})
+	if !errors.Is(err, ErrPermission) {
+		t.Fatalf("Apply without privilege: %v, want ErrPermission", err)
+	}
+	if !strings.Contains(err.Error(), "run as root") || !strings.Contains(err.Error(), "lvsctl plan --state FILE") {
+		t.Errorf("error does not say what to do: %v", err)
+	}
+}
+
+func TestReadSysctls(t *testing.T) {
+	r := newRig(t)
+	// A record keeps an original for a sysctl the request does not name:
+	// Read includes it so the restore can be planned.
+	rec := newRecord()
+	rec.Sysctls = map[string]string{"net.ipv4.ip_forward": "0"}
+	if err := saveRecord(r.record, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sys.Set("net.ipv4.ip_forward", "1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.local.Read(context.Background(), ReadRequest{Sysctls: []string{
+		"net.ipv4.conf.lo.arp_ignore",
+		"net.ipv4.conf.tunl0.rp_filter", // no tunl0 on this host: left out
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sysctls("net.ipv4.conf.lo.arp_ignore", "0", "net.ipv4.ip_forward", "1")
+	if d := cmp.Diff(want, got.Sysctls); d != "" {
+		t.Errorf("sysctls (-want +got):\n%s", d)
+	}
+	if got.Services != nil || got.Timeouts != nil {
+		t.Errorf("IPVS read although not asked: %+v %+v", got.Services, got.Timeouts)
+	}
+}
+
+func TestLazyIPVS(t *testing.T) {
+	r := newRig(t)
+	opened := 0
+	l, err := NewLocal(LocalOptions{
+		Name: "web1", Netlink: r.local.nl, Sysctl: r.sys, RecordPath: r.record,
+		OpenIPVS: func() (IPVS, error) {
+			opened++
+			return nil, errors.New("IPVS is not available in this kernel: load it with `modprobe ip_vs`")
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real server needs no IPVS.
+	r.apply(t, l, realServerChanges("172.25.0.100"))
+	if _, err := l.Read(context.Background(), ReadRequest{Sysctls: rigSysctls}); err != nil || opened != 0 {
+		t.Fatalf("read without IPVS: %v, IPVS opened %d times", err, opened)
+	}
+	_, err = l.Read(context.Background(), ReadRequest{IPVS: true})
+	if err == nil || !strings.Contains(err.Error(), "host web1: read IPVS: IPVS is not available") || opened != 1 {
+		t.Errorf("read with IPVS: %v (opened %d times)", err, opened)
+	}
+}

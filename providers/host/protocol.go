@@ -1,0 +1,117 @@
+package host
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// ProtocolVersion is the version of the agent protocol. Both sides must
+// speak the same one; bump it on any incompatible change.
+//
+// The protocol is newline-delimited JSON over a byte stream: the client
+// writes one request per line and the agent answers each with one response
+// line carrying the same id. The first request is a hello; then any number
+// of read and apply requests; then close.
+const ProtocolVersion = 1
+
+// Request operations.
+const (
+	opHello = "hello"
+	opRead  = "read"
+	opApply = "apply"
+	opClose = "close"
+)
+
+type request struct {
+	ID      uint64       `json:"id"`
+	Op      string       `json:"op"`
+	Hello   *hello       `json:"hello,omitempty"`
+	Read    *ReadRequest `json:"read,omitempty"`
+	Changes []wireChange `json:"changes,omitempty"`
+}
+
+type response struct {
+	ID      uint64        `json:"id"`
+	Hello   *hello        `json:"hello,omitempty"`
+	Host    *state.Host   `json:"host,omitempty"`
+	Results []plan.Result `json:"results,omitempty"`
+	Error   *wireError    `json:"error,omitempty"`
+}
+
+// hello is what each side says about itself first.
+type hello struct {
+	Protocol int    `json:"protocol"`
+	Version  string `json:"version"`
+}
+
+// wireError carries an error across; Permission lets the client match it
+// against ErrPermission again.
+type wireError struct {
+	Message    string `json:"message"`
+	Permission bool   `json:"permission,omitempty"`
+}
+
+// wireChange is a plan.Change with its action, which plan.Change leaves
+// out of its JSON form (the plan's JSON writes actions as verb arrays).
+type wireChange struct {
+	plan.Change
+	Action string `json:"action"`
+}
+
+var actionNames = map[plan.Action]string{
+	plan.NoOp:    "no-op",
+	plan.Create:  "create",
+	plan.Update:  "update",
+	plan.Delete:  "delete",
+	plan.Replace: "replace",
+}
+
+func toWire(changes []plan.Change) []wireChange {
+	out := make([]wireChange, len(changes))
+	for i, c := range changes {
+		out[i] = wireChange{Change: c, Action: actionNames[c.Action]}
+	}
+	return out
+}
+
+func fromWire(changes []wireChange) ([]plan.Change, error) {
+	out := make([]plan.Change, len(changes))
+	for i, w := range changes {
+		c := w.Change
+		found := false
+		for a, name := range actionNames {
+			if name == w.Action {
+				c.Action, found = a, true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("change %s: unknown action %q", c.Address, w.Action)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+func errorToWire(err error) *wireError {
+	if err == nil {
+		return nil
+	}
+	return &wireError{Message: err.Error(), Permission: isPermission(err)}
+}
+
+func isPermission(err error) bool {
+	return errors.Is(err, ErrPermission)
+}
+
+// version is the lvsctl version built into this binary, for the hello.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
