@@ -1,0 +1,194 @@
+package host
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+func TestRecordPath(t *testing.T) {
+	t.Setenv(RecordDirEnv, "")
+	if got := RecordDir(); got != DefaultRecordDir {
+		t.Errorf("RecordDir() = %q, want %q", got, DefaultRecordDir)
+	}
+	t.Setenv(RecordDirEnv, "/tmp/records")
+	if got := RecordDir(); got != "/tmp/records" {
+		t.Errorf("RecordDir() with %s set = %q", RecordDirEnv, got)
+	}
+	local, ns1, ns2 := RecordPath("/d", "local"), RecordPath("/d", "netns-lvs1"), RecordPath("/d", "netns-web1")
+	if local != "/d/local.json" || ns1 == ns2 || ns1 == local {
+		t.Errorf("record paths collide or are unexpected: %s %s %s", local, ns1, ns2)
+	}
+}
+
+func TestLoadRecord(t *testing.T) {
+	dir := t.TempDir()
+	if rec, err := loadRecord(filepath.Join(dir, "missing.json")); rec != nil || err != nil {
+		t.Errorf("missing record: %+v, %v; want none and no error", rec, err)
+	}
+	for name, content := range map[string]string{
+		"damaged":      `{"format_version": "1", "addresses": [`,
+		"newer format": `{"format_version": "99"}`,
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".json")
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loadRecord(path); err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s record: %v, want an error naming the file", name, err)
+		}
+	}
+}
+
+// TestRecordWriteIsAtomic has readers read the record while it is
+// rewritten: with a plain truncate-and-write they would see torn files.
+func TestRecordWriteIsAtomic(t *testing.T) {
+	path := RecordPath(filepath.Join(t.TempDir(), "new", "dir"), "local")
+	rec := newRecord()
+	if err := saveRecord(path, rec); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Fatalf("record dir: %v, %v; want mode 0755", fi, err)
+	}
+	const writes = 100
+	var wg sync.WaitGroup
+	torn := make(chan string, 1)
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := loadRecord(path); err != nil {
+					select {
+					case torn <- err.Error():
+					default:
+					}
+					return
+				}
+			}
+		})
+	}
+	for i := range writes {
+		rec.Addresses = append(rec.Addresses, fmt.Sprintf("lo/10.0.%d.%d/32", i/256, i%256))
+		if err := saveRecord(path, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	select {
+	case msg := <-torn:
+		t.Fatalf("a reader saw a torn record: %s", msg)
+	default:
+	}
+	got, err := loadRecord(path)
+	if err != nil || len(got.Addresses) != writes {
+		t.Fatalf("final record: %d addresses, %v; want %d", len(got.Addresses), err, writes)
+	}
+	// No temporary files are left behind.
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("record dir holds %d entries, want only the record", len(entries))
+	}
+}
+
+// TestRecordSurvivesFailedWrite: a write that cannot complete (here the
+// temporary file cannot be renamed over a directory) leaves the old record
+// as it was, and no temporary file.
+func TestRecordSurvivesFailedWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "local.json")
+	old := newRecord()
+	old.Addresses = []string{"lo/10.0.0.1/32"}
+	if err := saveRecord(path, old); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	// Replace the parent with a path the rename cannot reach: saving to a
+	// record whose name is a non-empty directory fails at the rename.
+	blocked := filepath.Join(dir, "blocked.json")
+	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := saveRecord(blocked, old); err == nil {
+		t.Fatal("saving over a directory succeeded")
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Error("the existing record changed")
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if d := cmp.Diff([]string{"blocked.json", "local.json"}, names); d != "" {
+		t.Errorf("files left (-want +got):\n%s", d)
+	}
+}
+
+func TestOwn(t *testing.T) {
+	route := hostRoute("10.0.0.1", "lo")
+	gwOld := state.Route{Destination: route.Destination, Interface: "eth0"}
+	svcA, svcB := service("10.0.0.1"), service("10.0.0.2")
+	for _, tc := range []struct {
+		name   string
+		start  state.Record
+		change plan.Change
+		want   state.Record
+	}{{
+		name:   "create address",
+		change: addAddress(addrOf("lo", "10.0.0.1/32", "lo:0")),
+		want:   state.Record{Addresses: []string{"lo/10.0.0.1/32"}},
+	}, {
+		name:   "replace service under a new key",
+		start:  state.Record{Services: map[string]string{svcA.Key(): "http"}},
+		change: serviceChange(plan.Replace, "http", &svcA, &svcB, plan.OwnCreate),
+		want:   state.Record{Services: map[string]string{svcB.Key(): "http"}},
+	}, {
+		name:   "remember keeps the first original",
+		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
+		change: setSysctl("net.ipv4.ip_forward", "1", "0"),
+		want:   state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
+	}, {
+		name: "remember a route",
+		change: plan.Change{Kind: plan.KindRoute, Action: plan.Update, Own: plan.OwnRemember,
+			Before: &plan.Resource{Route: &gwOld}, After: &plan.Resource{Route: &route}},
+		want: state.Record{RouteOriginals: map[string]state.Route{route.Key(): gwOld}},
+	}, {
+		name:   "forget a route and its original",
+		start:  state.Record{Routes: []string{route.Key()}, RouteOriginals: map[string]state.Route{route.Key(): gwOld}},
+		change: deleteRoute(route),
+		want:   state.Record{Routes: []string{}, RouteOriginals: map[string]state.Route{}},
+	}, {
+		name:   "forget a sysctl",
+		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
+		change: restoreSysctl("net.ipv4.ip_forward", "1", "0"),
+		want:   state.Record{Sysctls: map[string]string{}},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Deep-copy the start through JSON so cases do not share maps.
+			var rec state.Record
+			b, _ := json.Marshal(tc.start)
+			_ = json.Unmarshal(b, &rec)
+			own(&rec, tc.change)
+			if d := cmp.Diff(tc.want, rec, cmpOpts); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
+			}
+		})
+	}
+}
