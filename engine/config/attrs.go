@@ -91,7 +91,7 @@ func (r *reader) integer(name string, lo, hi int64, hint string) (int64, bool) {
 	}
 	n, ok := wholeNumber(v.AsBigFloat())
 	if !ok || n < lo || n > hi {
-		r.errorf(rng, fmt.Sprintf("Invalid %s", strings.ReplaceAll(name, "_", " ")),
+		r.errorf(rng, "Invalid "+name,
 			"%s is not valid here: %s.", v.AsBigFloat().Text('f', -1), hint)
 		return 0, false
 	}

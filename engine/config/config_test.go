@@ -1,0 +1,118 @@
+package config
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// render draws diagnostics the way `lvsctl validate` does, without colour.
+func render(t *testing.T, cfg *Config, diags hcl.Diagnostics) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := hcl.NewDiagnosticTextWriter(&buf, cfg.Files, 100, false).WriteDiagnostics(diags); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// golden compares got with the golden file, or rewrites it with -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestInvalid loads each file of testdata/invalid, one class of mistakes per
+// file, and compares the rendered diagnostics with its golden file.
+func TestInvalid(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.hcl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".hcl")
+		t.Run(name, func(t *testing.T) {
+			cfg, diags := Load(path, Options{})
+			if len(diags) == 0 {
+				t.Fatal("no diagnostics for a file of mistakes")
+			}
+			for _, d := range diags {
+				if d.Subject == nil {
+					t.Errorf("diagnostic %q has no source range", d.Summary)
+				}
+			}
+			golden(t, strings.TrimSuffix(path, ".hcl")+".golden", render(t, cfg, diags))
+		})
+	}
+}
+
+// TestValidFixturesHaveNoDiagnostics: every valid fixture and example loads cleanly.
+func TestValidFixturesHaveNoDiagnostics(t *testing.T) {
+	files, _ := filepath.Glob("testdata/valid/*.hcl")
+	examples, _ := filepath.Glob("../../examples/*.hcl")
+	for _, path := range append(files, examples...) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			cfg, diags := Load(path, Options{})
+			if len(diags) > 0 {
+				t.Fatalf("unexpected diagnostics:\n%s", render(t, cfg, diags))
+			}
+		})
+	}
+}
+
+func TestLoadMissingPath(t *testing.T) {
+	_, diags := Load(filepath.Join(t.TempDir(), "nope.hcl"), Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "nope.hcl") {
+		t.Fatalf("want an error naming the file, got %v", diags)
+	}
+	_, diags = Load(t.TempDir(), Options{})
+	if !diags.HasErrors() || diags[0].Summary != "No configuration files" {
+		t.Fatalf("want No configuration files, got %v", diags)
+	}
+}
+
+// FuzzLoad: arbitrary input must never panic, and must either load or
+// explain why not.
+func FuzzLoad(f *testing.F) {
+	for _, glob := range []string{"testdata/valid/*.hcl", "testdata/invalid/*.hcl", "../../examples/*.hcl"} {
+		files, _ := filepath.Glob(glob)
+		for _, path := range files {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(src)
+		}
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		path := filepath.Join(dir, "fuzz.hcl")
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, _ := Load(path, Options{})
+		if cfg == nil {
+			t.Fatal("Load returned no Config")
+		}
+	})
+}

@@ -1,0 +1,179 @@
+package config
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// cmpConfig compares typed config, leaving out source ranges and parse state.
+var cmpConfig = []cmp.Option{
+	cmpopts.IgnoreTypes(Source{}),
+	cmpopts.IgnoreFields(Config{}, "Files", "Variables"),
+	cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
+	cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestLoadFull(t *testing.T) {
+	cfg, diags := Load("testdata/valid/full.hcl", Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+	}
+	a := netip.MustParseAddr
+	want := &Config{
+		Directors: []*Director{{
+			Name: "lvs1", Netns: "lvs1", Interface: "eth0.100", Address: a("10.0.0.1"),
+			VIPAlias: true, IPForward: ptr(false), OwnAllServices: true,
+			Timeouts: &Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
+		}, {
+			Name: "lvs2",
+			SSH:  &SSH{Host: "192.0.2.10", User: "root", Port: 2222, IdentityFile: "~/.ssh/id_ed25519"},
+		}},
+		RealServers: []*RealServer{{
+			Name: "web1", Address: a("10.0.0.11"),
+			SSH:       &SSH{Host: "10.0.0.11", User: "OPS", Port: 22},
+			ARPIgnore: ptr(2), ARPAnnounce: ptr(1), VIPInterface: "dummy0", VIPRoute: false,
+			Routes: []*Route{
+				{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: a("10.0.0.254"), Interface: "eth1", Metric: 10, Table: 100},
+				{Destination: netip.MustParsePrefix("2001:db8:1::/48"), Gateway: a("2001:db8::1")},
+			},
+		}},
+		VirtualServers: []*VirtualServer{{
+			Name: "web", Directors: []string{"lvs1", "lvs2"}, Protocol: "tcp", VIP: a("10.0.0.100"), Port: 80,
+			Family: "inet", Scheduler: "sh", Flags: []string{"sh-port", "sh-fallback"},
+			Persistence: 300, PersistenceNetmask: 24, Method: "dr", Weight: 3,
+			Servers: []*Server{
+				{Address: a("10.0.0.11"), Port: 80, Method: "dr", Weight: 3, UpperThreshold: 100, LowerThreshold: 50},
+				{Address: a("10.0.0.12"), Port: 80, Method: "dr", Weight: 3, UpperThreshold: 200, LowerThreshold: 50},
+			},
+		}, {
+			Name: "dns", Directors: []string{"lvs1"}, Protocol: "udp", VIP: a("10.0.0.100"), Port: 53,
+			Family: "inet", Scheduler: "wlc", OnePacket: true, Method: "tun", Weight: 1,
+			Servers: []*Server{
+				{Address: a("10.0.0.21"), Port: 53, Method: "tun", Weight: 1, TunnelType: "gue", TunnelPort: 6080, TunnelChecksum: "remcsum"},
+				{Address: a("10.0.0.22"), Port: 53, Method: "tun", Weight: 0, TunnelType: "ipip"},
+			},
+		}, {
+			Name: "marked6", Directors: []string{"lvs1"}, FWMark: 7, Family: "inet6", Scheduler: "mh",
+			Flags: []string{"mh-port"}, Persistence: 60, PersistenceNetmask: 64, Method: "nat", Weight: 1,
+			Servers: []*Server{
+				{Address: a("2001:db8::11"), Port: 0, Method: "nat", Weight: 1},
+				{Address: a("2001:db8::12"), Port: 0, Method: "nat", Weight: 1},
+			},
+		}},
+	}
+	if diff := cmp.Diff(want, cfg, cmpConfig...); diff != "" {
+		t.Errorf("config mismatch (-want +got):\n%s", diff)
+	}
+
+	// Ranges are kept for later stages to point at.
+	vs := cfg.VirtualServers[0]
+	if r := vs.AttrRange("vip"); r.Start.Line != 56 || r.Filename != "testdata/valid/full.hcl" {
+		t.Errorf("vip range = %v, want line 56 of full.hcl", r)
+	}
+	if r := vs.AttrRange("one_packet"); r != vs.DefRange {
+		t.Errorf("range of an unset attribute = %v, want the block's %v", r, vs.DefRange)
+	}
+	if vs.Servers[1].DefRange.Start.Line == 0 {
+		t.Error("a server from a dynamic block has no range")
+	}
+}
+
+func TestVariablePrecedence(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("main.hcl", `
+variable "weight" {
+  type    = number
+  default = 1
+}
+variable "vip" {}
+variable "rips" {
+  type    = list(string)
+  default = []
+}
+`)
+	varFile := write("prod.vars", "weight = 3\nvip = \"10.0.0.3\"\n")
+	jsonFile := write("prod.json", `{"rips": ["10.0.0.11"]}`)
+
+	tests := []struct {
+		name   string
+		opts   Options
+		weight int64
+		vip    string
+		rips   int
+	}{
+		{"defaults", Options{Vars: map[string]string{"vip": "10.0.0.1"}}, 1, "10.0.0.1", 0},
+		{"env over default", Options{Env: []string{"PATH=/bin", "LVSCTL_VAR_weight=2", "LVSCTL_VAR_vip=10.0.0.2", "LVSCTL_VAR_other=x"}}, 2, "10.0.0.2", 0},
+		{"var file over env", Options{Env: []string{"LVSCTL_VAR_weight=2"}, VarFiles: []string{varFile, jsonFile}}, 3, "10.0.0.3", 1},
+		{"-var over var file", Options{VarFiles: []string{varFile}, Vars: map[string]string{"weight": "4", "rips": `["10.0.0.11", "10.0.0.12"]`}}, 4, "10.0.0.3", 2},
+		{"string variables are literal", Options{Vars: map[string]string{"vip": `["not", "a", "list"]`}}, 1, `["not", "a", "list"]`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := Load(dir, tt.opts)
+			if diags.HasErrors() {
+				t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+			}
+			w, _ := cfg.Variables["weight"].AsBigFloat().Int64()
+			got := []any{w, cfg.Variables["vip"].AsString(), cfg.Variables["rips"].LengthInt()}
+			if diff := cmp.Diff([]any{tt.weight, tt.vip, tt.rips}, got); diff != "" {
+				t.Errorf("weight, vip, rips (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	t.Run("errors", func(t *testing.T) {
+		_, diags := Load(dir, Options{Vars: map[string]string{"vip": "x", "wieght": "2", "weight": "heavy"}})
+		var summaries []string
+		for _, d := range diags {
+			summaries = append(summaries, d.Summary)
+		}
+		want := []string{"Variables not allowed", "Value for undeclared variable"}
+		if diff := cmp.Diff(want, summaries); diff != "" {
+			t.Errorf("diagnostics (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestFunctions(t *testing.T) {
+	dir := t.TempDir()
+	src := `locals {
+  host    = cidrhost("10.0.0.0/24", -2)
+  host6   = cidrhost("2001:db8::/64", 16)
+  subnet  = cidrsubnet("10.0.0.0/16", 8, 3)
+  subnet6 = cidrsubnet("2001:db8::/32", 16, 255)
+  mask    = cidrnetmask("10.0.0.0/20")
+  joined  = join(",", [for i in range(3) : format("%02d", i)])
+  merged  = lookup(merge({a = 1}, {b = 2}), "b", 0)
+  tried   = try(tonumber("x"), 7)
+  parts   = length(split(".", "a.b.c"))
+  ok      = can(cidrhost("nope", 1))
+}
+director "d" {
+  interface = format("%s-%s-%s-%s-%s-%s-%s-%s-%s-%s", local.host, local.host6, local.subnet, local.subnet6, local.mask, local.joined, local.merged, local.tried, local.parts, local.ok)
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "f.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := Load(dir, Options{})
+	// The interface name is too long and reported, but the value is decoded.
+	want := "10.0.0.254-2001:db8::10-10.0.3.0/24-2001:db8:ff::/48-255.255.240.0-00,01,02-2-7-3-false"
+	if got := cfg.Directors[0].Interface; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

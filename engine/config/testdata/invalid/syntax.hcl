@@ -1,0 +1,3 @@
+director "lvs1" {
+  interface = "eth0
+}

@@ -1,0 +1,6 @@
+director "lvs1" {
+  interface = "eth0"
+  vip_aliass = true
+}
+
+load_balancer "x" {}

@@ -1,0 +1,14 @@
+director "lvs1" {
+  interface = "eth0"
+}
+
+virtual_server "web" {
+  directors = ["lvs1"]
+  vip       = "10.0.0.100"
+  port      = 80
+  method    = "direct"
+
+  server "10.0.0.11" {
+    method = "masq"
+  }
+}
