@@ -92,7 +92,10 @@ func serverError(op string, svc state.Service, s state.Server, err error) error 
 		if s.Method != "tun" && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
 			e.Reason = "a server of the other address family needs method tun"
 		} else {
-			e.Reason = "the kernel rejected the server as invalid (its address must be unicast; tunnel type gue needs a port): " + err.Error()
+			// An IPv4 server is also refused while the namespace has no
+			// IPv4 address at all: without a local table the kernel
+			// classifies every address as broadcast.
+			e.Reason = "the kernel rejected the server as invalid (its address must be unicast, an IPv4 server needs an IPv4 address on the director, tunnel type gue needs a port): " + err.Error()
 		}
 	}
 	return e
