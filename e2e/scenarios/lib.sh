@@ -28,9 +28,9 @@ step() {
 	echo "=== $*"
 }
 
-# run CMD... echoes and runs a command, returning its status.
+# run CMD... echoes (except in the demo) and runs a command, returning its status.
 run() {
-	echo "+ $*"
+	[ "$E2E_MODE" = demo ] || echo "+ $*"
 	"$@"
 }
 
@@ -62,7 +62,7 @@ color_flag() { [ "$E2E_MODE" = demo ] || echo -no-color; }
 
 # lvsctl ARGS... runs lvsctl (echoed), returning its exit status.
 lvsctl() {
-	echo "+ lvsctl $*"
+	echo "\$ lvsctl $*"
 	"$LVSCTL" "$@"
 }
 
@@ -94,6 +94,27 @@ expect_no_changes() {
 expect_changes() {
 	plan_status "$@"
 	[ "$PLAN_RC" = 2 ] || fail "plan of $1: exit $PLAN_RC, want 2 (changes)"
+}
+
+# plan_json PATH [FLAGS...] saves the JSON plan for plan_action.
+plan_json() {
+	cfg=$1
+	shift
+	lvsctl plan -json "$@" "$cfg" >"$E2E_WORK/plan.json" || fail "lvsctl plan -json $* $cfg exited $?"
+}
+
+# plan_action ADDRESS prints the actions of the change with that address
+# in the last plan_json ("update", "create,delete", ...), or nothing. The
+# VM has no jq: the JSON is flattened and cut at each change.
+plan_action() {
+	a=$(echo "$1" | tr -d ' ')
+	tr -d ' \n' <"$E2E_WORK/plan.json" | sed 's/{"actions":/\n&/g' |
+		grep -F "\"address\":\"$a\"" | sed -n 's/^{"actions":\[\([^]]*\)\].*/\1/p' | tr -d '"' | head -n1
+}
+
+# expect_action ADDRESS ACTIONS: the last JSON plan does ACTIONS to ADDRESS.
+expect_action() {
+	assert_eq "actions on $1 in the plan" "$(plan_action "$1")" "$2"
 }
 
 # plan_has REGEX: the last plan printed a line matching REGEX.
@@ -208,6 +229,17 @@ check_alternation() {
 	done
 }
 
+# wait_for_line FILE TEXT WHAT waits up to 10 s for FILE to have the line TEXT.
+wait_for_line() {
+	i=0
+	while ! grep -qx "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 20 ] || fail "timed out waiting for $3 ('$2' in $1: $(tail -n3 "$1" 2>/dev/null))"
+		sleep 0.5
+	done
+	echo "ok: $2"
+}
+
 # ipvs_table NS prints the IPVS table of NS as ipvsadm -Sn, sorted: the
 # kernel lists services in hash order.
 ipvs_table() {
@@ -227,6 +259,39 @@ ipvs_table_equals() {
 	fi
 	echo "ok: IPVS table of $1:"
 	echo "$got" | sed 's/^/    /'
+}
+
+# ipvs_table_like NS REFNS compares the IPVS tables of two namespaces:
+# REFNS holds the same services made by hand with ipvsadm, the seeds' way,
+# so the expectation does not depend on guessing ipvsadm's output format.
+ipvs_table_like() {
+	want=$(ipvs_table "$2")
+	got=$(ipvs_table "$1")
+	if [ "$got" != "$want" ]; then
+		echo "--- want (ipvsadm -Sn in $2, made by hand)"
+		echo "$want"
+		echo "--- got (ipvsadm -Sn in $1)"
+		echo "$got"
+		fail "the IPVS table of $1 differs from the one made by hand in $2"
+	fi
+	echo "ok: IPVS table of $1 equals the hand-made one ($(echo "$got" | grep -c .) lines)"
+}
+
+# ipvs_ref NS FILE makes a fresh namespace NS and runs the ipvsadm
+# commands of FILE (one per line, without "ipvsadm") in it.
+ipvs_ref() {
+	ip netns delete "$1" 2>/dev/null
+	host_add "$1"
+	grep -v '^[[:space:]]*\(#\|$\)' "$2" | while read -r args; do
+		ip netns exec "$1" ipvsadm $args || { echo "ipvsadm $args failed"; exit 1; }
+	done || fail "the hand-made reference table $2 does not load"
+}
+
+# ipvs_conns NS SERVICE prints the connection counter (ipvsadm --stats)
+# of a service such as "-t 172.25.0.100:80". It resets when a service is
+# deleted and created again, which an edit in place must not do.
+ipvs_conns() {
+	ip netns exec "$1" ipvsadm -Ln --stats $2 | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { print $3; exit }'
 }
 
 # sysctl_of NS NAME prints a sysctl (dotted name) inside NS.

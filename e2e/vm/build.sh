@@ -82,6 +82,9 @@ go_build() {
 			tail -n 20 "$out/$name.build.log"
 		} >"$root/e2e/missing/$name"
 		rm -f "$root/e2e/bin/$name"
+	elif [ ! -f "$root/e2e/bin/$name" ]; then
+		# go test -c writes nothing for a package without tests.
+		echo "go $* wrote no binary (a package without test files?)" >"$root/e2e/missing/$name"
 	fi
 }
 command -v go >/dev/null || die "go is not on PATH"

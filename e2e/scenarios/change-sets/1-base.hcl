@@ -1,0 +1,47 @@
+# Step 1: the DR lab on lvs, and a second service on lvs2.
+
+director "lvs" {
+  netns     = "lvs"
+  interface = "eth0"
+  address   = "172.25.0.1"
+}
+
+# A second director with a service of its own, removed in the last step.
+director "lvs2" {
+  netns     = "lvs2"
+  interface = "eth0"
+  address   = "172.25.0.2"
+}
+
+virtual_server "web" {
+  directors = ["lvs"]
+  protocol  = "tcp"
+  vip       = "172.25.0.100"
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+
+  server "172.25.0.31" {}
+  server "172.25.0.32" {}
+}
+
+virtual_server "web2" {
+  directors = ["lvs2"]
+  protocol  = "tcp"
+  vip       = "172.25.0.102"
+  port      = 80
+  scheduler = "rr"
+
+  server "172.25.0.31" {}
+  server "172.25.0.32" {}
+}
+
+real_server "rs1" {
+  netns   = "rs1"
+  address = "172.25.0.31"
+}
+
+real_server "rs2" {
+  netns   = "rs2"
+  address = "172.25.0.32"
+}
