@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -59,6 +60,50 @@ func Normalized(h state.Host) state.Host {
 		}
 		c.Owned = &r
 	}
-	c.Normalize()
+	normalize(&c)
 	return c
+}
+
+// normalize sorts h the way state.Host.Normalize does (TestNormalizedMatchesState
+// holds them together), computing each key once: sorting by Key() in the
+// comparison made big states slow, as every key is a fresh string.
+func normalize(h *state.Host) {
+	for i := range h.Services {
+		slices.Sort(h.Services[i].Flags)
+		sortByKey(h.Services[i].Servers, state.Server.Key)
+	}
+	sortByKey(h.Services, state.Service.Key)
+	sortByKey(h.Addresses, state.Address.Key)
+	sortByKey(h.Routes, state.Route.Key)
+	sortByKey(h.Sysctls, state.Sysctl.Key)
+	if h.Owned != nil {
+		slices.Sort(h.Owned.Addresses)
+		slices.Sort(h.Owned.Routes)
+	}
+}
+
+// sortByKey sorts s by the key of each element, computing each key once
+// and moving the (large) elements only once.
+func sortByKey[T any](s []T, key func(T) string) {
+	if len(s) < 2 {
+		return
+	}
+	type keyed struct {
+		key string
+		i   int
+	}
+	ks := make([]keyed, len(s))
+	for i, v := range s {
+		ks[i] = keyed{key(v), i}
+	}
+	byKey := func(a, b keyed) int { return strings.Compare(a.key, b.key) }
+	if slices.IsSortedFunc(ks, byKey) {
+		return
+	}
+	slices.SortStableFunc(ks, byKey)
+	sorted := make([]T, len(s))
+	for i, k := range ks {
+		sorted[i] = s[k.i]
+	}
+	copy(s, sorted)
 }

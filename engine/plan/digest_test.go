@@ -1,6 +1,8 @@
 package plan_test
 
 import (
+	"github.com/google/go-cmp/cmp"
+
 	"net/netip"
 	"slices"
 	"testing"
@@ -61,6 +63,26 @@ func TestDigestSeesChanges(t *testing.T) {
 		change(&h)
 		if plan.Digest(h) == base {
 			t.Errorf("%s: changing the state keeps the digest", name)
+		}
+	}
+}
+
+// TestNormalizedMatchesState keeps plan.Normalized sorting exactly as
+// state.Host.Normalize does, for every golden case and a shuffled host.
+func TestNormalizedMatchesState(t *testing.T) {
+	hosts := []state.Host{digestHost()}
+	for _, tc := range loadCases(t) {
+		hosts = append(hosts, tc.desired, tc.live)
+	}
+	for _, h := range hosts {
+		want := plan.Normalized(h) // a deep copy to sort in place
+		slices.Reverse(want.Services)
+		slices.Reverse(want.Addresses)
+		slices.Reverse(want.Routes)
+		slices.Reverse(want.Sysctls)
+		want.Normalize()
+		if d := cmp.Diff(mustJSON(t, want), mustJSON(t, plan.Normalized(h))); d != "" {
+			t.Errorf("%s: Normalized sorts unlike state.Host.Normalize (-state +plan):\n%s", h.Name, d)
 		}
 	}
 }
