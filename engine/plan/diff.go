@@ -475,11 +475,12 @@ func serviceAddress(key string) string { return "service " + key }
 
 func serverAddress(svc, key string) string { return "server " + svc + " -> " + key }
 
-// serviceOnly copies a service without its servers: each server is a change
-// of its own.
+// serviceOnly copies a service without its servers (each server is a change
+// of its own), with its flags sorted as in a normalized state.
 func serviceOnly(s *state.Service) *state.Service {
 	c := *s
 	c.Flags = slices.Clone(s.Flags)
+	slices.Sort(c.Flags)
 	c.Servers = nil
 	return &c
 }

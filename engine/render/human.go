@@ -185,10 +185,12 @@ func (pr *printer) line(indent int, sym plan.Action, text string) {
 		symbol = pr.symbol(sym) + " "
 	}
 	if pr.diff {
-		if symbol == "" {
-			symbol = " "
+		// The symbol leads, padded to the widest ("-/+") so text aligns.
+		width := len(sym.String())
+		if sym == plan.NoOp {
+			symbol, width = " ", 0
 		}
-		pr.w.WriteString(symbol + strings.Repeat(" ", indent) + text + "\n")
+		pr.w.WriteString(symbol + strings.Repeat(" ", 3-width+indent-changeIndent) + text + "\n")
 		return
 	}
 	pr.w.WriteString(strings.Repeat(" ", indent) + symbol + text + "\n")

@@ -20,10 +20,13 @@ func Markdown(w io.Writer, p plan.Plan) error {
 		add, change, destroy := plan.Plan{Hosts: []plan.HostPlan{h}}.Counts()
 		fmt.Fprintf(bw, "| %s | %s | %d | %d | %d |\n", cell(h.Host), cell(string(h.Role)), add, change, destroy)
 	}
-	bw.WriteString("\n```diff\n")
-	pr := printer{w: bw, diff: true}
+	var body strings.Builder
+	pr := printer{w: bufio.NewWriter(&body), diff: true}
 	pr.plan(p)
-	bw.WriteString("```\n")
+	pr.w.Flush() // a strings.Builder does not fail
+	// The fence must be longer than any run of backticks inside it.
+	fence := strings.Repeat("`", max(3, longestRun(body.String(), '`')+1))
+	bw.WriteString("\n" + fence + "diff\n" + body.String() + fence + "\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
@@ -33,4 +36,17 @@ func Markdown(w io.Writer, p plan.Plan) error {
 // cell escapes text for a markdown table cell.
 func cell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+func longestRun(s string, c byte) int {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != c {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	return longest
 }

@@ -1,0 +1,153 @@
+package render_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/render"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// Each testdata/NAME.plan.json (a saved plan) is drawn as the human plan
+// without colour (NAME.txt) and with (NAME.color.txt), and as markdown
+// (NAME.md).
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join("testdata", "*.plan.json"))
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no plans under testdata (err %v)", err)
+	}
+	for _, in := range inputs {
+		base := strings.TrimSuffix(in, ".plan.json")
+		t.Run(filepath.Base(base), func(t *testing.T) {
+			p := readPlan(t, in)
+			for _, view := range []struct {
+				suffix string
+				draw   func(*bytes.Buffer) error
+			}{
+				{".txt", func(b *bytes.Buffer) error { return render.Human(b, p, render.Options{}) }},
+				{".color.txt", func(b *bytes.Buffer) error { return render.Human(b, p, render.Options{Color: true}) }},
+				{".md", func(b *bytes.Buffer) error { return render.Markdown(b, p) }},
+			} {
+				var b bytes.Buffer
+				if err := view.draw(&b); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, base+view.suffix, b.Bytes())
+			}
+		})
+	}
+}
+
+func readPlan(t *testing.T, path string) plan.Plan {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.ReadPlan(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./engine/render -update` to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got); if the change is intended, rerun with -update:\n%s", path, d)
+	}
+}
+
+// The footer counts what the plan's changes do, a replacement as one add and
+// one destroy, across hosts.
+func TestHumanFooter(t *testing.T) {
+	p := readPlan(t, filepath.Join("testdata", "full.plan.json"))
+	add, change, destroy := p.Counts()
+	var b bytes.Buffer
+	if err := render.Human(&b, p, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	footer := lines[len(lines)-1]
+	var symbols = map[string]int{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) > 1 && (f[1] == "service" || f[1] == "server" || f[1] == "address" || f[1] == "route" || f[1] == "sysctl" || f[1] == "timeouts") {
+			symbols[f[0]]++
+		}
+	}
+	if got, want := symbols["+"]+symbols["-/+"], add; got != want {
+		t.Errorf("%d lines add, footer %q says %d", got, footer, want)
+	}
+	if got, want := symbols["~"], change; got != want {
+		t.Errorf("%d lines change, footer %q says %d", got, footer, want)
+	}
+	if got, want := symbols["-"]+symbols["-/+"], destroy; got != want {
+		t.Errorf("%d lines destroy, footer %q says %d", got, footer, want)
+	}
+}
+
+func TestHumanColorOnlyWhenAsked(t *testing.T) {
+	p := readPlan(t, filepath.Join("testdata", "full.plan.json"))
+	for _, color := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := render.Human(&b, p, render.Options{Color: color}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "\x1b["); got != color {
+			t.Errorf("Color %v: escapes in output = %v", color, got)
+		}
+	}
+	var b bytes.Buffer
+	if err := render.Markdown(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "\x1b[") {
+		t.Error("markdown has ANSI escapes")
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestWriteErrors(t *testing.T) {
+	p := readPlan(t, filepath.Join("testdata", "full.plan.json"))
+	if err := render.Human(failingWriter{}, p, render.Options{}); err == nil {
+		t.Error("Human: no error from a failing writer")
+	}
+	if err := render.Markdown(failingWriter{}, p); err == nil {
+		t.Error("Markdown: no error from a failing writer")
+	}
+}
+
+// A backtick fence inside the plan must not end the markdown code block.
+func TestMarkdownFence(t *testing.T) {
+	p := plan.Plan{Hosts: []plan.HostPlan{{Host: "lvs1", Warnings: []string{"odd text ``` inside"}}}}
+	var b bytes.Buffer
+	if err := render.Markdown(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\n````diff\n") || !strings.HasSuffix(b.String(), "\n````\n") {
+		t.Fatalf("the fence is not longer than the backticks inside:\n%s", b.String())
+	}
+}
