@@ -1,0 +1,123 @@
+package compile
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// compileDirector derives a director's services, VIP aliases, forwarding
+// sysctls and timeouts.
+func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	h := state.Host{Name: d.Name, Role: state.RoleDirector, OwnAllServices: d.OwnAllServices}
+	labels := labeler{}
+	aliased := make(map[netip.Addr]bool)
+	var nat4, nat6, has6, labelErr bool
+	for _, vs := range cfg.VirtualServers {
+		if !slices.Contains(vs.Directors, d.Name) {
+			continue
+		}
+		h.Services = append(h.Services, service(vs))
+		has6 = has6 || vs.Family == "inet6"
+		for _, s := range vs.Servers {
+			if s.Method == "nat" {
+				nat4 = nat4 || vs.Family == "inet"
+				nat6 = nat6 || vs.Family == "inet6"
+			}
+		}
+		if !d.VIPAlias || !vs.VIP.IsValid() || aliased[vs.VIP] || d.Interface == "" {
+			continue // the same VIP for several ports is one alias
+		}
+		aliased[vs.VIP] = true
+		a := state.Address{Interface: d.Interface, Prefix: netip.PrefixFrom(vs.VIP, vs.VIP.BitLen())}
+		if vs.VIP.Is4() { // labels are an IPv4 notion
+			a.Label = labels.next(d.Interface)
+			if len(a.Label) > maxLabel {
+				if !labelErr {
+					labelErr = true
+					diags = append(diags, labelTooLong(a.Label, d.AttrRange("interface")))
+				}
+				continue
+			}
+		}
+		h.Addresses = append(h.Addresses, a)
+	}
+
+	h.Sysctls, diags = forwarding(d, nat4, nat6, has6, diags)
+	if t := d.Timeouts; t != nil {
+		h.Timeouts = &state.Timeouts{TCP: t.TCP, TCPFin: t.TCPFin, UDP: t.UDP}
+	}
+	return Target{Name: d.Name, Role: state.RoleDirector, Connection: connection(d.Netns, d.SSH), Desired: h}, diags
+}
+
+// forwarding decides the forwarding sysctls: as set, or on for NAT (the
+// director routes the replies), otherwise left alone.
+func forwarding(d *config.Director, nat4, nat6, has6 bool, diags hcl.Diagnostics) ([]state.Sysctl, hcl.Diagnostics) {
+	const v4, v6 = "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"
+	if d.IPForward == nil {
+		var out []state.Sysctl
+		if nat4 {
+			out = append(out, state.Sysctl{Name: v4, Value: "1"})
+		}
+		if nat6 {
+			out = append(out, state.Sysctl{Name: v6, Value: "1"})
+		}
+		return out, diags
+	}
+	value := "0"
+	if *d.IPForward {
+		value = "1"
+	} else if nat4 || nat6 {
+		diags = append(diags, warning(d.AttrRange("ip_forward"), "NAT without forwarding",
+			"Director %q serves NAT real servers but ip_forward = false, so their replies will not be forwarded to clients. Remove ip_forward to have it derived, or set it to true.", d.Name))
+	}
+	out := []state.Sysctl{{Name: v4, Value: value}}
+	if has6 {
+		out = append(out, state.Sysctl{Name: v6, Value: value})
+	}
+	return out, diags
+}
+
+// service is the IPVS service of a virtual_server block.
+func service(vs *config.VirtualServer) state.Service {
+	s := state.Service{
+		Name:        vs.Name,
+		Address:     vs.VIP,
+		Port:        vs.Port,
+		FWMark:      vs.FWMark,
+		Family:      vs.Family,
+		Scheduler:   vs.Scheduler,
+		Flags:       slices.Clone(vs.Flags),
+		Persistence: vs.Persistence,
+		Netmask:     vs.PersistenceNetmask,
+		OnePacket:   vs.OnePacket,
+	}
+	if vs.FWMark == 0 {
+		s.Protocol = vs.Protocol
+	}
+	if s.Netmask == 0 { // the kernel's default: one client address
+		s.Netmask = 32
+		if vs.Family == "inet6" {
+			s.Netmask = 128
+		}
+	}
+	for _, d := range vs.Servers {
+		srv := state.Server{
+			Address:        d.Address,
+			Port:           d.Port,
+			Method:         d.Method,
+			Weight:         d.Weight,
+			UpperThreshold: d.UpperThreshold,
+			LowerThreshold: d.LowerThreshold,
+		}
+		if d.Method == "tun" {
+			srv.TunnelType, srv.TunnelPort, srv.TunnelChecksum = d.TunnelType, d.TunnelPort, d.TunnelChecksum
+		}
+		s.Servers = append(s.Servers, srv)
+	}
+	return s
+}

@@ -1,0 +1,203 @@
+package compile
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// Derived defaults of a real server.
+const (
+	arpIgnore   = 1 // reply to ARP only for addresses of the receiving interface
+	arpAnnounce = 2 // never announce the VIP as an ARP source
+)
+
+// realServer builds the desired state of one real server.
+type realServer struct {
+	cfg    *config.Config
+	rs     *config.RealServer
+	h      state.Host
+	diags  hcl.Diagnostics
+	labels labeler
+	placed map[netip.Addr]bool
+	// Interfaces carrying IPv4 VIPs, which need ARP suppression, and the
+	// tunnel devices among them, which need rp_filter off.
+	arpIfaces, tunIfaces []string
+	labelErr             bool
+}
+
+// compileRealServer derives what a real server needs for each service that
+// has a server at its address.
+func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.Diagnostics) {
+	b := &realServer{
+		cfg:    cfg,
+		rs:     rs,
+		h:      state.Host{Name: rs.Name, Role: state.RoleRealServer},
+		labels: labeler{},
+		placed: make(map[netip.Addr]bool),
+	}
+	var nat []*config.VirtualServer
+	for _, vs := range cfg.VirtualServers {
+		for _, s := range vs.Servers {
+			if s.Address != rs.Address {
+				continue
+			}
+			switch {
+			case s.Method == "nat":
+				nat = append(nat, vs)
+			case vs.VIP.IsValid() && !b.placed[vs.VIP]:
+				// A firewall-mark service has no VIP of its own to place.
+				b.placeVIP(vs.VIP, s.Method)
+			}
+		}
+	}
+	b.sysctls()
+	b.natRoute(nat)
+	for _, r := range rs.Routes {
+		b.addRoute(state.Route{Destination: r.Destination, Gateway: r.Gateway, Interface: r.Interface, Table: r.Table, Metric: r.Metric})
+	}
+	return Target{Name: rs.Name, Role: state.RoleRealServer, Connection: connection(rs.Netns, rs.SSH), Desired: b.h}, b.diags
+}
+
+// placeVIP puts a DR or TUN VIP on the real server, so it accepts packets
+// addressed to the VIP, and for DR the host route through that interface.
+func (b *realServer) placeVIP(vip netip.Addr, method string) {
+	b.placed[vip] = true
+	iface := b.rs.VIPInterface
+	if iface == "" {
+		iface = defaultVIPInterface(vip, method)
+	}
+	a := state.Address{Interface: iface, Prefix: netip.PrefixFrom(vip, vip.BitLen())}
+	if vip.Is4() {
+		a.Label = b.labels.next(iface)
+		if len(a.Label) > maxLabel {
+			if !b.labelErr {
+				b.labelErr = true
+				b.diags = append(b.diags, labelTooLong(a.Label, b.rs.AttrRange("vip_interface")))
+			}
+			return
+		}
+		b.arpIfaces = appendNew(b.arpIfaces, iface)
+		if method == "tun" {
+			b.tunIfaces = appendNew(b.tunIfaces, iface)
+		}
+	}
+	b.h.Addresses = append(b.h.Addresses, a)
+	if method == "dr" && b.rs.VIPRoute {
+		b.addRoute(state.Route{Destination: a.Prefix, Interface: iface})
+	}
+}
+
+func defaultVIPInterface(vip netip.Addr, method string) string {
+	switch {
+	case method != "tun":
+		return "lo"
+	case vip.Is4():
+		return "tunl0"
+	}
+	return "ip6tnl0"
+}
+
+// sysctls suppresses ARP for the VIPs on all interfaces and the ones that
+// carry them, and turns reverse-path filtering off where tunnelled packets
+// arrive (their inner source is the client, not reachable via the tunnel).
+func (b *realServer) sysctls() {
+	if len(b.arpIfaces) == 0 {
+		return // no IPv4 VIP: ARP is an IPv4 matter
+	}
+	ignore, announce := arpIgnore, arpAnnounce
+	if b.rs.ARPIgnore != nil {
+		ignore = *b.rs.ARPIgnore
+	}
+	if b.rs.ARPAnnounce != nil {
+		announce = *b.rs.ARPAnnounce
+	}
+	for _, iface := range append([]string{"all"}, b.arpIfaces...) {
+		b.addSysctl(sysctlName("ipv4", iface, "arp_ignore"), strconv.Itoa(ignore))
+		b.addSysctl(sysctlName("ipv4", iface, "arp_announce"), strconv.Itoa(announce))
+	}
+	if len(b.tunIfaces) > 0 {
+		for _, iface := range append([]string{"all"}, b.tunIfaces...) {
+			b.addSysctl(sysctlName("ipv4", iface, "rp_filter"), "0")
+		}
+	}
+}
+
+// natRoute routes a NAT real server's replies back through its director,
+// unless the configuration routes them itself.
+func (b *realServer) natRoute(nat []*config.VirtualServer) {
+	if len(nat) == 0 || slices.ContainsFunc(b.rs.Routes, func(r *config.Route) bool {
+		return r.IsDefault() && r.Destination.Addr().Is4() == b.rs.Address.Is4()
+	}) {
+		return
+	}
+	var gateways []netip.Addr
+	var from []string
+	for _, vs := range nat {
+		for _, name := range vs.Directors {
+			d := b.director(name)
+			if d != nil && d.Address.IsValid() && d.Address.Is4() == b.rs.Address.Is4() && !slices.Contains(gateways, d.Address) {
+				gateways = append(gateways, d.Address)
+				from = append(from, fmt.Sprintf("%s (director %q)", d.Address, d.Name))
+			}
+		}
+	}
+	names := make([]string, len(nat))
+	for i, vs := range nat {
+		names[i] = strconv.Quote(vs.Name)
+	}
+	switch len(gateways) {
+	case 0:
+		b.diags = append(b.diags, warning(b.rs.DefRange, "NAT real server without a gateway",
+			"real_server %q is a NAT server of virtual_server %s, so its replies must go back through the director, but no director of the service has an address and no default route is declared. Set address (the DIP) on the director, or add a route block with destination = \"default\".",
+			b.rs.Name, strings.Join(names, ", ")))
+		return
+	case 1:
+	default:
+		b.diags = append(b.diags, warning(b.rs.DefRange, "Several NAT gateways",
+			"real_server %q is a NAT server behind directors with different addresses: %s. It can have one default route; using %s. Declare a route block with destination = \"default\" to choose.",
+			b.rs.Name, strings.Join(from, ", "), gateways[0]))
+	}
+	b.addRoute(state.Route{Destination: netip.PrefixFrom(unspecified(gateways[0]), 0), Gateway: gateways[0]})
+}
+
+func (b *realServer) director(name string) *config.Director {
+	for _, d := range b.cfg.Directors {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+func unspecified(a netip.Addr) netip.Addr {
+	if a.Is4() {
+		return netip.IPv4Unspecified()
+	}
+	return netip.IPv6Unspecified()
+}
+
+// addRoute adds a route; a declared route replaces a derived one of the same key.
+func (b *realServer) addRoute(r state.Route) {
+	b.h.Routes = slices.DeleteFunc(b.h.Routes, func(o state.Route) bool { return o.Key() == r.Key() })
+	b.h.Routes = append(b.h.Routes, r)
+}
+
+func (b *realServer) addSysctl(name, value string) {
+	if _, ok := b.h.Sysctl(name); !ok {
+		b.h.Sysctls = append(b.h.Sysctls, state.Sysctl{Name: name, Value: value})
+	}
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
