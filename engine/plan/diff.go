@@ -2,9 +2,7 @@ package plan
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -223,199 +221,6 @@ func (d *differ) servers(want, have *state.Service) {
 	}
 }
 
-func (d *differ) addresses() {
-	owned := set(d.rec.Addresses)
-	live := make(map[string]*state.Address, len(d.live.Addresses))
-	for i := range d.live.Addresses {
-		live[d.live.Addresses[i].Key()] = &d.live.Addresses[i]
-	}
-	for i := range d.desired.Addresses {
-		want := &d.desired.Addresses[i]
-		key := want.Key()
-		have, ok := live[key]
-		delete(live, key)
-		switch {
-		case !ok:
-			d.add(Change{Kind: KindAddress, Action: Create, Address: "address " + key,
-				After: &Resource{Address: ptr(*want)}, Own: OwnCreate})
-		case have.Label != want.Label:
-			// The kernel keeps the label with the address: a new label is
-			// a new address.
-			d.add(Change{Kind: KindAddress, Action: Replace, Address: "address " + key,
-				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: ptr(*want)},
-				ForcesReplacement: []string{"label"}, Own: OwnCreate})
-		}
-	}
-	for i := range d.live.Addresses {
-		have := &d.live.Addresses[i]
-		key := have.Key()
-		if _, undeclared := live[key]; !undeclared {
-			continue
-		}
-		switch {
-		case owned[key]:
-			d.add(Change{Kind: KindAddress, Action: Delete, Address: "address " + key,
-				Before: &Resource{Address: ptr(*have)}, Own: OwnForget})
-		case !isNoise(have.Prefix):
-			d.unmanaged = append(d.unmanaged, "address "+key)
-		}
-	}
-}
-
-func (d *differ) routes() {
-	owned := set(d.rec.Routes)
-	live := make(map[string]*state.Route, len(d.live.Routes))
-	for i := range d.live.Routes {
-		live[d.live.Routes[i].Key()] = &d.live.Routes[i]
-	}
-	wanted := make(map[string]bool, len(d.desired.Routes))
-	for i := range d.desired.Routes {
-		want := &d.desired.Routes[i]
-		key := want.Key()
-		wanted[key] = true
-		have, ok := live[key]
-		if !ok {
-			d.add(Change{Kind: KindRoute, Action: Create, Address: "route " + key,
-				After: &Resource{Route: ptr(*want)}, Own: OwnCreate})
-			continue
-		}
-		if sameRoute(want, have) {
-			continue
-		}
-		c := Change{Kind: KindRoute, Action: Update, Address: "route " + key,
-			Before: &Resource{Route: ptr(*have)}, After: &Resource{Route: ptr(*want)}}
-		if _, remembered := d.rec.RouteOriginals[key]; !owned[key] && !remembered {
-			c.Own = OwnRemember
-			c.Reason = "the route from before lvsctl is remembered and restored when the config drops it"
-		}
-		d.add(c)
-	}
-
-	for _, key := range sortedKeys(d.rec.RouteOriginals) {
-		if wanted[key] {
-			continue
-		}
-		orig := d.rec.RouteOriginals[key]
-		c := Change{Kind: KindRoute, Action: Update, Address: "route " + key,
-			After: &Resource{Route: ptr(orig)}, Own: OwnForget, Reason: reasonRestore}
-		switch have, ok := live[key]; {
-		case !ok:
-			c.Action = Create
-		case sameRoute(&orig, have):
-			c.Before, c.Reason = &Resource{Route: ptr(*have)}, reasonRecordOnly
-		default:
-			c.Before = &Resource{Route: ptr(*have)}
-		}
-		d.add(c)
-	}
-	for i := range d.live.Routes {
-		have := &d.live.Routes[i]
-		key := have.Key()
-		if _, restored := d.rec.RouteOriginals[key]; wanted[key] || restored {
-			continue
-		}
-		if owned[key] {
-			d.add(Change{Kind: KindRoute, Action: Delete, Address: "route " + key,
-				Before: &Resource{Route: ptr(*have)}, Own: OwnForget})
-			continue
-		}
-		d.unmanaged = append(d.unmanaged, routeDescription(have))
-	}
-}
-
-func (d *differ) sysctls() {
-	live := make(map[string]string, len(d.live.Sysctls))
-	for _, s := range d.live.Sysctls {
-		live[s.Name] = s.Value
-	}
-	wanted := make(map[string]bool, len(d.desired.Sysctls))
-	for _, want := range d.desired.Sysctls {
-		wanted[want.Name] = true
-		_, remembered := d.rec.Sysctls[want.Name]
-		have, ok := live[want.Name]
-		switch {
-		case !ok:
-			// Typically a per-interface key of an interface that does not
-			// exist yet (tunl0 before the ipip module loads).
-			d.add(Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + want.Name,
-				After: &Resource{Sysctl: ptr(want)}, Reason: "not readable before apply, so there is no value to restore later"})
-		case !sameValue(have, want.Value):
-			c := Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + want.Name,
-				Before: &Resource{Sysctl: &state.Sysctl{Name: want.Name, Value: have}}, After: &Resource{Sysctl: ptr(want)}}
-			if !remembered {
-				c.Own = OwnRemember
-			}
-			d.add(c)
-		}
-	}
-	for _, name := range sortedKeys(d.rec.Sysctls) {
-		if wanted[name] {
-			continue
-		}
-		orig := state.Sysctl{Name: name, Value: d.rec.Sysctls[name]}
-		c := Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + name,
-			After: &Resource{Sysctl: &orig}, Own: OwnForget, Reason: reasonRestore}
-		if have, ok := live[name]; ok {
-			c.Before = &Resource{Sysctl: &state.Sysctl{Name: name, Value: have}}
-			if sameValue(have, orig.Value) {
-				c.Reason = reasonRecordOnly
-			}
-		}
-		d.add(c)
-	}
-}
-
-// timeouts diffs the IPVS connection timeouts. A zero field in the desired
-// timeouts means "leave as it is", as it does for ipvsadm --set.
-func (d *differ) timeouts() {
-	have, orig := d.live.Timeouts, d.rec.Timeouts
-	if want := d.desired.Timeouts; want != nil {
-		target := *want
-		if have != nil {
-			target = mergeTimeouts(*want, *have)
-			if target == *have {
-				return
-			}
-		}
-		c := Change{Kind: KindTimeouts, Action: Update, Address: "timeouts", After: &Resource{Timeouts: &target}}
-		switch {
-		case have == nil:
-			c.Reason = "not readable before apply, so there is no value to restore later"
-		case orig == nil:
-			c.Before, c.Own = &Resource{Timeouts: ptr(*have)}, OwnRemember
-		default:
-			c.Before = &Resource{Timeouts: ptr(*have)}
-		}
-		d.add(c)
-		return
-	}
-	if orig == nil {
-		return
-	}
-	c := Change{Kind: KindTimeouts, Action: Update, Address: "timeouts",
-		After: &Resource{Timeouts: ptr(*orig)}, Own: OwnForget, Reason: reasonRestore}
-	if have != nil {
-		c.Before = &Resource{Timeouts: ptr(*have)}
-		if *have == *orig {
-			c.Reason = reasonRecordOnly
-		}
-	}
-	d.add(c)
-}
-
-func mergeTimeouts(want, have state.Timeouts) state.Timeouts {
-	if want.TCP == 0 {
-		want.TCP = have.TCP
-	}
-	if want.TCPFin == 0 {
-		want.TCPFin = have.TCPFin
-	}
-	if want.UDP == 0 {
-		want.UDP = have.UDP
-	}
-	return want
-}
-
 // sameServiceSettings compares what edit-service can change in place.
 func sameServiceSettings(a, b *state.Service) bool {
 	return a.Scheduler == b.Scheduler &&
@@ -446,18 +251,6 @@ func tunnelType(t string) string {
 	return t
 }
 
-// sameRoute compares where a route sends traffic. A desired route without an
-// interface lets the kernel pick it from the gateway.
-func sameRoute(want, have *state.Route) bool {
-	return want.Gateway == have.Gateway && (want.Interface == "" || want.Interface == have.Interface)
-}
-
-// sameValue compares sysctl values as the kernel does when it parses them:
-// whitespace around and between fields does not matter.
-func sameValue(a, b string) bool {
-	return slices.Equal(strings.Fields(a), strings.Fields(b))
-}
-
 // sameSet compares two short lists of distinct strings, in any order.
 func sameSet(a, b []string) bool {
 	if len(a) != len(b) {
@@ -485,19 +278,6 @@ func serviceOnly(s *state.Service) *state.Service {
 	return &c
 }
 
-// routeDescription names a route as `ip route` would show it, for the
-// unmanaged list, where the gateway helps to recognise it.
-func routeDescription(r *state.Route) string {
-	s := "route " + r.Key()
-	switch {
-	case r.Gateway.IsValid():
-		s += " via " + r.Gateway.String()
-	case r.Interface != "":
-		s += " dev " + r.Interface
-	}
-	return s
-}
-
 func ptr[T any](v T) *T { return &v }
 
 func set(keys []string) map[string]bool {
@@ -515,12 +295,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// isNoise reports addresses every host has, which would only clutter the
-// unmanaged list: the loopback addresses and IPv6 link-local ones.
-func isNoise(p netip.Prefix) bool {
-	return p == netip.MustParsePrefix("127.0.0.1/8") ||
-		p == netip.MustParsePrefix("::1/128") ||
-		p.Addr().Is6() && p.Addr().IsLinkLocalUnicast()
 }
