@@ -72,7 +72,9 @@ func testUpdateService(e *env) {
 
 	steps := []func(*state.Service){
 		func(s *state.Service) { s.Scheduler, s.Persistence, s.Netmask = "wrr", 120, 24 },
-		func(s *state.Service) { s.Scheduler, s.Flags, s.Persistence, s.Netmask = "sh", []string{"sh-port"}, 0, 32 },
+		func(s *state.Service) {
+			s.Scheduler, s.Flags, s.Persistence, s.Netmask = "sh", []string{"sh-port"}, 0, 32
+		},
 		func(s *state.Service) { s.Flags = []string{"sh-fallback", "sh-port"} },
 		func(s *state.Service) { s.Scheduler, s.Flags, s.OnePacket = "mh", []string{"mh-fallback"}, true },
 		func(s *state.Service) { s.Scheduler, s.Flags, s.OnePacket, s.Persistence = "rr", nil, false, 600 },
