@@ -120,3 +120,100 @@ func validName(s string) bool {
 	}
 	return true
 }
+
+// Console reads a VM console line by line, in order, and tells what it
+// says about each scenario. It is fed by a channel that closes when the
+// VM has ended.
+type Console struct {
+	lines <-chan string
+	// Ready is the VM's uptime when the runner started, 0 until seen.
+	Ready float64
+	// Done is set once the runner said it finished every scenario.
+	Done bool
+	// Warnings are the runner's WARN lines.
+	Warnings []string
+	// Errors are malformed marker lines.
+	Errors []error
+}
+
+// NewConsole reads lines from the channel.
+func NewConsole(lines <-chan string) *Console { return &Console{lines: lines} }
+
+// Result is what the console said about one scenario.
+type Result struct {
+	Passed bool
+	// Seconds the scenario took inside the VM.
+	Seconds float64
+	// Reason is why it failed, or why there is no result.
+	Reason string
+	// Output is what the scenario printed, markers aside.
+	Output []string
+}
+
+// Next reads up to the result of the named scenario, which the runner must
+// report next. A scenario the VM ended without reporting, or a result for
+// another scenario than the one expected, is a failure: silence never
+// passes.
+func (c *Console) Next(name string) Result {
+	var r Result
+	began := false
+	for line := range c.lines {
+		ev, ok := c.note(line)
+		if !ok {
+			if began {
+				r.Output = append(r.Output, strings.TrimRight(line, "\r"))
+			}
+			continue
+		}
+		switch ev.Kind {
+		case EventDone:
+			r.Reason = fmt.Sprintf("the runner finished without reporting %s", name)
+			return r
+		case EventBegin:
+			if ev.Name != name {
+				r.Reason = fmt.Sprintf("the runner began %s while %s was expected", ev.Name, name)
+				return r
+			}
+			began = true
+		case EventPass, EventFail:
+			if ev.Name != name {
+				r.Reason = fmt.Sprintf("the runner reported %s while %s was expected", ev.Name, name)
+				return r
+			}
+			r.Passed, r.Seconds, r.Reason = ev.Kind == EventPass, ev.Seconds, ev.Reason
+			return r
+		}
+	}
+	if began {
+		r.Reason = fmt.Sprintf("%s began, but the VM ended before it reported a result", name)
+	} else {
+		r.Reason = fmt.Sprintf("the VM ended before %s began", name)
+	}
+	return r
+}
+
+// Drain reads the console to its end, noting what it says about the VM.
+func (c *Console) Drain() {
+	for line := range c.lines {
+		c.note(line)
+	}
+}
+
+// note parses a line and keeps what it says about the VM as a whole.
+// ok is false for ordinary output and malformed markers.
+func (c *Console) note(line string) (ev Event, ok bool) {
+	ev, marker, err := ParseMarker(line)
+	if err != nil {
+		c.Errors = append(c.Errors, err)
+		return Event{}, false
+	}
+	switch ev.Kind {
+	case EventReady:
+		c.Ready = ev.Seconds
+	case EventWarn:
+		c.Warnings = append(c.Warnings, ev.Reason)
+	case EventDone:
+		c.Done = true
+	}
+	return ev, marker
+}

@@ -120,3 +120,79 @@ func TestSelectScenarios(t *testing.T) {
 		t.Error("SelectScenarios accepted the bad pattern TestVM/(")
 	}
 }
+
+// feed returns a closed channel holding the lines: a VM that has ended.
+func feed(lines ...string) <-chan string {
+	ch := make(chan string, len(lines))
+	for _, l := range lines {
+		ch <- l
+	}
+	close(ch)
+	return ch
+}
+
+func TestConsoleNext(t *testing.T) {
+	c := NewConsole(feed(
+		"SeaBIOS noise",
+		"\x1b[2J@@LVSCTL-E2E READY 3.00",
+		"@@LVSCTL-E2E WARN module fou did not load",
+		"@@LVSCTL-E2E BEGIN smoke",
+		"+ ip netns add lvs\r",
+		"@@LVSCTL-E2E PASS smoke 3.7",
+		"@@LVSCTL-E2E BEGIN dr-lab",
+		"!!! FAIL: plan exit 2",
+		"@@LVSCTL-E2E FAIL dr-lab 9.0: plan exit 2",
+		"@@LVSCTL-E2E BEGIN tun",
+		"+ ip netns add rs1",
+	))
+	tests := []struct {
+		name string
+		want Result
+	}{
+		{"smoke", Result{Passed: true, Seconds: 3.7, Output: []string{"+ ip netns add lvs"}}},
+		{"dr-lab", Result{Seconds: 9, Reason: "plan exit 2", Output: []string{"!!! FAIL: plan exit 2"}}},
+		// Began, then the VM died: a failure with what it printed.
+		{"tun", Result{Reason: "tun began, but the VM ended before it reported a result", Output: []string{"+ ip netns add rs1"}}},
+		// Never began: a failure too.
+		{"nat-lab", Result{Reason: "the VM ended before nat-lab began"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, c.Next(tt.name)); diff != "" {
+			t.Errorf("Next(%q) (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	if c.Ready != 3 || c.Done {
+		t.Errorf("Ready = %v, Done = %v; want 3, false", c.Ready, c.Done)
+	}
+	if diff := cmp.Diff([]string{"module fou did not load"}, c.Warnings); diff != "" {
+		t.Errorf("Warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestConsoleOutOfOrder(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"other begins", []string{"@@LVSCTL-E2E BEGIN tun"}, "the runner began tun while dr-lab was expected"},
+		{"other reports", []string{"@@LVSCTL-E2E BEGIN dr-lab", "@@LVSCTL-E2E PASS tun 1"}, "the runner reported tun while dr-lab was expected"},
+		{"done early", []string{"@@LVSCTL-E2E DONE"}, "the runner finished without reporting dr-lab"},
+		{"garbled result", []string{"@@LVSCTL-E2E BEGIN dr-lab", "@@LVSCTL-E2E PASS dr-lab soon"}, "dr-lab began, but the VM ended before it reported a result"},
+	}
+	for _, tt := range tests {
+		c := NewConsole(feed(tt.lines...))
+		got := c.Next("dr-lab")
+		if got.Passed || got.Reason != tt.want {
+			t.Errorf("%s: Next = %+v, want a failure because %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestConsoleDrain(t *testing.T) {
+	c := NewConsole(feed("@@LVSCTL-E2E PASS x 1", "@@LVSCTL-E2E BOGUS", "@@LVSCTL-E2E DONE", "reboot: Power down"))
+	c.Drain()
+	if !c.Done || len(c.Errors) != 1 {
+		t.Errorf("after Drain: Done = %v, Errors = %v; want true and one error", c.Done, c.Errors)
+	}
+}

@@ -82,17 +82,20 @@ func TestVM(t *testing.T) {
 	for _, name := range selected {
 		t.Run(name, func(t *testing.T) { vm.await(t, name) })
 	}
-	vm.drain()
+	vm.Drain()
 
 	t.Logf("image built in %.1fs; VM ran %.1fs (kernel to runner: %.1fs) for %d scenario(s)",
-		built.Sub(start).Seconds(), time.Since(built).Seconds(), vm.boot, len(selected))
-	for _, w := range vm.warnings {
+		built.Sub(start).Seconds(), time.Since(built).Seconds(), vm.Ready, len(selected))
+	for _, w := range vm.Warnings {
 		t.Logf("VM warning: %s", w)
+	}
+	for _, err := range vm.Errors {
+		t.Errorf("console: %v", err)
 	}
 	switch {
 	case ctx.Err() != nil:
 		t.Errorf("the VM exceeded its %v limit and was killed (LVSCTL_E2E_VM_TIMEOUT raises it); console log: %s", limit, vm.logPath)
-	case !vm.done:
+	case !vm.Done:
 		t.Errorf("the in-VM runner never finished (qemu: %v); console log: %s", vm.exitErr, vm.logPath)
 	case vm.exitErr != nil:
 		t.Errorf("qemu: %v; console log: %s", vm.exitErr, vm.logPath)
@@ -224,22 +227,10 @@ func buildImage(ctx context.Context, dir, logPath string) error {
 
 // vmRun is a booted VM whose console is being read.
 type vmRun struct {
+	*Console
 	logPath string
-	items   chan consoleItem
-	// Set by the reader before items is closed:
+	// exitErr is qemu's exit status, set before the console's channel closes.
 	exitErr error
-	// Set while consuming items:
-	done     bool
-	boot     float64
-	warnings []string
-}
-
-// consoleItem is one console line, parsed.
-type consoleItem struct {
-	line   string
-	marker bool
-	ev     Event
-	err    error
 }
 
 // bootVM starts qemu through vm/boot.sh and streams its console into
@@ -264,21 +255,20 @@ func bootVM(ctx context.Context, image, logPath string, scenarios []string) (*vm
 		logf.Close()
 		return nil, fmt.Errorf("starting vm/boot.sh: %w", err)
 	}
-	vm := &vmRun{logPath: logPath, items: make(chan consoleItem, 256)}
+	lines := make(chan string, 256)
+	vm := &vmRun{Console: NewConsole(lines), logPath: logPath}
 	var sink io.Writer = logf
 	if os.Getenv("LVSCTL_E2E_CONSOLE") == "1" {
 		sink = io.MultiWriter(logf, os.Stderr)
 	}
 	go func() {
-		defer close(vm.items)
+		defer close(lines)
 		defer logf.Close()
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
-			line := sc.Text()
-			fmt.Fprintln(sink, line)
-			ev, marker, err := ParseMarker(line)
-			vm.items <- consoleItem{line: strings.TrimRight(line, "\r"), marker: marker, ev: ev, err: err}
+			fmt.Fprintln(sink, sc.Text())
+			lines <- sc.Text()
 		}
 		if err := sc.Err(); err != nil {
 			fmt.Fprintf(logf, "\n[driver] reading the console: %v\n", err)
@@ -291,60 +281,18 @@ func bootVM(ctx context.Context, image, logPath string, scenarios []string) (*vm
 	return vm, nil
 }
 
-// await consumes the console up to the result of the named scenario and
-// reports it on t. A scenario without a result fails.
+// await reports the result of the named scenario on t.
 func (vm *vmRun) await(t *testing.T, name string) {
-	var output []string
-	began := false
-	for item := range vm.items {
-		if !item.marker {
-			if began {
-				output = append(output, item.line)
-			}
-			continue
-		}
-		if item.err != nil {
-			t.Errorf("console: %v", item.err)
-			continue
-		}
-		ev := item.ev
-		switch ev.Kind {
-		case EventReady:
-			vm.boot = ev.Seconds
-		case EventWarn:
-			vm.warnings = append(vm.warnings, ev.Reason)
-		case EventDone:
-			vm.done = true
-			t.Fatalf("the runner finished without reporting %s; console log: %s", name, vm.logPath)
-		case EventBegin:
-			if ev.Name != name {
-				t.Fatalf("the runner began %q while %q was expected; console log: %s", ev.Name, name, vm.logPath)
-			}
-			began = true
-		case EventPass, EventFail:
-			if ev.Name != name {
-				t.Fatalf("the runner reported %q while %q was expected; console log: %s", ev.Name, name, vm.logPath)
-			}
-			if ev.Kind == EventFail {
-				t.Errorf("%s\n--- last %d console lines of %s:\n%s\n--- full console log: %s",
-					ev.Reason, tailLines, name, strings.Join(last(output, tailLines), "\n"), vm.logPath)
-			} else {
-				t.Logf("passed in %.1fs inside the VM", ev.Seconds)
-			}
-			return
-		}
+	r := vm.Next(name)
+	if r.Passed {
+		t.Logf("passed in %.1fs inside the VM", r.Seconds)
+		return
 	}
-	t.Fatalf("%s never reported a result: the VM ended (qemu: %v)\n--- last console lines:\n%s\n--- full console log: %s",
-		name, vm.exitErr, strings.Join(last(output, tailLines), "\n"), vm.logPath)
-}
-
-// drain reads the console to its end, noting DONE.
-func (vm *vmRun) drain() {
-	for item := range vm.items {
-		if item.err == nil && item.ev.Kind == EventDone {
-			vm.done = true
-		}
+	if strings.Contains(r.Reason, "VM ended") {
+		r.Reason += fmt.Sprintf(" (qemu: %v)", vm.exitErr)
 	}
+	t.Errorf("%s\n--- last console lines of %s:\n%s\n--- full console log: %s",
+		r.Reason, name, strings.Join(last(r.Output, tailLines), "\n"), vm.logPath)
 }
 
 func last(lines []string, n int) []string {

@@ -53,7 +53,8 @@ need_binary() {
 	[ -x "/e2e/bin/$1" ] && return 0
 	if [ -f "/e2e/missing/$1" ]; then
 		cat "/e2e/missing/$1"
-		fail "$1 did not build on the host: $(grep -m1 -E '\.go:[0-9]+|cannot|no Go files|error' "/e2e/missing/$1" || head -n1 "/e2e/missing/$1")"
+		# The first line says which command failed, the next one why.
+		fail "$1 did not build on the host: $(sed -n 2p "/e2e/missing/$1")"
 	fi
 	fail "/e2e/bin/$1 is not in the image"
 }

@@ -72,19 +72,19 @@ echo "$modules" | tr ' ' '\n' | grep . >"$root/etc/e2e-modules"
 # go_build NAME ARGS... builds a static binary into /e2e/bin/NAME, or
 # records why it could not into /e2e/missing/NAME.
 go_build() {
-	local name=$1
-	shift
+	local name=$1 verb=$2
+	shift 2
 	log "building $name"
-	if ! (cd "$repo" && CGO_ENABLED=0 go "$@" -o "$root/e2e/bin/$name") >"$out/$name.build.log" 2>&1; then
+	if ! (cd "$repo" && CGO_ENABLED=0 go "$verb" -o "$root/e2e/bin/$name" "$@") >"$out/$name.build.log" 2>&1; then
 		log "$name does not build (the scenarios that need it will fail); see $out/$name.build.log"
 		{
-			echo "go $* failed on the host:"
+			echo "go $verb $* failed on the host:"
 			tail -n 20 "$out/$name.build.log"
 		} >"$root/e2e/missing/$name"
 		rm -f "$root/e2e/bin/$name"
 	elif [ ! -f "$root/e2e/bin/$name" ]; then
 		# go test -c writes nothing for a package without tests.
-		echo "go $* wrote no binary (a package without test files?)" >"$root/e2e/missing/$name"
+		echo "go $verb $* wrote no binary (a package without test files?)" >"$root/e2e/missing/$name"
 	fi
 }
 command -v go >/dev/null || die "go is not on PATH"
