@@ -233,3 +233,15 @@ func TestServiceDefaults(t *testing.T) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func BenchmarkCompileMany(b *testing.B) {
+	cfg, diags := config.Load("../../examples/many.hcl", config.Options{})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	for b.Loop() {
+		if _, diags := Compile(cfg); len(diags) > 0 {
+			b.Fatal(diags)
+		}
+	}
+}

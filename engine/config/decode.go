@@ -63,9 +63,9 @@ func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diag
 	return diags
 }
 
-// open returns a reader over the block's attributes, decoded with schema,
+// openBlock returns a reader over the block's attributes, decoded with schema,
 // and the nested blocks.
-func open(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Source, diags *hcl.Diagnostics) (*reader, hcl.Blocks) {
+func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Source, diags *hcl.Diagnostics) (*reader, hcl.Blocks) {
 	src.DefRange = b.DefRange
 	content, d := b.Body.Content(schema)
 	*diags = append(*diags, d...)
@@ -74,7 +74,7 @@ func open(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Sourc
 
 func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Director {
 	d := &Director{Name: b.Labels[0]}
-	r, blocks := open(b, directorSchema(), ctx, &d.Source, diags)
+	r, blocks := openBlock(b, directorSchema(), ctx, &d.Source, diags)
 	d.Netns, _ = r.str("netns")
 	d.Interface, _ = r.str("interface")
 	if d.Interface != "" {
@@ -87,7 +87,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	d.SSH = decodeSSH(blocks, ctx, diags)
 	if tb := single(blocks, "timeouts", diags); tb != nil {
 		t := &Timeouts{}
-		tr, _ := open(tb, timeoutsSchema(), ctx, &t.Source, diags)
+		tr, _ := openBlock(tb, timeoutsSchema(), ctx, &t.Source, diags)
 		const hint = "a timeout is a number of seconds from 0 (leave unchanged) to 4294967295"
 		t.TCP = uint32(first(tr.integer("tcp", 0, math.MaxUint32, hint)))
 		t.TCPFin = uint32(first(tr.integer("tcpfin", 0, math.MaxUint32, hint)))
@@ -100,7 +100,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 
 func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RealServer {
 	rs := &RealServer{Name: b.Labels[0]}
-	r, blocks := open(b, realServerSchema(), ctx, &rs.Source, diags)
+	r, blocks := openBlock(b, realServerSchema(), ctx, &rs.Source, diags)
 	rs.Address, _ = r.addr("address")
 	rs.Netns, _ = r.str("netns")
 	const arpHint = "arp_ignore is 0..8 and arp_announce 0..2, see the kernel's ip-sysctl documentation"
@@ -126,7 +126,7 @@ func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 
 func decodeRoute(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Route {
 	rt := &Route{}
-	r, _ := open(b, routeSchema(), ctx, &rt.Source, diags)
+	r, _ := openBlock(b, routeSchema(), ctx, &rt.Source, diags)
 	rt.Gateway, _ = r.addr("gateway")
 	rt.Interface, _ = r.str("interface")
 	rt.Metric = int(first(r.integer("metric", 0, math.MaxUint32, "a metric is 0..4294967295")))
@@ -172,7 +172,7 @@ func decodeSSH(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 		return nil
 	}
 	s := &SSH{User: "root", Port: 22}
-	r, _ := open(b, sshSchema(), ctx, &s.Source, diags)
+	r, _ := openBlock(b, sshSchema(), ctx, &s.Source, diags)
 	s.Host, _ = r.str("host")
 	if u, ok := r.str("user"); ok {
 		s.User = u

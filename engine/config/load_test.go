@@ -150,30 +150,68 @@ variable "rips" {
 }
 
 func TestFunctions(t *testing.T) {
-	dir := t.TempDir()
-	src := `locals {
-  host    = cidrhost("10.0.0.0/24", -2)
-  host6   = cidrhost("2001:db8::/64", 16)
-  subnet  = cidrsubnet("10.0.0.0/16", 8, 3)
-  subnet6 = cidrsubnet("2001:db8::/32", 16, 255)
-  mask    = cidrnetmask("10.0.0.0/20")
-  joined  = join(",", [for i in range(3) : format("%02d", i)])
-  merged  = lookup(merge({a = 1}, {b = 2}), "b", 0)
-  tried   = try(tonumber("x"), 7)
-  parts   = length(split(".", "a.b.c"))
-  ok      = can(cidrhost("nope", 1))
-}
-director "d" {
-  interface = format("%s-%s-%s-%s-%s-%s-%s-%s-%s-%s", local.host, local.host6, local.subnet, local.subnet6, local.mask, local.joined, local.merged, local.tried, local.parts, local.ok)
-}
-`
-	if err := os.WriteFile(filepath.Join(dir, "f.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
+	tests := []struct{ expr, want string }{
+		{`cidrhost("10.0.0.0/24", 5)`, "10.0.0.5"},
+		{`cidrhost("10.0.0.0/24", -2)`, "10.0.0.254"},
+		{`cidrhost("2001:db8::/64", 16)`, "2001:db8::10"},
+		{`cidrsubnet("10.0.0.0/16", 8, 3)`, "10.0.3.0/24"},
+		{`cidrsubnet("2001:db8::/32", 16, 255)`, "2001:db8:ff::/48"},
+		{`cidrnetmask("10.0.0.0/20")`, "255.255.240.0"},
+		{`join(",", [for i in range(3) : format("%02d", i)])`, "00,01,02"},
+		{`tostring(lookup(merge({a = 1}, {b = 2}), "b", 0))`, "2"},
+		{`tostring(try(tonumber("x"), 7))`, "7"},
+		{`tostring(length(split(".", "a.b.c")))`, "3"},
+		{`tostring(can(cidrhost("nope", 1)))`, "false"},
+		{`upper(lower("LvS"))`, "LVS"},
+		{`join("-", concat(["a"], ["b"]))`, "a-b"},
 	}
-	cfg, _ := Load(dir, Options{})
-	// The interface name is too long and reported, but the value is decoded.
-	want := "10.0.0.254-2001:db8::10-10.0.3.0/24-2001:db8:ff::/48-255.255.240.0-00,01,02-2-7-3-false"
-	if got := cfg.Directors[0].Interface; got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.hcl")
+	for _, tt := range tests {
+		src := "director \"d\" {\n  netns = " + tt.expr + "\n}\n"
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, diags := Load(path, Options{})
+		if len(diags) > 0 {
+			t.Errorf("%s: %v", tt.expr, diags)
+			continue
+		}
+		if got := cfg.Directors[0].Netns; got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestLoadDirectory: every *.hcl of a directory, in name order, one configuration.
+func TestLoadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"b-services.hcl": "virtual_server \"web\" {\n  directors = [\"lvs1\"]\n  vip = var.vip\n  port = 80\n}\n",
+		"a-hosts.hcl":    "director \"lvs1\" {\n  interface = \"eth0\"\n}\nvariable \"vip\" {\n  default = \"10.0.0.100\"\n}\n",
+		"notes.txt":      "not configuration {",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, diags := Load(dir, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+	}
+	if len(cfg.Files) != 2 || len(cfg.Directors) != 1 || len(cfg.VirtualServers) != 1 {
+		t.Fatalf("got %d files, %d directors, %d services; want 2, 1, 1", len(cfg.Files), len(cfg.Directors), len(cfg.VirtualServers))
+	}
+	if got := cfg.VirtualServers[0].VIP.String(); got != "10.0.0.100" {
+		t.Errorf("vip = %s, want the variable from the other file", got)
+	}
+}
+
+func BenchmarkLoadMany(b *testing.B) {
+	for b.Loop() {
+		if _, diags := Load("../../examples/many.hcl", Options{}); diags.HasErrors() {
+			b.Fatal(diags)
+		}
 	}
 }

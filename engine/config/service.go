@@ -50,7 +50,7 @@ const (
 
 func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *VirtualServer {
 	vs := &VirtualServer{Name: b.Labels[0]}
-	r, blocks := open(b, virtualServerSchema(), ctx, &vs.Source, diags)
+	r, blocks := openBlock(b, virtualServerSchema(), ctx, &vs.Source, diags)
 	vs.Directors, _, _ = r.strings("directors")
 	if r.src.Has("directors") && len(vs.Directors) == 0 {
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
@@ -197,7 +197,7 @@ func parseNetmask(v cty.Value, maxBits int) (int, error) {
 
 func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
 	s := &Server{}
-	r, _ := open(b, serverSchema(), ctx, &s.Source, diags)
+	r, _ := openBlock(b, serverSchema(), ctx, &s.Source, diags)
 	label := b.LabelRanges[0]
 	s.Method = r.enum("method", vs.Method, methods())
 	s.Weight = uint32(r.intDefault("weight", int64(vs.Weight), 0, 65535, weightHint))
