@@ -71,7 +71,7 @@ lvsctl() {
 apply() {
 	cfg=$1
 	shift
-	lvsctl apply -auto-approve $(color_flag) "$@" "$cfg" || fail "lvsctl apply $* $cfg exited $?"
+	lvsctl apply -auto-approve $(color_flag) "$@" "$cfg" || fail "lvsctl apply${*:+ $*} $cfg exited $?"
 }
 
 # plan_status PATH [FLAGS...] prints the plan and sets PLAN_RC to the

@@ -23,6 +23,10 @@ repo=$(cd "$here/../.." && pwd)
 modules="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr
 ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh veth bridge ipip
 fou ip_gre gre sctp"
+# Not loaded at boot, only present: the kernel loads them on demand through
+# /sbin/modprobe, as on a stock host (netlink families that a netlink
+# handle may open, such as NETLINK_XFRM).
+on_demand="xfrm_user nfnetlink"
 
 ensure_deps
 tree=$(kernel_tree)
@@ -52,13 +56,15 @@ copy_elf() {
 	done
 }
 rm -f "$root/bin/ip"
+# The kernel runs /sbin/modprobe to load modules on demand.
+ln -s ../bin/busybox "$root/sbin/modprobe"
 copy_elf "$(command -v ip || echo /usr/sbin/ip)" /sbin/ip
 copy_elf "$(command -v ipvsadm || echo /usr/sbin/ipvsadm)" /sbin/ipvsadm
 # The dynamic loader is looked up under /lib64 as well as where ldd saw it.
 [ -e "$root/lib64" ] || ln -s lib "$root/lib64"
 
 # Kernel modules: copy the closure of each, then index the copy.
-for m in $modules; do
+for m in $modules $on_demand; do
 	for ko in $(modprobe -d "$tree" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
 		rel=${ko#"$tree"/lib/modules/"$kver"/}
 		mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
