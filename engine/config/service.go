@@ -110,11 +110,10 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 			break
 		}
 	}
-	vs.Family = "inet"
-	if vs.VIP.IsValid() {
+	if vs.VIP.IsValid() { // else unknown, and family checks are skipped
 		vs.Family = Family(vs.VIP)
 	}
-	if fam := r.enum("family", vs.Family, families()); fam != vs.Family {
+	if fam := r.enum("family", vs.Family, families()); vs.Family != "" && fam != vs.Family {
 		r.errorf(vs.AttrRange("family"), "Conflicting family",
 			"The family %q does not match the VIP %s; family is only needed for fwmark services, remove it.", fam, vs.VIP)
 	}
@@ -258,7 +257,7 @@ func checkServerAddress(r *reader, vs *VirtualServer, s *Server, label hcl.Range
 		r.errorf(label, "Invalid server port", "Port 0 is only for firewall-mark services; give a port 1..65535 or leave it out to use the service port %d.", vs.Port)
 		return
 	}
-	if s.Port != vs.Port && (s.Method == "dr" || s.Method == "tun") {
+	if vs.Port != 0 && s.Port != vs.Port && (s.Method == "dr" || s.Method == "tun") {
 		r.errorf(label, "Port mapping needs NAT", "The server port %d differs from the service port %d. DR and TUN cannot rewrite the destination port; use method = \"nat\" or make the ports equal.", s.Port, vs.Port)
 	}
 }
