@@ -52,6 +52,7 @@ func RunConformance(t *testing.T, newClient func(t *testing.T) cfipvs.Client) {
 		{"ServerErrors", testServerErrors},
 		{"ProviderErrors", testProviderErrors},
 		{"ReadBackFlags", testReadBackFlags},
+		{"CrossFamilyNetmask", testCrossFamilyNetmask},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

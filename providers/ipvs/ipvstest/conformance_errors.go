@@ -1,6 +1,7 @@
 package ipvstest
 
 import (
+	"encoding/binary"
 	"errors"
 	"net/netip"
 	"os"
@@ -239,5 +240,34 @@ func testReadBackFlags(e *env) {
 		if flags, ok := listed[key]; !ok || flags != s.Flags|cfipvs.ServiceHashed {
 			e.t.Errorf("Services: %s listed %v with flags %v, want flags %v", key, ok, flags, s.Flags|cfipvs.ServiceHashed)
 		}
+	}
+}
+
+func testCrossFamilyNetmask(e *env) {
+	// cloudflare/ipvs encodes an IPv4 mask as its four bytes and an IPv6
+	// prefix length as a native-endian integer; the kernel keeps the bytes
+	// and the library decodes them by the service's family. A mask of the
+	// wrong family thus comes back reinterpreted, not refused.
+	var raw [4]byte
+	binary.NativeEndian.PutUint32(raw[:], 24)
+	v4 := rawService(17)
+	v4.Netmask = netmask.MaskFrom(24, 128)
+	e.rawCreate(v4)
+	got, err := e.c.Service(v4)
+	if err != nil {
+		e.t.Fatalf("Service: %v", err)
+	}
+	if want := netmask.MaskFrom4(raw); got.Netmask != want {
+		e.t.Errorf("IPv4 service created with IPv6 netmask /24: read back %v, want %v", got.Netmask, want)
+	}
+
+	v6 := cfipvs.Service{Address: addr6(17), Port: 80, Protocol: cfipvs.TCP, Family: cfipvs.INET6, Scheduler: "rr", Netmask: netmask.MaskFrom4(raw)}
+	e.rawCreate(v6)
+	got, err = e.c.Service(v6)
+	if err != nil {
+		e.t.Fatalf("Service: %v", err)
+	}
+	if want := netmask.MaskFrom(24, 128); got.Netmask != want {
+		e.t.Errorf("IPv6 service created with IPv4 netmask %v: read back %v, want %v", v6.Netmask, got.Netmask, want)
 	}
 }
