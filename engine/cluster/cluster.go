@@ -24,10 +24,13 @@ type Member struct {
 }
 
 // ReadRequest is what must be read from a host to plan its desired state:
-// IPVS only on directors (a real server need not have the module), and the
-// sysctls the desired state sets (the host adds those its record remembers).
+// the IPVS table only where the desired state has something there (a real
+// server, or a director that only carries VIPs, need not load ip_vs; the
+// host itself adds IPVS when its record says lvsctl left something there),
+// and the sysctls the desired state sets (the host adds those its record
+// remembers originals of).
 func ReadRequest(desired state.Host) host.ReadRequest {
-	req := host.ReadRequest{IPVS: desired.Role == state.RoleDirector}
+	req := host.ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil}
 	for _, s := range desired.Sysctls {
 		req.Sysctls = append(req.Sysctls, s.Name)
 	}

@@ -27,12 +27,8 @@ func openHost(ctx context.Context, name string, conn state.Connection, snap *sta
 	case conn.SSH != nil:
 		return nil, fmt.Errorf("host %s: the ssh transport is not in this version of lvsctl yet; run lvsctl on that host, or plan against its snapshot (`lvsctl show -o json` there, then `lvsctl plan --state FILE`)", name)
 	case conn.Netns != "":
-		self, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent in netns %s: %w", name, conn.Netns, err)
-		}
-		return host.NewNetns(ctx, name, conn.Netns, []string{self, "agent",
-			"--name", name, "--record", host.RecordPath(host.RecordDir(), "netns-"+conn.Netns)})
+		// The agent is this very binary, run inside the namespace.
+		return host.NewNetns(ctx, name, conn.Netns, nil)
 	}
 	return host.NewLocal(host.LocalOptions{Name: name, RecordPath: host.RecordPath(host.RecordDir(), "local")})
 }
