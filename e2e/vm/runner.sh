@@ -40,7 +40,8 @@ for name in "$@"; do
 	rc=$?
 	kill -9 -"$watchdog" -"$pid" 2>/dev/null
 	reason=$(head -n1 "$work/.reason")
-	sh -c ". $scenarios/lib.sh && e2e_cleanup" </dev/null
+	# E2E_KEEP=1 (by hand, in the shell mode) leaves the lab up for a look.
+	[ -n "$E2E_KEEP" ] || sh -c ". $scenarios/lib.sh && e2e_cleanup" </dev/null
 	took=$(elapsed "$start")
 	if [ "$rc" = 0 ] && [ -z "$reason" ]; then
 		echo "@@LVSCTL-E2E PASS $name $took"
