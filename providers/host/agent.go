@@ -195,7 +195,7 @@ func (a *Agent) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 // Apply applies changes through the agent. Results cover the changes the
 // agent attempted, also when it reports an error.
 func (a *Agent) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
-	resp, err := a.call(ctx, request{Op: opApply, Changes: toWire(changes)})
+	resp, err := a.call(ctx, request{Op: opApply, Changes: changes})
 	return resp.Results, err
 }
 

@@ -2,7 +2,6 @@ package host
 
 import (
 	"errors"
-	"fmt"
 	"runtime/debug"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -31,7 +30,7 @@ type request struct {
 	Op      string       `json:"op"`
 	Hello   *hello       `json:"hello,omitempty"`
 	Read    *ReadRequest `json:"read,omitempty"`
-	Changes []wireChange `json:"changes,omitempty"`
+	Changes []plan.Change `json:"changes,omitempty"` // plan.Change carries its action in its JSON
 }
 
 type response struct {
@@ -53,48 +52,6 @@ type hello struct {
 type wireError struct {
 	Message    string `json:"message"`
 	Permission bool   `json:"permission,omitempty"`
-}
-
-// wireChange is a plan.Change with its action, which plan.Change leaves
-// out of its JSON form (the plan's JSON writes actions as verb arrays).
-type wireChange struct {
-	plan.Change
-	Action string `json:"action"`
-}
-
-var actionNames = map[plan.Action]string{
-	plan.NoOp:    "no-op",
-	plan.Create:  "create",
-	plan.Update:  "update",
-	plan.Delete:  "delete",
-	plan.Replace: "replace",
-}
-
-func toWire(changes []plan.Change) []wireChange {
-	out := make([]wireChange, len(changes))
-	for i, c := range changes {
-		out[i] = wireChange{Change: c, Action: actionNames[c.Action]}
-	}
-	return out
-}
-
-func fromWire(changes []wireChange) ([]plan.Change, error) {
-	out := make([]plan.Change, len(changes))
-	for i, w := range changes {
-		c := w.Change
-		found := false
-		for a, name := range actionNames {
-			if name == w.Action {
-				c.Action, found = a, true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("change %s: unknown action %q", c.Address, w.Action)
-		}
-		out[i] = c
-	}
-	return out, nil
 }
 
 func errorToWire(err error) *wireError {

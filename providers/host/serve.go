@@ -76,12 +76,8 @@ func serveOne(ctx context.Context, h Host, req request, greeted bool) (resp resp
 			resp.Host = &st
 		}
 	case opApply:
-		changes, err := fromWire(req.Changes)
-		if err != nil {
-			resp.Error = errorToWire(err)
-			break
-		}
-		resp.Results, err = h.Apply(ctx, changes)
+		var err error
+		resp.Results, err = h.Apply(ctx, req.Changes)
 		resp.Error = errorToWire(err)
 	case opClose:
 		return resp, true, nil
