@@ -84,11 +84,28 @@ func (p *Provider) Services() ([]state.Service, error) {
 		for _, d := range ds {
 			s.Servers = append(s.Servers, ServerFromWire(d.Destination))
 		}
-		slices.SortFunc(s.Servers, func(a, b state.Server) int { return strings.Compare(a.Key(), b.Key()) })
+		sortByKey(s.Servers, state.Server.Key)
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(a, b state.Service) int { return strings.Compare(a.Key(), b.Key()) })
+	sortByKey(out, state.Service.Key)
 	return out, nil
+}
+
+// sortByKey sorts xs by key, as state.Host.Normalize does, computing each
+// key once rather than on every comparison: keys are formatted strings.
+func sortByKey[T any](xs []T, key func(T) string) {
+	type keyed struct {
+		key string
+		x   T
+	}
+	ks := make([]keyed, len(xs))
+	for i, x := range xs {
+		ks[i] = keyed{key(x), x}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		xs[i] = ks[i].x
+	}
 }
 
 // listError explains an error from a read of the table.

@@ -185,3 +185,44 @@ func TestCloseWithoutSocket(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
+
+func TestOpen(t *testing.T) {
+	// Read-only: Open only asks the kernel for IPVS's version. Without IPVS
+	// or privileges it must say which; with both it must work.
+	p, err := ipvs.Open()
+	if err != nil {
+		if !errors.Is(err, ipvs.ErrUnavailable) && !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("Open: %v; want an error matching ErrUnavailable or fs.ErrPermission", err)
+		}
+		return
+	}
+	if err := p.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// BenchmarkServices reads a table of 1,000 services with 20 servers each
+// through the fake: the cost of the conversions and sorting on top of the
+// client.
+func BenchmarkServices(b *testing.B) {
+	fake := ipvstest.NewFake()
+	p := ipvs.New(fake)
+	for i := range 1000 {
+		s := state.Service{Protocol: "tcp", Address: netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), Port: 80, Scheduler: "wrr", Netmask: 32}
+		if err := p.CreateService(s); err != nil {
+			b.Fatal(err)
+		}
+		for j := range 20 {
+			d := state.Server{Address: netip.AddrFrom4([4]byte{10, 2, byte(i >> 8), byte(j)}), Port: 80, Method: "dr", Weight: 1}
+			if err := p.CreateServer(s, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Services(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
