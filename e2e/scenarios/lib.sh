@@ -53,8 +53,8 @@ need_binary() {
 	[ -x "/e2e/bin/$1" ] && return 0
 	if [ -f "/e2e/missing/$1" ]; then
 		cat "/e2e/missing/$1"
-		# The first line says which command failed, the next one why.
-		fail "$1 did not build on the host: $(sed -n 2p "/e2e/missing/$1")"
+		# The first compiler error, else the line after the failed command.
+		fail "$1 did not build on the host: $(grep -m1 -E '\.go:[0-9]+:' "/e2e/missing/$1" || sed -n 2p "/e2e/missing/$1")"
 	fi
 	fail "/e2e/bin/$1 is not in the image"
 }

@@ -2,9 +2,10 @@
 # build.sh OUTDIR — build the VM image for the e2e harness:
 #   OUTDIR/vmlinuz    the stock Debian kernel (cached, see common.sh)
 #   OUTDIR/initrd.gz  busybox, iproute2's ip, ipvsadm, the IPVS modules, a
-#                     static lvsctl, the IPVS conformance test binary, the
-#                     scenarios and the in-VM runner; rebuilt on every run
-#                     because it carries fresh binaries.
+#                     static lvsctl (or the one $LVSCTL_E2E_LVSCTL names),
+#                     the IPVS conformance test binary, the scenarios and
+#                     the in-VM runner; rebuilt on every run because it
+#                     carries fresh binaries.
 # A Go binary that does not compile does not stop the build: its error is
 # put into the image instead, and the scenarios that need it fail with it.
 set -euo pipefail
@@ -94,7 +95,13 @@ go_build() {
 	fi
 }
 command -v go >/dev/null || die "go is not on PATH"
-go_build lvsctl build -trimpath ./cmd/lvsctl
+if [ -n "${LVSCTL_E2E_LVSCTL:-}" ]; then
+	# A prebuilt lvsctl (it must be static: the image has no Go runtime libs).
+	[ -x "$LVSCTL_E2E_LVSCTL" ] || die "LVSCTL_E2E_LVSCTL=$LVSCTL_E2E_LVSCTL is not an executable"
+	cp "$LVSCTL_E2E_LVSCTL" "$root/e2e/bin/lvsctl"
+else
+	go_build lvsctl build -trimpath ./cmd/lvsctl
+fi
 go_build ipvs.test test -c ./providers/ipvs
 
 cp "$here/init" "$root/init"
