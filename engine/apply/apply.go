@@ -91,10 +91,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Op
 			if opts.Progress != nil {
 				opts.Progress(b.host, results, err)
 			}
-			if err != nil {
-				return fmt.Errorf("host %s: %w", b.host, err)
-			}
-			return nil
+			return err // hosts name themselves in their errors
 		})
 		if err != nil {
 			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", w.name, err)

@@ -111,8 +111,10 @@ func (p *Provider) DeleteRoute(r state.Route) error {
 		return err
 	}
 	// Scope and protocol are not part of what is deleted; a route added
-	// by hand with other values must still match.
-	nr.Scope, nr.Protocol = 0, 0
+	// by hand with other values must still match. The kernel matches any
+	// scope only for RT_SCOPE_NOWHERE (what `ip route del` sends); scope 0
+	// would match only universe routes, never our scope-link host routes.
+	nr.Scope, nr.Protocol = netlink.SCOPE_NOWHERE, 0
 	if err := p.h.RouteDel(nr); err != nil {
 		return routeError("delete", r, err)
 	}
