@@ -102,7 +102,7 @@ if [ -n "${LVSCTL_E2E_LVSCTL:-}" ]; then
 else
 	go_build lvsctl build -trimpath ./cmd/lvsctl
 fi
-go_build ipvs.test test -c ./providers/ipvs
+go_build ipvs.test test -c -tags ipvskernel ./providers/ipvs
 
 cp "$here/init" "$root/init"
 cp "$here/runner.sh" "$root/e2e/runner.sh"
