@@ -26,10 +26,10 @@ const (
 )
 
 type request struct {
-	ID      uint64       `json:"id"`
-	Op      string       `json:"op"`
-	Hello   *hello       `json:"hello,omitempty"`
-	Read    *ReadRequest `json:"read,omitempty"`
+	ID      uint64        `json:"id"`
+	Op      string        `json:"op"`
+	Hello   *hello        `json:"hello,omitempty"`
+	Read    *ReadRequest  `json:"read,omitempty"`
 	Changes []plan.Change `json:"changes,omitempty"` // plan.Change carries its action in its JSON
 }
 
