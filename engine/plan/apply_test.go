@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -199,4 +200,53 @@ func own(keys []string, key string, o plan.Ownership) []string {
 		keys = slices.DeleteFunc(keys, func(k string) bool { return k == key })
 	}
 	return keys
+}
+
+// assertMatches checks, independently of the diff's own comparisons, that
+// a host after apply has everything the desired state declares.
+func assertMatches(t *testing.T, desired, after state.Host) {
+	t.Helper()
+	for _, want := range desired.Services {
+		have := findService(&after, want.Key())
+		if have == nil {
+			t.Fatalf("service %s missing after apply", want.Key())
+		}
+		netmask := func(s *state.Service) int {
+			if s.Netmask == 0 {
+				return 32 // the generators and cases use IPv4 only
+			}
+			return s.Netmask
+		}
+		if have.Scheduler != want.Scheduler || have.Persistence != want.Persistence || netmask(have) != netmask(&want) ||
+			have.OnePacket != want.OnePacket || len(have.Servers) != len(want.Servers) {
+			t.Fatalf("service %s after apply:\n%s\nwant\n%s", want.Key(), mustJSON(t, have), mustJSON(t, want))
+		}
+		for _, w := range want.Servers {
+			if h, ok := have.Server(w.Key()); !ok || h != w {
+				t.Fatalf("server %s of %s after apply: %+v, want %+v", w.Key(), want.Key(), h, w)
+			}
+		}
+	}
+	for _, want := range desired.Addresses {
+		if !slices.Contains(after.Addresses, want) {
+			t.Fatalf("address %s (label %q) missing after apply", want.Key(), want.Label)
+		}
+	}
+	for _, want := range desired.Routes {
+		i := slices.IndexFunc(after.Routes, func(r state.Route) bool { return r.Key() == want.Key() })
+		if i < 0 || after.Routes[i].Gateway != want.Gateway || want.Interface != "" && after.Routes[i].Interface != want.Interface {
+			t.Fatalf("route %s missing or different after apply", want.Key())
+		}
+	}
+	for _, want := range desired.Sysctls {
+		if v, ok := after.Sysctl(want.Name); !ok || strings.TrimSpace(v) != strings.TrimSpace(want.Value) {
+			t.Fatalf("sysctl %s = %q after apply, want %q", want.Name, v, want.Value)
+		}
+	}
+	if w := desired.Timeouts; w != nil {
+		h := after.Timeouts
+		if h == nil || w.TCP != 0 && h.TCP != w.TCP || w.TCPFin != 0 && h.TCPFin != w.TCPFin || w.UDP != 0 && h.UDP != w.UDP {
+			t.Fatalf("timeouts %+v after apply, want %+v", h, w)
+		}
+	}
 }

@@ -16,9 +16,9 @@ import (
 // is ever deleted (or, with desired.OwnAllServices, any IPVS service);
 // everything else on the host that the config does not declare is listed in
 // HostPlan.Unmanaged and left alone. A resource the config declares and that
-// already exists is changed in place where the kernel allows it; lvsctl does
-// not claim ownership of it, so removing it from the config later leaves it
-// on the host.
+// already exists is changed in place where the kernel allows it, and lvsctl
+// does not claim it (removing it from the config later leaves it on the
+// host) unless it had to be replaced: what lvsctl re-creates is its own.
 func Diff(desired, live state.Host) HostPlan {
 	d := differ{desired: &desired, live: &live, rec: live.Owned}
 	if d.rec == nil {

@@ -103,6 +103,7 @@ func TestDiffConverges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			hp := plan.Diff(tc.desired, tc.live)
 			after := applyChanges(t, tc.live, hp.Changes)
+			assertMatches(t, tc.desired, after)
 			again := plan.Diff(tc.desired, after)
 			if len(again.Changes) != 0 {
 				t.Fatalf("second plan is not empty:\n%s", mustJSON(t, again.Changes))
