@@ -1,9 +1,11 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -63,7 +65,27 @@ func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
 	diags = append(diags, d...)
 	diags = append(diags, decodeBlocks(cfg, content.Blocks, ctx)...)
 	diags = append(diags, validate(cfg)...)
+	sortDiagnostics(diags)
 	return cfg, diags
+}
+
+// sortDiagnostics orders diagnostics by where they point, so the list reads
+// top to bottom through the files whichever phase found each problem.
+// Those without a source (from flags or the environment) come first.
+func sortDiagnostics(diags hcl.Diagnostics) {
+	slices.SortStableFunc(diags, func(a, b *hcl.Diagnostic) int {
+		if a.Subject == nil || b.Subject == nil {
+			return cmp.Compare(boolInt(a.Subject != nil), boolInt(b.Subject != nil))
+		}
+		return compareRanges(*a.Subject, *b.Subject)
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (l *loader) evalContext(vars, locals map[string]cty.Value) *hcl.EvalContext {
