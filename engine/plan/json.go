@@ -98,7 +98,64 @@ func ReadPlan(r io.Reader) (Plan, error) {
 	if dec.More() {
 		return Plan{}, errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
 	}
+	for _, h := range p.Hosts {
+		for _, c := range h.Changes {
+			if err := c.Validate(); err != nil {
+				return Plan{}, fmt.Errorf("read plan: host %s: %w: the file was changed or damaged; make the plan again", h.Host, err)
+			}
+		}
+	}
 	return p, nil
+}
+
+// Validate checks that the change carries what its action needs of the
+// resource its kind names (After to create or update, Before to delete,
+// both to replace), so apply never meets a change it cannot carry out.
+func (c Change) Validate() error {
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("change %q: "+format, append([]any{c.Address}, a...)...)
+	}
+	switch c.Kind {
+	case KindService, KindServer, KindAddress, KindRoute, KindSysctl, KindTimeouts:
+	default:
+		return fail("unknown kind %q", c.Kind)
+	}
+	if c.Kind == KindServer && c.Service == "" {
+		return fail("a server change names no service")
+	}
+	needBefore := c.Action == Delete || c.Action == Replace
+	needAfter := c.Action == Create || c.Action == Update || c.Action == Replace
+	for _, r := range []struct {
+		name string
+		res  *Resource
+		need bool
+	}{{"before", c.Before, needBefore}, {"after", c.After, needAfter}} {
+		switch {
+		case r.res == nil && r.need:
+			return fail("%s needs its %q %s", strings.Join(c.Action.Verbs(), " and "), r.name, c.Kind)
+		case r.res != nil && !r.res.holds(c.Kind):
+			return fail("the %q value is not just a %s", r.name, c.Kind)
+		}
+	}
+	return nil
+}
+
+// holds reports whether the resource holds exactly the value of kind k.
+func (r *Resource) holds(k Kind) bool {
+	set := map[Kind]bool{
+		KindService:  r.Service != nil,
+		KindServer:   r.Server != nil,
+		KindAddress:  r.Address != nil,
+		KindRoute:    r.Route != nil,
+		KindSysctl:   r.Sysctl != nil,
+		KindTimeouts: r.Timeouts != nil,
+	}
+	for kind, isSet := range set {
+		if isSet != (kind == k) {
+			return false
+		}
+	}
+	return true
 }
 
 func major(version string) string {

@@ -79,6 +79,11 @@ func TestReadPlanErrors(t *testing.T) {
 		{"no version", `{"hosts": []}`, "no format_version"},
 		{"newer major", `{"format_version": "2.0", "hosts": []}`, "format version 2.0 is not supported by this lvsctl (it reads 1.x)"},
 		{"unknown actions", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["move"], "address": "x"}]}]}`, `change "x": unknown actions`},
+		{"unknown kind", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["create"], "kind": "vlan", "address": "x"}]}]}`, `host a: change "x": unknown kind "vlan"`},
+		{"create without after", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["create"], "kind": "route", "address": "x"}]}]}`, `change "x": create needs its "after" route`},
+		{"replace without before", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["create", "delete"], "kind": "address", "address": "x", "after": {"address": {"interface": "lo", "prefix": "10.0.0.1/32"}}}]}]}`, `create and delete needs its "before" address`},
+		{"wrong resource", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["delete"], "kind": "route", "address": "x", "before": {"sysctl": {"name": "n", "value": "1"}}}]}]}`, `the "before" value is not just a route`},
+		{"server without service", `{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["delete"], "kind": "server", "address": "x", "before": {"server": {"address": "10.0.0.2", "port": 80, "method": "dr", "weight": 1}}}]}]}`, "names no service"},
 		{"two documents", `{"format_version": "1.0", "hosts": []} {}`, "unexpected data after the plan"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,7 +121,7 @@ func FuzzReadPlan(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.String())
-	f.Add(`{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["create", "delete"], "kind": "service"}]}]}`)
+	f.Add(`{"format_version": "1.0", "hosts": [{"host": "a", "changes": [{"actions": ["create", "delete"], "kind": "service", "service": "s", "before": {"service": {"family": "inet"}}, "after": {"service": {"family": "inet"}}}]}]}`)
 	f.Add(`{"format_version": "1"}`)
 	f.Add(`{"format_version": "9.9", "hosts": null}`)
 	f.Fuzz(func(t *testing.T, in string) {
