@@ -29,6 +29,9 @@ func FuzzDiffConverges(f *testing.F) {
 			t.Fatalf("second plan is not empty:\n%s\nfirst plan:\n%s", mustJSON(t, again.Changes), mustJSON(t, hp.Changes))
 		}
 		for _, c := range hp.Changes {
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
 			if c.Action == plan.Delete && !owns(live.Owned, c, desired.OwnAllServices) {
 				t.Fatalf("deletes %s, which lvsctl does not own", c.Address)
 			}
