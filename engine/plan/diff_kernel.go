@@ -112,13 +112,13 @@ func sameValue(a, b string) bool {
 func sysctlPurpose(name string) string {
 	switch {
 	case strings.HasSuffix(name, ".arp_ignore"):
-		return "answer ARP only for addresses of the receiving interface, so the VIP on lo stays hidden"
+		return "answer ARP only for addresses of the receiving interface: hides the VIP (DR/TUN)"
 	case strings.HasSuffix(name, ".arp_announce"):
-		return "send ARP requests from the best local address, never from the VIP"
+		return "never use the VIP as the source of ARP requests (DR/TUN)"
 	case strings.HasSuffix(name, ".rp_filter"):
-		return "accept tunnelled packets whose source does not route back through the tunnel (TUN)"
+		return "accept tunnelled packets whose source routes elsewhere (TUN)"
 	case name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding"):
-		return "forward packets between real servers and clients (NAT)"
+		return "let the director forward packets (NAT needs it)"
 	}
 	return ""
 }
