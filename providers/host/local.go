@@ -131,7 +131,9 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 		}
 		h.Sysctls = append(h.Sysctls, state.Sysctl{Name: name, Value: v})
 	}
-	if req.IPVS {
+	// What lvsctl created in IPVS must be read to be removed, even when the
+	// desired state no longer asks for IPVS.
+	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil)) {
 		t, err := l.ipvsTable()
 		if err != nil {
 			return h, l.errorf(err, "read IPVS")
