@@ -109,13 +109,24 @@ plan_json() {
 # VM has no jq: the JSON is flattened and cut at each change.
 plan_action() {
 	a=$(echo "$1" | tr -d ' ')
-	tr -d ' \n' <"$E2E_WORK/plan.json" | sed 's/{"actions":/\n&/g' |
+	plan_flat | sed 's/{"actions":/\n&/g' |
 		grep -F "\"address\":\"$a\"" | sed -n 's/^{"actions":\[\([^]]*\)\].*/\1/p' | tr -d '"' | head -n1
+}
+
+# plan_flat prints the last JSON plan without white space, with ">" (which
+# JSON encoders may write as \u003e) unescaped: a form grep can match.
+plan_flat() {
+	tr -d ' \n' <"$E2E_WORK/plan.json" | sed 's/\\u003e/>/g'
 }
 
 # expect_action ADDRESS ACTIONS: the last JSON plan does ACTIONS to ADDRESS.
 expect_action() {
-	assert_eq "actions on $1 in the plan" "$(plan_action "$1")" "$2"
+	got=$(plan_action "$1")
+	if [ "$got" != "$2" ]; then
+		echo "the changes in the plan:"
+		plan_flat | grep -o '"actions":\[[^]]*\],"kind":"[a-z]*","address":"[^"]*"'
+	fi
+	assert_eq "actions on $1 in the plan" "$got" "$2"
 }
 
 # plan_has REGEX: the last plan printed a line matching REGEX.

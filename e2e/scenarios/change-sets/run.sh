@@ -103,7 +103,7 @@ expect_weighted $vip
 step "6. VIP change: 172.25.0.100 -> 172.25.0.101 replaces the service"
 new=172.25.0.101
 plan_json 6-vip.hcl
-tr -d ' \n' <"$E2E_WORK/plan.json" | grep -q '"actions":\["create","delete"\],"kind":"service"' ||
+plan_flat | grep -q '"actions":\["create","delete"\],"kind":"service"' ||
 	fail "the plan does not replace (create, delete) the service of the changed VIP"
 echo "ok: the service is replaced"
 converge 6-vip.hcl

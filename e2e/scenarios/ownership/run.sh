@@ -9,13 +9,15 @@ step "by hand: a service and an address lvsctl did not make"
 must ip netns exec lvs ipvsadm -A -t $hand:8080 -s wlc
 must ip netns exec lvs ipvsadm -a -t $hand:8080 -r 172.25.0.32:8080 -m -w 4
 must ip -n lvs addr add $hand/32 dev eth0 label eth0:9
-hand_table=$(ip netns exec lvs ipvsadm -Sn -t $hand:8080)
+hand_table=$(ipvs_table lvs | grep -F "$hand:8080")
+echo "$hand_table"
+[ "$(echo "$hand_table" | grep -c .)" = 2 ] || fail "the hand-made service did not land in the table"
 
 step "the plan lists them as not managed"
 plan_json cluster.hcl
-tr -d ' \n' <"$E2E_WORK/plan.json" | grep -q "\"unmanaged\":\[[^]]*$hand:8080" ||
-	fail "the plan's unmanaged list lacks the service $hand:8080: $(tr -d ' \n' <"$E2E_WORK/plan.json" | grep -o '"unmanaged":\[[^]]*\]')"
-tr -d ' \n' <"$E2E_WORK/plan.json" | grep -q "\"unmanaged\":\[[^]]*$hand/32" ||
+plan_flat | grep -q "\"unmanaged\":\[[^]]*$hand:8080" ||
+	fail "the plan's unmanaged list lacks the service $hand:8080: $(plan_flat | grep -o '"unmanaged":\[[^]]*\]')"
+plan_flat | grep -q "\"unmanaged\":\[[^]]*$hand/32" ||
 	fail "the plan's unmanaged list lacks the address $hand/32"
 echo "ok: both are listed as unmanaged"
 assert_eq "actions on the hand-made service" "$(plan_action "service tcp/$hand:8080")" ""
@@ -25,7 +27,7 @@ plan_has "$hand"
 step "apply leaves them alone"
 apply cluster.hcl
 expect_no_changes cluster.hcl
-assert_eq "the hand-made service" "$(ip netns exec lvs ipvsadm -Sn -t $hand:8080)" "$hand_table"
+assert_eq "the hand-made service" "$(ipvs_table lvs | grep -F "$hand:8080")" "$hand_table"
 expect_addr lvs eth0 $hand/32
 ip -n lvs -o addr show dev eth0 label eth0:9 | grep -q " $hand/32 " || fail "the label eth0:9 of $hand/32 changed"
 expect_alternation client $vip 80 rs1 rs2
