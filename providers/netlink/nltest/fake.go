@@ -118,8 +118,32 @@ func (f *Fake) LinkSetUp(l netlink.Link) error {
 	if err != nil {
 		return err
 	}
+	if d.Flags&net.FlagUp == 0 && d.Name == "lo" {
+		f.loopbackUp(d)
+	}
 	d.Flags |= net.FlagUp
 	return nil
+}
+
+// loopbackUp adds what the kernel gives lo when it comes up: 127.0.0.1/8
+// unless it has an IPv4 address already, and ::1.
+func (f *Fake) loopbackUp(lo *netlink.Device) {
+	has := func(fam int) bool {
+		return slices.ContainsFunc(f.addrs, func(a netlink.Addr) bool { return a.LinkIndex == lo.Index && family(a.IP) == fam })
+	}
+	add := func(prefix string, label string) {
+		ip, ipnet, _ := net.ParseCIDR(prefix)
+		ipnet.IP = ip
+		a := netlink.Addr{IPNet: ipnet, Label: label, LinkIndex: lo.Index, Scope: int(netlink.SCOPE_HOST)}
+		f.addrs = append(f.addrs, a)
+		f.routes = append(f.routes, kernelRoutes(a)...)
+	}
+	if !has(netlink.FAMILY_V4) {
+		add("127.0.0.1/8", lo.Name)
+	}
+	if !has(netlink.FAMILY_V6) {
+		add("::1/128", "")
+	}
 }
 
 // IsUp reports whether the named link is up.
