@@ -301,9 +301,18 @@ ipvs_ref() {
 
 # ipvs_conns NS SERVICE prints the connection counter (ipvsadm --stats)
 # of a service such as "-t 172.25.0.100:80". It resets when a service is
-# deleted and created again, which an edit in place must not do.
+# deleted and created again, which an edit in place must not do. The
+# kernel publishes the counters every 2 s (the rate estimator), so this
+# waits up to 10 s for the counter to reach at least MIN (default 1).
 ipvs_conns() {
-	ip netns exec "$1" ipvsadm -Ln --stats $2 | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { print $3; exit }'
+	i=0
+	while :; do
+		n=$(ip netns exec "$1" ipvsadm -Ln --stats $2 | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { print $3; exit }')
+		[ "${n:-0}" -ge "${3:-1}" ] || [ "$i" -ge 20 ] && break
+		i=$((i + 1))
+		sleep 0.5
+	done
+	echo "$n"
 }
 
 # sysctl_of NS NAME prints a sysctl (dotted name) inside NS.

@@ -42,8 +42,10 @@ step "the connection survived the edit"
 ip netns exec lvs ipvsadm -Lnc | grep -q "ESTABLISHED .*$vip:7000" ||
 	fail "the connection to $vip:7000 is gone from ipvsadm -Lnc: $(ip netns exec lvs ipvsadm -Lnc)"
 echo "ok: ipvsadm -Lnc still lists it"
-# A service deleted and created again starts counting from zero.
-assert_eq "connections counted on $vip:7000 after the edit" "$(ipvs_conns lvs "$echo_svc")" "$conns"
+# A service deleted and created again starts counting from zero; wait out
+# one publishing period of the counters so a reset would show.
+sleep 3
+assert_eq "connections counted on $vip:7000 after the edit" "$(ipvs_conns lvs "$echo_svc" "$conns")" "$conns"
 echo after-edit >&3
 wait_for_line "$E2E_WORK/from-echo" after-edit "the open connection to carry data after the edit"
 exec 3>&-
