@@ -24,7 +24,7 @@ var cmpOpts = cmp.Options{
 	cmpopts.EquateEmpty(),
 }
 
-// rig is a Local host over fakes: an nltest namespace with lo and eth0
+// rig is a Local host over fakes: an nltest namespace with lo (up) and eth0
 // (172.25.0.31/24), a sysctl tree in a temporary directory, the ipvstest
 // table, and a record file of its own.
 type rig struct {
@@ -45,6 +45,9 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	f := nltest.New()
 	f.AddLink("eth0", true)
+	if lo, err := f.LinkByName("lo"); err != nil || f.LinkSetUp(lo) != nil {
+		t.Fatalf("bring lo up: %v", err)
+	}
 	nl := netlink.New(f)
 	if err := nl.AddAddress(state.Address{Interface: "eth0", Prefix: netip.MustParsePrefix("172.25.0.31/24")}); err != nil {
 		t.Fatal(err)

@@ -32,7 +32,8 @@ func TestApplyRealServer(t *testing.T) {
 
 	want := state.Host{
 		Name:      "web1",
-		Addresses: []state.Address{addrOf("eth0", "172.25.0.31/24", ""), addrOf("lo", "172.25.0.100/32", "lo:0")},
+		Addresses: []state.Address{addrOf("eth0", "172.25.0.31/24", ""), addrOf("lo", "127.0.0.1/8", ""),
+			addrOf("lo", "172.25.0.100/32", "lo:0"), addrOf("lo", "::1/128", "")},
 		Routes:    []state.Route{hostRoute("172.25.0.100", "lo")},
 		Sysctls: sysctls(
 			"net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
@@ -199,7 +200,9 @@ func TestApplyReplace(t *testing.T) {
 	if d := cmp.Diff(map[string]string{moved.Key(): "http"}, got.Owned.Services); d != "" {
 		t.Errorf("record services (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]state.Address{addrOf("eth0", "172.25.0.100/32", "eth0:1"), addrOf("eth0", "172.25.0.31/24", "")}, got.Addresses, cmpOpts); d != "" {
+	wantAddrs := []state.Address{addrOf("eth0", "172.25.0.100/32", "eth0:1"), addrOf("eth0", "172.25.0.31/24", ""),
+		addrOf("lo", "127.0.0.1/8", ""), addrOf("lo", "::1/128", "")}
+	if d := cmp.Diff(wantAddrs, got.Addresses, cmpOpts); d != "" {
 		t.Errorf("addresses (-want +got):\n%s", d)
 	}
 	gw2.Interface = "eth0" // the kernel resolves it
