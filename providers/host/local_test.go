@@ -31,10 +31,10 @@ func TestApplyRealServer(t *testing.T) {
 	r.apply(t, r.local, realServerChanges("172.25.0.100"))
 
 	want := state.Host{
-		Name:      "web1",
+		Name: "web1",
 		Addresses: []state.Address{addrOf("eth0", "172.25.0.31/24", ""), addrOf("lo", "127.0.0.1/8", ""),
 			addrOf("lo", "172.25.0.100/32", "lo:0"), addrOf("lo", "::1/128", "")},
-		Routes:    []state.Route{hostRoute("172.25.0.100", "lo")},
+		Routes: []state.Route{hostRoute("172.25.0.100", "lo")},
 		Sysctls: sysctls(
 			"net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
 			"net.ipv4.conf.lo.arp_announce", "2", "net.ipv4.conf.lo.arp_ignore", "1",
