@@ -26,7 +26,8 @@ const (
 // TestVM boots one VM for every selected scenario and reports each as a
 // subtest. Environment:
 //
-//	LVSCTL_E2E=required       anything missing is a failure, not a skip (CI)
+//	LVSCTL_E2E=1              run the VM (so does -run TestVM...); without either it skips
+//	LVSCTL_E2E=required       run it, and anything missing is a failure, not a skip (CI)
 //	LVSCTL_E2E_VM_TIMEOUT     limit for the whole VM, a Go duration (default 20m)
 //	LVSCTL_E2E_TIMEOUT        limit per scenario in seconds, inside the VM (default 300)
 //	LVSCTL_E2E_CONSOLE=1      copy the console to stderr as it runs
@@ -42,8 +43,9 @@ func TestVM(t *testing.T) {
 		}
 		t.Skipf(format+" (LVSCTL_E2E=required makes this a failure)", args...)
 	}
-	if testing.Short() && !required {
-		t.Skip("the VM tests take minutes; skipped with -short")
+	// `go test ./...` is the quick loop: the VM runs when asked for.
+	if os.Getenv("LVSCTL_E2E") == "" && !strings.Contains(flagValue("test.run"), "TestVM") || testing.Short() && !required {
+		t.Skip("the VM tests take minutes: run them with make e2e, LVSCTL_E2E=1 or -run TestVM")
 	}
 	if reason := missingPrerequisite(); reason != "" {
 		unavailable("%s", reason)

@@ -210,6 +210,9 @@ answers() {
 	while [ "$i" -lt "$4" ]; do
 		a=$(http_get "$1" "$2" "$3")
 		got="$got ${a:-none}"
+		# The demo shows each request as it happens (on stderr: the
+		# answers themselves are this function's output).
+		[ "$E2E_MODE" != demo ] || echo "  $1: GET http://$2:$3/  ->  ${a:-no answer}" >&2
 		i=$((i + 1))
 	done
 	echo "${got# }"
