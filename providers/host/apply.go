@@ -105,7 +105,7 @@ func replace(sameKey bool, create, remove func() error) error {
 
 // pair checks that a change has the values its action needs.
 func pair[T any](action plan.Action, before, after *T) error {
-	if (action == plan.Update || action == plan.Replace || action == plan.Delete) && before == nil {
+	if (action == plan.Replace || action == plan.Delete) && before == nil {
 		return fmt.Errorf("a %s needs the value before", action.Verbs()[0])
 	}
 	if action != plan.Delete && after == nil {
@@ -183,6 +183,9 @@ func (l *Local) applyAddress(action plan.Action, before, after *state.Address) e
 		return l.nl.DeleteAddress(*before)
 	}
 	// An address has nothing to update in place: an update is a relabel.
+	if before == nil {
+		return fmt.Errorf("an update of an address needs the address before")
+	}
 	return l.nl.ReplaceAddress(*before, *after)
 }
 
@@ -196,7 +199,7 @@ func (l *Local) applyRoute(action plan.Action, before, after *state.Route) error
 	case plan.Delete:
 		return l.nl.DeleteRoute(*before)
 	}
-	if before.Key() == after.Key() {
+	if action == plan.Update || before.Key() == after.Key() {
 		// Same destination, table and metric: the kernel swaps it in one step.
 		return l.nl.ReplaceRoute(*after)
 	}

@@ -305,3 +305,47 @@ func TestLazyIPVS(t *testing.T) {
 		t.Errorf("read with IPVS: %v (opened %d times)", err, opened)
 	}
 }
+
+// TestApplyRestores applies restores in the shape the diff makes them from
+// the record alone: no Before, the original as After, and OwnForget.
+func TestApplyRestores(t *testing.T) {
+	r := newRig(t)
+	orig := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}
+	set := state.Timeouts{TCP: 60, TCPFin: 30, UDP: 30}
+	defaultRoute := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1"), Interface: "eth0"}
+	ours := defaultRoute
+	ours.Gateway = netip.MustParseAddr("172.25.0.2")
+	// The default route was there before lvsctl.
+	if err := r.local.nl.AddRoute(defaultRoute); err != nil {
+		t.Fatal(err)
+	}
+	r.apply(t, r.local, []plan.Change{
+		setSysctl("net.ipv4.ip_forward", "0", "1"),
+		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
+			Before: &plan.Resource{Timeouts: &orig}, After: &plan.Resource{Timeouts: &set}},
+		{Kind: plan.KindRoute, Address: "route " + ours.Key(), Action: plan.Update, Own: plan.OwnRemember,
+			Before: &plan.Resource{Route: &defaultRoute}, After: &plan.Resource{Route: &ours}},
+	})
+	mid := r.read(t, r.local)
+	if d := cmp.Diff(map[string]state.Route{defaultRoute.Key(): defaultRoute}, mid.Owned.RouteOriginals, cmpOpts); d != "" {
+		t.Fatalf("route originals (-want +got):\n%s", d)
+	}
+	r.apply(t, r.local, []plan.Change{
+		{Kind: plan.KindRoute, Address: "route " + ours.Key(), Action: plan.Update, Own: plan.OwnForget,
+			After: &plan.Resource{Route: &defaultRoute}},
+		{Kind: plan.KindSysctl, Address: "sysctl net.ipv4.ip_forward", Action: plan.Update, Own: plan.OwnForget,
+			After: &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.ip_forward", Value: "0"}}},
+		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
+			After: &plan.Resource{Timeouts: &orig}},
+	})
+	got := r.read(t, r.local)
+	if d := cmp.Diff([]state.Route{defaultRoute}, got.Routes, cmpOpts); d != "" {
+		t.Errorf("routes after restore (-want +got):\n%s", d)
+	}
+	if v, _ := got.Sysctl("net.ipv4.ip_forward"); v != "0" || *got.Timeouts != orig {
+		t.Errorf("after restore: ip_forward %s, timeouts %+v", v, got.Timeouts)
+	}
+	if d := cmp.Diff(newRecord(), got.Owned, cmpOpts); d != "" {
+		t.Errorf("record after restore (-want +got):\n%s", d)
+	}
+}
