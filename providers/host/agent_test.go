@@ -178,3 +178,17 @@ func TestNewNetnsMissing(t *testing.T) {
 		t.Error("NewNetns accepted a path as a namespace name")
 	}
 }
+
+func TestServeAgentAnswersBadRequests(t *testing.T) {
+	in := strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" +
+		`{"id":2,"op":"apply","changes":[{"kind":"address","address":"a","action":"explode"}]}` + "\n" +
+		`{"id":3,"op":"read"}` + "\n")
+	var out strings.Builder
+	if err := ServeAgent(context.Background(), in, &out, echoHost{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], `"error"`) || !strings.Contains(lines[2], `"name":"echo"`) {
+		t.Errorf("responses:\n%s\nwant an error for the bad apply and the session to go on", out.String())
+	}
+}

@@ -20,15 +20,23 @@ func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var req request
-		if err := dec.Decode(&req); err != nil {
+		// A line that is JSON but not a valid request (an unknown action,
+		// say) is answered with an error; only a broken stream ends the
+		// session.
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return fmt.Errorf("agent: read request: %w", err)
 		}
-		resp, done, err := serveOne(ctx, h, req, greeted)
-		if err == nil {
+		var req request
+		var resp response
+		var done bool
+		var err error
+		if uerr := json.Unmarshal(raw, &req); uerr != nil {
+			resp = response{ID: req.ID, Error: errorToWire(fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, uerr))}
+		} else if resp, done, err = serveOne(ctx, h, req, greeted); err == nil {
 			greeted = true
 		}
 		if werr := enc.Encode(resp); werr != nil {
