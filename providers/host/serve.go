@@ -20,9 +20,6 @@ func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// A line that is JSON but not a valid request (an unknown action,
-		// say) is answered with an error; only a broken stream ends the
-		// session.
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -30,15 +27,8 @@ func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
 			}
 			return fmt.Errorf("agent: read request: %w", err)
 		}
-		var req request
-		var resp response
-		var done bool
-		var err error
-		if uerr := json.Unmarshal(raw, &req); uerr != nil {
-			resp = response{ID: req.ID, Error: errorToWire(fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, uerr))}
-		} else if resp, done, err = serveOne(ctx, h, req, greeted); err == nil {
-			greeted = true
-		}
+		resp, done, err := serveRaw(ctx, h, raw, greeted)
+		greeted = greeted || (err == nil && resp.Hello != nil)
 		if werr := enc.Encode(resp); werr != nil {
 			return fmt.Errorf("agent: write response: %w", werr)
 		}
@@ -49,6 +39,18 @@ func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
 			return nil
 		}
 	}
+}
+
+// serveRaw answers one request line. A line that is JSON but not a valid
+// request (an unknown action, say) is answered with an error and the
+// session goes on; only a broken stream ends it.
+func serveRaw(ctx context.Context, h Host, raw json.RawMessage, greeted bool) (response, bool, error) {
+	var req request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		err = fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, err)
+		return response{ID: req.ID, Error: errorToWire(err)}, false, nil
+	}
+	return serveOne(ctx, h, req, greeted)
 }
 
 // serveOne answers one request. It returns whether the session is over and
