@@ -62,7 +62,7 @@ func NewLocal(opts LocalOptions) (*Local, error) {
 	if l.nl == nil {
 		p, err := netlink.Open()
 		if err != nil {
-			return nil, l.errorf(err, "open netlink")
+			return nil, fmt.Errorf("host %s: %w", l.name, readError(err, "open netlink"))
 		}
 		l.nl = p
 		l.closers = append(l.closers, p.Close)
@@ -76,10 +76,11 @@ func NewLocal(opts LocalOptions) (*Local, error) {
 	return l, nil
 }
 
-// errorf wraps err with the host name and what was being done, marking
-// permission problems.
-func (l *Local) errorf(err error, format string, args ...any) error {
-	return fmt.Errorf("host %s: %s: %w", l.name, fmt.Sprintf(format, args...), checkPermission(err))
+// readError wraps err with what was being read, marking permission
+// problems. Read errors do not name the host: the caller reading many
+// hosts does (engine/cluster: "read host NAME: ...").
+func readError(err error, format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), checkPermission(err))
 }
 
 // ipvsTable returns the IPVS table, opening it on first use.
@@ -107,14 +108,14 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 	h := state.Host{Name: l.name}
 	rec, err := loadRecord(l.recordPath)
 	if err != nil {
-		return h, fmt.Errorf("host %s: %w", l.name, err)
+		return h, err
 	}
 	h.Owned = rec
 	if h.Addresses, err = l.nl.Addresses(); err != nil {
-		return h, l.errorf(err, "read addresses")
+		return h, readError(err, "read addresses")
 	}
 	if h.Routes, err = l.nl.Routes(); err != nil {
-		return h, l.errorf(err, "read routes")
+		return h, readError(err, "read routes")
 	}
 	names := slices.Clone(req.Sysctls)
 	if rec != nil {
@@ -127,7 +128,7 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 			continue
 		}
 		if err != nil {
-			return h, l.errorf(err, "read sysctl")
+			return h, readError(err, "read sysctl")
 		}
 		h.Sysctls = append(h.Sysctls, state.Sysctl{Name: name, Value: v})
 	}
@@ -136,14 +137,14 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil)) {
 		t, err := l.ipvsTable()
 		if err != nil {
-			return h, l.errorf(err, "read IPVS")
+			return h, readError(err, "read IPVS")
 		}
 		if h.Services, err = t.Services(); err != nil {
-			return h, l.errorf(err, "read IPVS services")
+			return h, readError(err, "read IPVS services")
 		}
 		to, err := t.Timeouts()
 		if err != nil {
-			return h, l.errorf(err, "read IPVS timeouts")
+			return h, readError(err, "read IPVS timeouts")
 		}
 		h.Timeouts = &to
 	}

@@ -301,7 +301,7 @@ func TestLazyIPVS(t *testing.T) {
 		t.Fatalf("read without IPVS: %v, IPVS opened %d times", err, opened)
 	}
 	_, err = l.Read(context.Background(), ReadRequest{IPVS: true})
-	if err == nil || !strings.Contains(err.Error(), "host web1: read IPVS: IPVS is not available") || opened != 1 {
+	if err == nil || !strings.Contains(err.Error(), "read IPVS: IPVS is not available") || opened != 1 {
 		t.Errorf("read with IPVS: %v (opened %d times)", err, opened)
 	}
 }
