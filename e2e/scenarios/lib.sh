@@ -25,7 +25,12 @@ fail() {
 # step TEXT prints a heading, so the console log reads as a story.
 step() {
 	echo
-	echo "=== $*"
+	if [ "$E2E_MODE" = demo ]; then
+		echo "=== $*"
+	else
+		# The VM's uptime, to see where a slow scenario spends its time.
+		echo "=== [$(cut -d' ' -f1 /proc/uptime)s] $*"
+	fi
 }
 
 # run CMD... echoes (except in the demo) and runs a command, returning its status.
