@@ -14,7 +14,7 @@ import (
 
 // pipeAgent connects an Agent to ServeAgent over io.Pipe, in process. It
 // returns the agent and a channel that yields what ServeAgent returned.
-func pipeAgent(t *testing.T, h Host) (*Agent, <-chan error) {
+func pipeAgent(t testing.TB, h Host) (*Agent, <-chan error) {
 	t.Helper()
 	reqR, reqW := io.Pipe()
 	respR, respW := io.Pipe()

@@ -41,7 +41,7 @@ var rigSysctls = []string{
 	"net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.lo.arp_announce",
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	f := nltest.New()
 	f.AddLink("eth0", true)

@@ -2,6 +2,8 @@ package host
 
 import "github.com/lvsctl/lvsctl/providers/ipvs"
 
+var _ IPVS = (*ipvs.Provider)(nil)
+
 // openKernelIPVS opens the IPVS table of the kernel.
 func openKernelIPVS() (IPVS, error) {
 	p, err := ipvs.Open()
