@@ -55,6 +55,9 @@ func (p *Provider) Addresses() ([]state.Address, error) {
 // which is what `ifconfig lo:0 VIP netmask 255.255.255.255` leaves behind;
 // shorter IPv4 prefixes get the usual broadcast address.
 //
+// IPv6 has no labels in the kernel, so an IPv6 address is added without
+// its label (and reads back without one).
+//
 // The interface is brought up when it is down: tunl0 comes up down when the
 // ipip module loads, and lo is down in a fresh network namespace, and an
 // address on a down interface receives nothing.

@@ -77,6 +77,10 @@ func (f *Fake) change() error {
 	return nil
 }
 
+// The methods below stand in for their *netlink.Handle namesakes, with the
+// kernel's errors: ENODEV for a missing link, EEXIST for an address or
+// route that is there already, EADDRNOTAVAIL and ESRCH for one that is not.
+
 func (f *Fake) LinkByName(name string) (netlink.Link, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
