@@ -64,6 +64,8 @@ need_binary() {
 	fail "/e2e/bin/$1 is not in the image"
 }
 
+# color_flag prints -no-color except in the demo; used unquoted, so that
+# nothing at all is passed in the demo.
 color_flag() { [ "$E2E_MODE" = demo ] || echo -no-color; }
 
 # lvsctl ARGS... runs lvsctl (echoed), returning its exit status.
@@ -76,6 +78,7 @@ lvsctl() {
 apply() {
 	cfg=$1
 	shift
+	# shellcheck disable=SC2046
 	lvsctl apply -auto-approve $(color_flag) "$@" "$cfg" || fail "lvsctl apply${*:+ $*} $cfg exited $?"
 }
 
@@ -84,6 +87,7 @@ apply() {
 plan_status() {
 	cfg=$1
 	shift
+	# shellcheck disable=SC2046
 	lvsctl plan -detailed-exitcode $(color_flag) "$@" "$cfg" >"$E2E_WORK/plan.out" 2>&1
 	PLAN_RC=$?
 	cat "$E2E_WORK/plan.out"
@@ -303,6 +307,7 @@ ipvs_ref() {
 	ip netns delete "$1" 2>/dev/null
 	host_add "$1"
 	grep -v '^[[:space:]]*\(#\|$\)' "$2" | while read -r args; do
+		# shellcheck disable=SC2086 # a line holds several arguments
 		ip netns exec "$1" ipvsadm $args || { echo "ipvsadm $args failed"; exit 1; }
 	done || fail "the hand-made reference table $2 does not load"
 }
@@ -315,6 +320,7 @@ ipvs_ref() {
 ipvs_conns() {
 	i=0
 	while :; do
+		# shellcheck disable=SC2086 # SERVICE is "-t ADDR:PORT", two arguments
 		n=$(ip netns exec "$1" ipvsadm -Ln --stats $2 | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { print $3; exit }')
 		[ "${n:-0}" -ge "${3:-1}" ] || [ "$i" -ge 20 ] && break
 		i=$((i + 1))

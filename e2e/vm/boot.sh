@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -ge 1 ] || die "usage: boot.sh IMGDIR [SCENARIO...]"
 img=$1
 shift
-[ -f "$img/vmlinuz" ] && [ -f "$img/initrd.gz" ] || die "$img has no vmlinuz and initrd.gz; run build.sh $img first"
+{ [ -f "$img/vmlinuz" ] && [ -f "$img/initrd.gz" ]; } || die "$img has no vmlinuz and initrd.gz; run build.sh $img first"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing; run build.sh (it installs it)"
 
 run=$(IFS=,; echo "$*")

@@ -16,6 +16,7 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
 
 echo "@@LVSCTL-E2E READY $(uptime_s)"
+# shellcheck disable=SC2046 # scenario names have no spaces (the driver checks)
 [ $# -gt 0 ] || set -- $(cd "$scenarios" && for d in */; do [ -f "$d/run.sh" ] && echo "${d%/}"; done)
 
 for name in "$@"; do
