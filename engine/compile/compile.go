@@ -21,33 +21,8 @@ import (
 type Target struct {
 	Name       string     `json:"name"`
 	Role       state.Role `json:"role"`
-	Connection Connection `json:"connection"`
+	Connection state.Connection `json:"connection"`
 	Desired    state.Host `json:"desired"` // Normalize()d
-}
-
-// Connection is how to reach a host; both empty means this machine.
-type Connection struct {
-	Netns string `json:"netns,omitempty"`
-	SSH   *SSH   `json:"ssh,omitempty"`
-}
-
-// SSH is a host reached over SSH.
-type SSH struct {
-	Host         string `json:"host"`
-	User         string `json:"user"`
-	Port         int    `json:"port"`
-	IdentityFile string `json:"identity_file,omitempty"`
-}
-
-// String names the connection for messages: "netns lvs1", "ssh root@192.0.2.10:22", "local".
-func (c Connection) String() string {
-	switch {
-	case c.SSH != nil:
-		return fmt.Sprintf("ssh %s@%s:%d", c.SSH.User, c.SSH.Host, c.SSH.Port)
-	case c.Netns != "":
-		return "netns " + c.Netns
-	}
-	return "local"
 }
 
 // maxLabel is the longest address label the kernel takes (IFNAMSIZ - 1).
@@ -80,10 +55,10 @@ func sortedByName[T any](items []T, name func(T) string) []T {
 	return slices.SortedStableFunc(slices.Values(items), func(a, b T) int { return cmp.Compare(name(a), name(b)) })
 }
 
-func connection(netns string, ssh *config.SSH) Connection {
-	c := Connection{Netns: netns}
+func connection(netns string, ssh *config.SSH) state.Connection {
+	c := state.Connection{Netns: netns}
 	if ssh != nil {
-		c.SSH = &SSH{Host: ssh.Host, User: ssh.User, Port: ssh.Port, IdentityFile: ssh.IdentityFile}
+		c.SSH = &state.SSH{Host: ssh.Host, User: ssh.User, Port: ssh.Port, IdentityFile: ssh.IdentityFile}
 	}
 	return c
 }

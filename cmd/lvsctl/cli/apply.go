@@ -15,12 +15,16 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 type applyOptions struct {
 	configOptions
 	autoApprove bool
+	// destroy plans every host's desired state as empty: remove all that
+	// lvsctl made there and put back what it changed.
+	destroy bool
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -130,6 +134,11 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return plan.Plan{}, nil, false, err
+	}
+	if o.destroy {
+		for i := range targets {
+			targets[i].Desired = state.Host{Name: targets[i].Name, Role: targets[i].Role}
+		}
 	}
 	members, _, err := openMembers(ctx, targets, &o.configOptions)
 	if err != nil {

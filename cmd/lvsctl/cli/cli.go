@@ -57,6 +57,8 @@ func (e *exitError) Unwrap() error { return e.err }
 // example HCL diagnostics) and only the exit status is left to give.
 var errReported = errors.New("reported")
 
+var errPlanFileToDestroy = errors.New("destroy takes a configuration, not a saved plan: apply a saved plan with `lvsctl apply FILE`")
+
 // Run runs lvsctl with args and returns the process exit code:
 // 0 success, 1 error, 2 plan -detailed-exitcode found changes.
 func Run(ctx context.Context, args []string, stdio IO) int {
@@ -100,6 +102,7 @@ are the same.`,
 		newValidateCommand(stdio),
 		newPlanCommand(stdio),
 		newApplyCommand(stdio),
+		newDestroyCommand(stdio),
 		newShowCommand(stdio),
 		newFmtCommand(stdio),
 		newVersionCommand(stdio),

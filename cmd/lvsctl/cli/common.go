@@ -124,7 +124,7 @@ func openMembers(ctx context.Context, targets []compile.Target, o *configOptions
 		}
 	}
 	for _, t := range targets {
-		h, err := openHost(ctx, t.Name, connectionOf(t), snap, o.stateFile)
+		h, err := openHost(ctx, t.Name, t.Connection, snap, o.stateFile)
 		if err != nil {
 			closeAll()
 			return nil, nil, err
@@ -134,13 +134,4 @@ func openMembers(ctx context.Context, targets []compile.Target, o *configOptions
 		members = append(members, cluster.Member{Desired: d, Host: h})
 	}
 	return members, closeAll, nil
-}
-
-// connectionOf converts the compiled connection to the one plans carry.
-func connectionOf(t compile.Target) state.Connection {
-	c := state.Connection{Netns: t.Connection.Netns}
-	if s := t.Connection.SSH; s != nil {
-		c.SSH = &state.SSH{Host: s.Host, User: s.User, Port: s.Port, IdentityFile: s.IdentityFile}
-	}
-	return c
 }

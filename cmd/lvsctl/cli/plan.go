@@ -76,9 +76,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	}
 	switch {
 	case o.jsonOut:
-		enc := json.NewEncoder(stdio.Out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(p)
+		err = plan.WritePlan(stdio.Out, p)
 	case o.markdown:
 		err = render.Markdown(stdio.Out, p)
 	default:
@@ -109,7 +107,7 @@ func makePlan(ctx context.Context, targets []compile.Target, o *configOptions) (
 func writePlanFile(path string, p plan.Plan, targets []compile.Target) error {
 	conns := map[string]state.Connection{}
 	for _, t := range targets {
-		conns[t.Name] = connectionOf(t)
+		conns[t.Name] = t.Connection
 	}
 	// The plan's own JSON with one more top-level key, so a saved plan is
 	// also a valid `plan -json` document for any tool that reads those.
