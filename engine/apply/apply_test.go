@@ -1,0 +1,297 @@
+package apply_test
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lvsctl/lvsctl/engine/apply"
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/compile"
+	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/host"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
+	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
+	"github.com/lvsctl/lvsctl/providers/netlink"
+	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
+	"github.com/lvsctl/lvsctl/providers/sysctl"
+)
+
+// These tests run whole clusters on real Local hosts whose kernels are the
+// providers' in-memory fakes (the configs' netns settings only keep hosts
+// apart for validation; the fakes stand in for the namespaces), and check what matters across hosts: that at
+// every moment a director sends only to real servers ready for it.
+
+const dr = `
+director "lvs" {
+  netns     = "lvs"
+  interface = "eth0"
+}
+virtual_server "web" {
+  directors = ["lvs"]
+  protocol  = "tcp"
+  vip       = "192.0.2.100"
+  port      = 80
+  scheduler = "rr"
+  %SERVERS%
+}
+real_server "rs1" {
+  netns   = "rs1"
+  address = "192.0.2.31"
+}
+real_server "rs2" {
+  netns   = "rs2"
+  address = "192.0.2.32"
+}
+real_server "rs3" {
+  netns   = "rs3"
+  address = "192.0.2.33"
+}
+`
+
+// fakeCluster is a set of hosts with fake kernels that outlive one plan, so
+// a test can apply several configurations in turn.
+type fakeCluster struct {
+	t     *testing.T
+	hosts map[string]*watched
+	mu    sync.Mutex
+	// check runs before every Apply batch with the host about to change.
+	check func(name string, changes []plan.Change)
+}
+
+// watched is a Local host whose Apply first lets the test look at the
+// whole cluster.
+type watched struct {
+	*host.Local
+	name string
+	c    *fakeCluster
+	// fail, when set, makes Apply fail without changing anything.
+	fail bool
+}
+
+func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, error) {
+	if w.c.check != nil {
+		w.c.check(w.name, cs)
+	}
+	if w.fail {
+		return nil, os.ErrPermission
+	}
+	return w.Local.Apply(ctx, cs)
+}
+
+func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
+	c := &fakeCluster{t: t, hosts: map[string]*watched{}}
+	for _, n := range names {
+		dir := t.TempDir()
+		nl := nltest.New()
+		nl.AddLink("lo", true)
+		nl.AddLink("eth0", true)
+		for _, name := range []string{
+			"net/ipv4/ip_forward",
+			"net/ipv4/conf/all/arp_ignore", "net/ipv4/conf/all/arp_announce",
+			"net/ipv4/conf/lo/arp_ignore", "net/ipv4/conf/lo/arp_announce",
+		} {
+			p := filepath.Join(dir, "sys", name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte("0\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l, err := host.NewLocal(host.LocalOptions{
+			Name:       n,
+			IPVS:       ipvs.New(ipvstest.NewFake()),
+			Netlink:    netlink.New(nl),
+			Sysctl:     &sysctl.Provider{Root: filepath.Join(dir, "sys")},
+			RecordPath: filepath.Join(dir, "record.json"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.hosts[n] = &watched{Local: l, name: n, c: c}
+	}
+	return c
+}
+
+func (c *fakeCluster) hostMap() map[string]host.Host {
+	m := map[string]host.Host{}
+	for n, h := range c.hosts {
+		m[n] = h
+	}
+	return m
+}
+
+// live reads a host directly, as a judge independent of the plan.
+func (c *fakeCluster) live(name string) state.Host {
+	h, err := c.hosts[name].Local.Read(context.Background(), host.ReadRequest{
+		IPVS:    true,
+		Sysctls: []string{"net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.all.arp_announce"},
+	})
+	if err != nil {
+		c.t.Fatalf("read %s: %v", name, err)
+	}
+	return h
+}
+
+// plan compiles src and plans it against the cluster.
+func (c *fakeCluster) plan(src string) plan.Plan {
+	c.t.Helper()
+	f := filepath.Join(c.t.TempDir(), "cluster.hcl")
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+	cfg, diags := config.Load(f, config.Options{})
+	if diags.HasErrors() {
+		c.t.Fatal(diags)
+	}
+	targets, diags := compile.Compile(cfg)
+	if diags.HasErrors() {
+		c.t.Fatal(diags)
+	}
+	var ms []cluster.Member
+	for _, tg := range targets {
+		d := tg.Desired
+		d.Name, d.Role = tg.Name, tg.Role
+		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[tg.Name]})
+	}
+	p, err := cluster.Plan(context.Background(), ms, 4)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return p
+}
+
+// apply plans src, applies, verifies, and checks a second plan is empty.
+func (c *fakeCluster) apply(src string) {
+	c.t.Helper()
+	p := c.plan(src)
+	if err := apply.Apply(context.Background(), p, c.hostMap(), apply.Options{Parallelism: 4}); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := apply.Verify(context.Background(), p, c.hostMap(), 4); err != nil {
+		c.t.Fatal(err)
+	}
+	if again := c.plan(src); again.HasChanges() {
+		c.t.Fatalf("second plan is not empty: %+v", again)
+	}
+}
+
+func servers(addrs ...string) string {
+	var b strings.Builder
+	for _, a := range addrs {
+		b.WriteString(`server "` + a + `" {}` + "\n")
+	}
+	return b.String()
+}
+
+func drConfig(addrs ...string) string { return strings.Replace(dr, "%SERVERS%", servers(addrs...), 1) }
+
+var rsAddr = map[string]string{"192.0.2.31": "rs1", "192.0.2.32": "rs2", "192.0.2.33": "rs3"}
+
+// ready reports whether a real server would accept traffic for the VIP
+// without stealing it: ARP suppressed and the VIP on lo.
+func ready(h state.Host) bool {
+	ign, _ := h.Sysctl("net.ipv4.conf.all.arp_ignore")
+	ann, _ := h.Sysctl("net.ipv4.conf.all.arp_announce")
+	hasVIP := false
+	for _, a := range h.Addresses {
+		if a.Interface == "lo" && a.Prefix == netip.MustParsePrefix("192.0.2.100/32") {
+			hasVIP = true
+		}
+	}
+	return ign == "1" && ann == "2" && hasVIP
+}
+
+// TestDirectorSendsOnlyToReadyServers is the cross-host safety rule, watched
+// at every host batch while the cluster grows, shrinks and swaps servers:
+// whenever a director is about to change, every real server it sends to (or
+// is about to send to) is ready; and a real server only loses readiness
+// once no director sends to it.
+func TestDirectorSendsOnlyToReadyServers(t *testing.T) {
+	c := newFakeCluster(t, "lvs", "rs1", "rs2", "rs3")
+	checks := 0
+	c.check = func(name string, cs []plan.Change) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		checks++
+		if name == "lvs" {
+			for _, ch := range cs {
+				if ch.Kind == plan.KindServer && ch.After != nil {
+					rs := rsAddr[ch.After.Server.Address.String()]
+					if !ready(c.live(rs)) {
+						t.Errorf("director adds %s before %s is ready (ARP suppressed, VIP on lo)", ch.Address, rs)
+					}
+				}
+			}
+			return
+		}
+		// A real server about to lose its VIP must not be in the director's table.
+		for _, ch := range cs {
+			if ch.Kind == plan.KindAddress && ch.Action == plan.Delete {
+				for _, s := range c.live("lvs").Services {
+					for _, d := range s.Servers {
+						if rsAddr[d.Address.String()] == name {
+							t.Errorf("%s loses %s while the director still sends to it", name, ch.Address)
+						}
+					}
+				}
+			}
+		}
+	}
+	c.apply(drConfig("192.0.2.31", "192.0.2.32"))
+	c.apply(drConfig("192.0.2.31", "192.0.2.32", "192.0.2.33"))
+	c.apply(drConfig("192.0.2.33"))
+	c.apply(drConfig("192.0.2.31"))
+	if checks < 8 {
+		t.Fatalf("the safety check ran only %d times; the test is not watching the applies", checks)
+	}
+	if got := c.live("rs3"); ready(got) || len(got.Owned.Addresses) != 0 {
+		t.Errorf("rs3 left the service but still has lvsctl's VIP: %+v", got.Addresses)
+	}
+}
+
+// TestFailedDirectorKeepsRealServersReady: when the directors' wave fails,
+// the real servers' clean-up must not run, or a real server would lose its
+// VIP while the director still sends to it.
+func TestFailedDirectorKeepsRealServersReady(t *testing.T) {
+	c := newFakeCluster(t, "lvs", "rs1", "rs2", "rs3")
+	c.apply(drConfig("192.0.2.31", "192.0.2.32"))
+	c.hosts["lvs"].fail = true
+	p := c.plan(drConfig("192.0.2.31"))
+	err := apply.Apply(context.Background(), p, c.hostMap(), apply.Options{})
+	if err == nil || !strings.Contains(err.Error(), "change directors") {
+		t.Fatalf("apply error = %v, want it to stop in the directors' wave", err)
+	}
+	if !ready(c.live("rs2")) {
+		t.Fatal("rs2 lost its VIP although the director still sends to it")
+	}
+}
+
+// TestStalePlanIsRefused: a plan made before someone changed a host must not
+// be applied to the changed host.
+func TestStalePlanIsRefused(t *testing.T) {
+	c := newFakeCluster(t, "lvs", "rs1", "rs2", "rs3")
+	p := c.plan(drConfig("192.0.2.31"))
+	if err := apply.CheckFresh(context.Background(), p, c.hostMap(), 4); err != nil {
+		t.Fatalf("fresh plan refused: %v", err)
+	}
+	// A hand change on rs1 after the plan.
+	if _, err := c.hosts["rs1"].Local.Apply(context.Background(), []plan.Change{{
+		Kind: plan.KindSysctl, Address: "sysctl net.ipv4.conf.all.arp_ignore", Action: plan.Update,
+		Before: &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.conf.all.arp_ignore", Value: "0"}},
+		After:  &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.conf.all.arp_ignore", Value: "8"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	err := apply.CheckFresh(context.Background(), p, c.hostMap(), 4)
+	if err == nil || !strings.Contains(err.Error(), "rs1") || !strings.Contains(err.Error(), "stale") {
+		t.Fatalf("CheckFresh = %v, want a stale-plan error naming rs1", err)
+	}
+}
