@@ -19,10 +19,10 @@ import (
 
 // Target is one host to manage: how to reach it and what it should look like.
 type Target struct {
-	Name       string     `json:"name"`
-	Role       state.Role `json:"role"`
+	Name       string           `json:"name"`
+	Role       state.Role       `json:"role"`
 	Connection state.Connection `json:"connection"`
-	Desired    state.Host `json:"desired"` // Normalize()d
+	Desired    state.Host       `json:"desired"` // Normalize()d
 }
 
 // maxLabel is the longest address label the kernel takes (IFNAMSIZ - 1).
