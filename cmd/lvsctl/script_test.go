@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,6 +36,7 @@ func TestScript(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 		Setup:         setupScript,
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "netns":
@@ -45,8 +49,14 @@ func TestScript(t *testing.T) {
 
 // setupScript gives each script a unique namespace prefix (NS) it may use
 // for `ip netns add $NS-x`, and removes every namespace with that prefix
-// when the script ends, pass or fail.
+// when the script ends, pass or fail. EXAMPLES is the examples directory,
+// for `cp $EXAMPLES/dr-lab.hcl .`.
 func setupScript(env *testscript.Env) error {
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		return err
+	}
+	env.Setenv("EXAMPLES", examples)
 	script := env.WorkDir[strings.LastIndex(env.WorkDir, "script-")+len("script-"):]
 	prefix := fmt.Sprintf("lt%d-%s", os.Getpid(), script)
 	env.Setenv("NS", prefix)
@@ -73,4 +83,33 @@ func netnsUsable() bool {
 	}
 	_, err := exec.LookPath("ip")
 	return err == nil
+}
+
+// cmdExitcode is `exitcode N command [args...]`: it runs command like exec,
+// keeping its stdout and stderr for the next checks, and fails unless it
+// exits with status N. `! exec` only tells zero from non-zero, and lvsctl
+// gives 1 and 2 different meanings (plan -detailed-exitcode).
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("exitcode does not take !: give the status expected")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 {
+		ts.Fatalf("exitcode: %q is not an exit status", args[0])
+	}
+	got := 0
+	var exit *exec.ExitError
+	switch err := ts.Exec(args[1], args[2:]...); {
+	case err == nil:
+	case errors.As(err, &exit):
+		got = exit.ExitCode()
+	default:
+		ts.Fatalf("exitcode: run %s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
 }
