@@ -99,7 +99,7 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// TestDerivationRules checks the rules of docs/hcl.md "Derivation" directly
+// TestDerivationRules checks the rules of README.md (Configuration reference) "Derivation" directly
 // on the compiled state, so that a wrong golden file cannot hide them.
 func TestDerivationRules(t *testing.T) {
 	type check struct {

@@ -108,7 +108,7 @@ func sameValue(a, b string) bool {
 }
 
 // sysctlPurpose says why lvsctl sets a kernel parameter, for the plan's
-// reviewer. The names are those engine/compile derives (see docs/hcl.md).
+// reviewer. The names are those engine/compile derives (see README.md (Configuration reference)).
 func sysctlPurpose(name string) string {
 	switch {
 	case strings.HasSuffix(name, ".arp_ignore"):
