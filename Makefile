@@ -25,7 +25,7 @@ test: deps lint
 
 ## unit: the quick loop; tests needing root or a VM skip with a reason.
 unit:
-	$(GO) test ./...
+	$(GO) test -short ./...
 
 ## netns: only the tests that build hosts in network namespaces (root).
 netns:
@@ -59,4 +59,4 @@ fuzz:
 clean:
 	rm -rf bin bench.txt
 
--include e2e/Makefile.inc
+include e2e/Makefile.inc
