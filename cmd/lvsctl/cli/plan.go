@@ -139,6 +139,11 @@ func readPlanFile(path string) (savedPlan, error) {
 	if err != nil {
 		return sp, err
 	}
+	// Snapshots and plans are both versioned JSON with hosts, and a
+	// snapshot decodes as an empty plan: tell them apart before that.
+	if isSnapshot(b) {
+		return sp, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
+	}
 	p, err := plan.ReadPlan(bytes.NewReader(b))
 	if err != nil {
 		return sp, fmt.Errorf("%s: %w", path, err)
@@ -153,4 +158,24 @@ func readPlanFile(path string) (savedPlan, error) {
 		return sp, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
 	}
 	return savedPlan{Plan: p, Connections: conns.Connections}, nil
+}
+
+// isSnapshot reports whether b is a state snapshot: its hosts carry "name"
+// where a plan's carry "host".
+func isSnapshot(b []byte) bool {
+	var doc struct {
+		Hosts []struct {
+			Host string `json:"host"`
+			Name string `json:"name"`
+		} `json:"hosts"`
+	}
+	if json.Unmarshal(b, &doc) != nil {
+		return false
+	}
+	for _, h := range doc.Hosts {
+		if h.Name != "" && h.Host == "" {
+			return true
+		}
+	}
+	return false
 }
