@@ -33,7 +33,7 @@ func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
 	if withState {
-		fs.StringVar(&o.stateFile, "state", "", "plan against this state snapshot (from `lvsctl show -o json`) instead of the live hosts")
+		fs.StringVar(&o.stateFile, "state", "", "plan against the state snapshot `FILE` (written by lvsctl show -o json) instead of the live hosts")
 	}
 }
 

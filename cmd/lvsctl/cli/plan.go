@@ -48,7 +48,7 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
 	o.addFlags(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
 	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
-	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan to FILE for `lvsctl apply FILE`")
+	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan to `FILE`, for lvsctl apply FILE")
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
 }
