@@ -43,8 +43,7 @@ func TestVM(t *testing.T) {
 		}
 		t.Skipf(format+" (LVSCTL_E2E=required makes this a failure)", args...)
 	}
-	// `go test ./...` is the quick loop: the VM runs when asked for.
-	if os.Getenv("LVSCTL_E2E") == "" && !strings.Contains(flagValue("test.run"), "TestVM") || testing.Short() && !required {
+	if !vmRequested(required) {
 		t.Skip("the VM tests take minutes: run them with make e2e, LVSCTL_E2E=1 or -run TestVM")
 	}
 	if reason := missingPrerequisite(); reason != "" {
@@ -102,6 +101,15 @@ func TestVM(t *testing.T) {
 	case vm.exitErr != nil:
 		t.Errorf("qemu: %v; console log: %s", vm.exitErr, vm.logPath)
 	}
+}
+
+// vmRequested reports whether to boot the VM: `go test ./...` is the quick
+// loop, so the VM runs only when asked for, by LVSCTL_E2E or by -run.
+func vmRequested(required bool) bool {
+	if testing.Short() {
+		return required
+	}
+	return os.Getenv("LVSCTL_E2E") != "" || strings.Contains(flagValue("test.run"), "TestVM")
 }
 
 // missingPrerequisite says what keeps the VM from running here, if anything.

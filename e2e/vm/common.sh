@@ -52,10 +52,7 @@ kernel_tree() {
 	local pkg deb tree
 	pkg=$(apt-cache depends "$E2E_KERNEL_META" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 	if [ -z "$pkg" ]; then
-		# No apt metadata (or offline): reuse the newest cached tree if any.
-		tree=$(ls -d "$E2E_CACHE"/tree/linux-image-* 2>/dev/null | sort -V | tail -n1)
-		[ -n "$tree" ] || die "cannot resolve $E2E_KERNEL_META to a versioned kernel package (run apt-get update?)"
-		echo "$tree"
+		cached_tree || die "cannot resolve $E2E_KERNEL_META to a versioned kernel package (run apt-get update?)"
 		return
 	fi
 	tree=$E2E_CACHE/tree/$pkg
@@ -67,10 +64,13 @@ kernel_tree() {
 	deb=$(ls "$E2E_CACHE"/deb/"${pkg}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		log "downloading $pkg into $E2E_CACHE/deb"
-		# apt-get download writes to the current directory; _apt cannot
-		# write to root's cache, which apt reports as a harmless warning.
-		(cd "$E2E_CACHE/deb" && apt-get download "$pkg" 2>&1 | grep -v 'unsandboxed' >&2) ||
-			die "apt-get download $pkg failed"
+		# apt-get download writes to the current directory.
+		if ! (cd "$E2E_CACHE/deb" && apt-get download "$pkg") >"$E2E_CACHE/download.log" 2>&1; then
+			cat "$E2E_CACHE/download.log" >&2
+			log "apt-get download $pkg failed; trying an older cached kernel"
+			cached_tree || die "apt-get download $pkg failed and no kernel is cached in $E2E_CACHE"
+			return
+		fi
 		deb=$(ls "$E2E_CACHE"/deb/"${pkg}"_*.deb 2>/dev/null | head -n1)
 		[ -n "$deb" ] || die "apt-get download $pkg produced no .deb in $E2E_CACHE/deb"
 	fi
@@ -83,5 +83,15 @@ kernel_tree() {
 	touch "$tree.tmp/.complete"
 	rm -rf "$tree"
 	mv "$tree.tmp" "$tree"
+	echo "$tree"
+}
+
+# cached_tree prints the newest kernel tree in the cache, for when apt
+# cannot say or fetch the current one (offline).
+cached_tree() {
+	local tree
+	tree=$(find "$E2E_CACHE/tree" -mindepth 1 -maxdepth 1 -name 'linux-image-*' ! -name '*.tmp' 2>/dev/null | sort -V | tail -n1)
+	[ -n "$tree" ] && [ -f "$tree/.complete" ] || return 1
+	log "using the cached kernel $(basename "$tree")"
 	echo "$tree"
 }
