@@ -110,7 +110,8 @@ cp -r "$repo/e2e/scenarios" "$root/e2e/scenarios"
 chmod +x "$root/init" "$root/e2e/runner.sh"
 
 cp "$tree/boot/vmlinuz-$kver" "$out/vmlinuz"
-# Sorted names and a fixed mtime keep the archive reproducible for equal inputs.
+# Sorted names and fixed times keep the archive reproducible for equal inputs.
+find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null --create --format=newc --quiet --reproducible) | gzip -1 -n >"$out/initrd.gz.tmp"
 mv "$out/initrd.gz.tmp" "$out/initrd.gz"
