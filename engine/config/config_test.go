@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"flag"
+	"github.com/lvsctl/lvsctl/engine/render"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +15,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// render draws diagnostics the way `lvsctl validate` does, without colour.
-func render(t *testing.T, cfg *Config, diags hcl.Diagnostics) string {
+// renderDiags draws diagnostics the way `lvsctl validate` does, without colour.
+func renderDiags(t *testing.T, cfg *Config, diags hcl.Diagnostics) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := hcl.NewDiagnosticTextWriter(&buf, cfg.Files, 100, false).WriteDiagnostics(diags); err != nil {
+	if err := render.Diagnostics(&buf, cfg.Files, diags, 100, false); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -61,7 +62,7 @@ func TestInvalid(t *testing.T) {
 					t.Errorf("diagnostic %q has no source range", d.Summary)
 				}
 			}
-			golden(t, strings.TrimSuffix(path, ".hcl")+".golden", render(t, cfg, diags))
+			golden(t, strings.TrimSuffix(path, ".hcl")+".golden", renderDiags(t, cfg, diags))
 		})
 	}
 }
@@ -74,7 +75,7 @@ func TestValidFixturesHaveNoDiagnostics(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			cfg, diags := Load(path, Options{})
 			if len(diags) > 0 {
-				t.Fatalf("unexpected diagnostics:\n%s", render(t, cfg, diags))
+				t.Fatalf("unexpected diagnostics:\n%s", renderDiags(t, cfg, diags))
 			}
 		})
 	}

@@ -23,7 +23,7 @@ func ptr[T any](v T) *T { return &v }
 func TestLoadFull(t *testing.T) {
 	cfg, diags := Load("testdata/valid/full.hcl", Options{})
 	if len(diags) > 0 {
-		t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+		t.Fatalf("diagnostics:\n%s", renderDiags(t, cfg, diags))
 	}
 	a := netip.MustParseAddr
 	want := &Config{
@@ -126,7 +126,7 @@ variable "rips" {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, diags := Load(dir, tt.opts)
 			if diags.HasErrors() {
-				t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+				t.Fatalf("diagnostics:\n%s", renderDiags(t, cfg, diags))
 			}
 			w, _ := cfg.Variables["weight"].AsBigFloat().Int64()
 			got := []any{w, cfg.Variables["vip"].AsString(), cfg.Variables["rips"].LengthInt()}
@@ -198,7 +198,7 @@ func TestLoadDirectory(t *testing.T) {
 	}
 	cfg, diags := Load(dir, Options{})
 	if len(diags) > 0 {
-		t.Fatalf("diagnostics:\n%s", render(t, cfg, diags))
+		t.Fatalf("diagnostics:\n%s", renderDiags(t, cfg, diags))
 	}
 	if len(cfg.Files) != 2 || len(cfg.Directors) != 1 || len(cfg.VirtualServers) != 1 {
 		t.Fatalf("got %d files, %d directors, %d services; want 2, 1, 1", len(cfg.Files), len(cfg.Directors), len(cfg.VirtualServers))

@@ -263,7 +263,13 @@ func NewNetns(ctx context.Context, name, netns string, agentCmd []string) (*Agen
 		}
 		agentCmd = []string{self, "agent", "--name", name, "--record", RecordPath(RecordDir(), "netns-"+netns)}
 	}
-	return NewAgent(ctx, AgentOptions{Name: name, Command: append([]string{ip, "netns", "exec", netns}, agentCmd...)})
+	a, err := NewAgent(ctx, AgentOptions{Name: name, Command: append([]string{ip, "netns", "exec", netns}, agentCmd...)})
+	if err != nil && os.Geteuid() != 0 {
+		// `ip netns exec` reports a failed setns on stderr only; without
+		// root that is the likely cause, and the way out is the same.
+		return nil, &permissionError{fmt.Errorf("%w (entering a network namespace needs root)", err)}
+	}
+	return a, err
 }
 
 // tail keeps the last max bytes written to it.

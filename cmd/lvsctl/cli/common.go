@@ -12,6 +12,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/compile"
 	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -72,8 +73,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 		if cfg != nil {
 			files = cfg.Files
 		}
-		wr := hcl.NewDiagnosticTextWriter(stdio.Err, files, 100, o.color(stdio))
-		if err := wr.WriteDiagnostics(diags); err != nil {
+		if err := render.Diagnostics(stdio.Err, files, diags, 100, o.color(stdio)); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
+
+	"github.com/lvsctl/lvsctl/engine/render"
 )
 
 type fmtOptions struct {
@@ -39,35 +41,42 @@ named; default: the current directory) in the canonical HCL layout. With
 }
 
 func runFmt(stdio IO, o fmtOptions, paths []string) error {
-	files, err := hclFiles(paths)
+	names, err := hclFiles(paths)
 	if err != nil {
 		return err
 	}
-	var unformatted []string
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
+	// Parse every file before writing any: a formatter must never be the
+	// one to hide a syntax error (hclwrite would keep it), and a directory
+	// with one broken file is left as it was, not half rewritten.
+	srcs := make([][]byte, len(names))
+	files := map[string]*hcl.File{}
+	var diags hcl.Diagnostics
+	for i, name := range names {
+		if srcs[i], err = os.ReadFile(name); err != nil {
 			return err
 		}
-		// Refuse to format what does not parse: hclwrite would keep the
-		// error, and a formatter must never be the one to hide it.
-		if _, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos); diags.HasErrors() {
-			wr := hcl.NewDiagnosticTextWriter(stdio.Err, map[string]*hcl.File{f: {Bytes: src}}, 100, false)
-			_ = wr.WriteDiagnostics(diags)
-			return errReported
-		}
-		out := hclwrite.Format(src)
-		if bytes.Equal(src, out) {
+		f, d := hclsyntax.ParseConfig(srcs[i], name, hcl.InitialPos)
+		files[name] = f
+		diags = append(diags, d...)
+	}
+	if diags.HasErrors() {
+		_ = render.Diagnostics(stdio.Err, files, diags, 100, false)
+		return errReported
+	}
+	var unformatted []string
+	for i, name := range names {
+		out := hclwrite.Format(srcs[i])
+		if bytes.Equal(srcs[i], out) {
 			continue
 		}
-		unformatted = append(unformatted, f)
+		unformatted = append(unformatted, name)
 		if o.check {
 			continue
 		}
-		if err := writeFileAtomic(f, out); err != nil {
+		if err := writeFileAtomic(name, out); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdio.Out, f)
+		fmt.Fprintln(stdio.Out, name)
 	}
 	if o.check && len(unformatted) > 0 {
 		for _, f := range unformatted {
