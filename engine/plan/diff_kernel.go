@@ -118,7 +118,7 @@ func sysctlPurpose(name string) string {
 	case strings.HasSuffix(name, ".rp_filter"):
 		return "accept tunnelled packets whose source routes elsewhere (TUN)"
 	case name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding"):
-		return "let the director forward packets (NAT needs it)"
+		return "let the director forward packets between its interfaces (required by NAT services)"
 	}
 	return ""
 }

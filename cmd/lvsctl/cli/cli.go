@@ -97,6 +97,8 @@ Flags may be written with one dash or two: -auto-approve and --auto-approve
 are the same.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Shell completion is cobra's, not ours to document; keep it out of the list.
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
 	root.AddCommand(
 		newValidateCommand(stdio),

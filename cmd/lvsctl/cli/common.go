@@ -28,9 +28,9 @@ type configOptions struct {
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
-	fs.StringArrayVar(&o.vars, "var", nil, "set a variable: -var 'name=value' (repeatable)")
-	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file of name = value lines (repeatable)")
-	fs.StringArrayVar(&o.targets, "target", nil, "limit to this host (repeatable)")
+	fs.StringArrayVar(&o.vars, "var", nil, "set a variable: `NAME=VALUE` (repeatable)")
+	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from `FILE`: HCL name = value lines, or JSON (repeatable)")
+	fs.StringArrayVar(&o.targets, "target", nil, "limit to the host `NAME` (repeatable)")
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
 	if withState {
