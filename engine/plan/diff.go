@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -146,8 +147,10 @@ func (d *differ) updateService(want, have *state.Service) {
 }
 
 // replaceService replaces the service old that the block want.Name created
-// with want. The host creates the new service and then deletes the old one
-// within the one change, so the record moves from the old key to the new.
+// with want, create-before-destroy: the new service and all its servers come
+// first, the old service is deleted only at the service-delete step, so
+// there is never a moment with neither a populated new service nor the old
+// one. The pair counts as one add and one destroy, like a replacement.
 func (d *differ) replaceService(want, old *state.Service) {
 	var forces []string
 	if want.Protocol != old.Protocol {
@@ -166,15 +169,20 @@ func (d *differ) replaceService(want, old *state.Service) {
 		forces = append(forces, "family")
 	}
 	d.add(Change{
-		Kind: KindService, Action: Replace, Address: serviceAddress(want.Key()), Name: want.Name,
-		Before: &Resource{Service: serviceOnly(old)}, After: &Resource{Service: serviceOnly(want)},
-		ForcesReplacement: forces, Own: OwnCreate,
-		Reason: "replaces " + serviceAddress(old.Key()) + ": the new service is created, then the old one deleted",
+		Kind: KindService, Action: Create, Address: serviceAddress(want.Key()), Name: want.Name,
+		After: &Resource{Service: serviceOnly(want)}, ForcesReplacement: forces, Own: OwnCreate,
+		Reason: "replaces " + serviceAddress(old.Key()) + " (" + strings.Join(forces, ", ") +
+			" changed): created with its servers before the old one is deleted",
+	})
+	d.servers(want, nil)
+	d.add(Change{
+		Kind: KindService, Action: Delete, Address: serviceAddress(old.Key()), Name: want.Name,
+		Before: &Resource{Service: serviceOnly(old)}, Own: OwnForget,
+		Reason: "replaced by " + serviceAddress(want.Key()),
 	})
 	d.warnings = append(d.warnings, fmt.Sprintf(
 		"virtual_server %q: %s is deleted when %s replaces it; its established connections are dropped",
 		want.Name, old.Key(), want.Key()))
-	d.servers(want, nil)
 }
 
 // servers diffs the servers of a desired service against those it has live

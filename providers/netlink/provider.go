@@ -22,7 +22,9 @@ func New(h Handle) *Provider { return &Provider{h: h} }
 
 // Open returns a provider for the network namespace the calling process is in.
 func Open() (*Provider, error) {
-	h, err := netlink.NewHandle()
+	// Only rtnetlink: with no families named, NewHandle also opens XFRM and
+	// netfilter sockets, which fail on hosts without xfrm_user loaded.
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, fmt.Errorf("open rtnetlink socket: %w", err)
 	}
