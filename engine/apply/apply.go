@@ -100,6 +100,33 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Op
 	return nil
 }
 
+// RecordPeers writes the plan's cluster membership into every host's
+// ownership record (a removed host is made to forget it), so that a later
+// plan can find hosts whose blocks were deleted. It runs after a successful
+// apply, and also when the plan had nothing to change: it is bookkeeping, a
+// record write where the membership differs, and nothing in the kernel.
+func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+	if p.Peers == nil {
+		return nil
+	}
+	return cluster.Each(ctx, len(p.Hosts), parallelism, func(ctx context.Context, i int) error {
+		hp := p.Hosts[i]
+		h, ok := hosts[hp.Host]
+		if !ok {
+			return fmt.Errorf("host %s: no connection to record the cluster with (internal error)", hp.Host)
+		}
+		peers := &plan.Peers{Hosts: p.Peers}
+		if hp.Removed {
+			peers = &plan.Peers{}
+		}
+		_, err := h.Apply(ctx, []plan.Change{{
+			Kind: plan.KindPeers, Action: plan.Update, Address: "record of the cluster's hosts",
+			After: &plan.Resource{Peers: peers},
+		}})
+		return err
+	})
+}
+
 // members rebuilds cluster members from a plan, for reading the same hosts
 // the same way the plan did.
 func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) {

@@ -156,12 +156,25 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 		c.t.Fatal(diags)
 	}
 	var ms []cluster.Member
+	configured := map[string]state.Peer{}
 	for _, tg := range targets {
 		d := tg.Desired
 		d.Name, d.Role = tg.Name, tg.Role
-		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[tg.Name]})
+		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[tg.Name], Connection: tg.Connection})
+		configured[tg.Name] = state.Peer{Role: tg.Role, Connection: tg.Connection}
 	}
-	p, err := cluster.Plan(context.Background(), ms, 4)
+	p, _, err := cluster.Plan(context.Background(), ms, cluster.Options{
+		Parallelism: 4,
+		Configured:  configured,
+		// Hosts no longer in the configuration are still in the fake cluster.
+		Open: func(_ context.Context, name string, _ state.Connection) (host.Host, error) {
+			h, ok := c.hosts[name]
+			if !ok {
+				return nil, os.ErrNotExist
+			}
+			return h, nil
+		},
+	})
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -176,6 +189,9 @@ func (c *fakeCluster) apply(src string) {
 		c.t.Fatal(err)
 	}
 	if err := apply.Verify(context.Background(), p, c.hostMap(), 4); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := apply.RecordPeers(context.Background(), p, c.hostMap(), 4); err != nil {
 		c.t.Fatal(err)
 	}
 	if again := c.plan(src); again.HasChanges() {
@@ -293,5 +309,47 @@ func TestStalePlanIsRefused(t *testing.T) {
 	err := apply.CheckFresh(context.Background(), p, c.hostMap(), 4)
 	if err == nil || !strings.Contains(err.Error(), "rs1") || !strings.Contains(err.Error(), "stale") {
 		t.Fatalf("CheckFresh = %v, want a stale-plan error naming rs1", err)
+	}
+}
+
+// TestRemovedBlockIsCleanedUp: deleting a host's block removes what lvsctl
+// made there. No state lives off the hosts, so the others' records must
+// remember the host and how to reach it.
+func TestRemovedBlockIsCleanedUp(t *testing.T) {
+	c := newFakeCluster(t, "lvs", "rs1", "rs2", "rs3")
+	c.apply(drConfig("192.0.2.31", "192.0.2.32", "192.0.2.33"))
+	if peers := c.live("lvs").Owned.Peers; len(peers) != 4 || peers["rs3"].Connection.Netns != "rs3" {
+		t.Fatalf("the director's record does not remember the cluster: %+v", peers)
+	}
+	// rs3's block and its server go.
+	src := strings.Replace(drConfig("192.0.2.31", "192.0.2.32"), `real_server "rs3" {
+  netns   = "rs3"
+  address = "192.0.2.33"
+}`, "", 1)
+	p := c.plan(src)
+	var removed *plan.HostPlan
+	for i := range p.Hosts {
+		if p.Hosts[i].Host == "rs3" {
+			removed = &p.Hosts[i]
+		}
+	}
+	if removed == nil || !removed.Removed || len(removed.Changes) == 0 {
+		t.Fatalf("the plan does not remove what lvsctl made on rs3: %+v", removed)
+	}
+	c.apply(src)
+	rs3 := c.live("rs3")
+	if ready(rs3) || len(rs3.Owned.Addresses) != 0 || len(rs3.Owned.Sysctls) != 0 || rs3.Owned.Peers != nil {
+		t.Fatalf("rs3 still has lvsctl's VIP, ARP settings or cluster record: %+v %+v", rs3.Addresses, rs3.Owned)
+	}
+	for _, name := range []string{"lvs", "rs1", "rs2"} {
+		if _, ok := c.live(name).Owned.Peers["rs3"]; ok {
+			t.Errorf("%s still remembers rs3 after it was removed", name)
+		}
+	}
+	// Once forgotten, rs3 is not planned again.
+	for _, hp := range c.plan(src).Hosts {
+		if hp.Host == "rs3" {
+			t.Fatal("rs3 is planned again after it was removed and forgotten")
+		}
 	}
 }

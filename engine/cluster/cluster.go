@@ -6,6 +6,9 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -18,9 +21,25 @@ const DefaultParallelism = 10
 
 // Member is one host of the cluster: what it should be and how to reach it.
 type Member struct {
-	Desired  state.Host
-	Host     host.Host
-	Warnings []string
+	Desired    state.Host
+	Host       host.Host
+	Connection state.Connection
+	Warnings   []string
+	// Removed: the host's block is gone from the configuration; a peer's
+	// record remembered it, and its desired state is empty.
+	Removed bool
+}
+
+// Options tune Plan.
+type Options struct {
+	// Parallelism bounds how many hosts are read at once.
+	Parallelism int
+	// Configured is every host of the configuration, targeted or not, as
+	// records remember them.
+	Configured map[string]state.Peer
+	// Open reaches a host that records remember but the configuration no
+	// longer has. Nil leaves such hosts alone.
+	Open func(ctx context.Context, name string, conn state.Connection) (host.Host, error)
 }
 
 // ReadRequest is what must be read from a host to plan its desired state:
@@ -57,19 +76,101 @@ func ReadAll(ctx context.Context, members []Member, parallelism int) ([]state.Ho
 	return live, err
 }
 
-// Plan reads every member and diffs it against its desired state.
-func Plan(ctx context.Context, members []Member, parallelism int) (plan.Plan, error) {
-	live, err := ReadAll(ctx, members, parallelism)
+// Plan reads every member and diffs it against its desired state. It also
+// looks in the members' ownership records for hosts the cluster had at its
+// last apply that the configuration no longer has, and plans the removal of
+// what lvsctl made on them. Those are returned as extra members (the caller
+// closes their hosts and applies to them). With some hosts targeted, such
+// hosts are left for an untargeted run, and stay remembered.
+func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Member, error) {
+	live, err := ReadAll(ctx, members, opts.Parallelism)
 	if err != nil {
-		return plan.Plan{}, err
+		return plan.Plan{}, nil, err
 	}
-	p := plan.Plan{FormatVersion: plan.FormatVersion}
+	p := plan.Plan{FormatVersion: plan.FormatVersion, Peers: maps.Clone(opts.Configured)}
+	known := maps.Clone(opts.Configured)
+	if known == nil {
+		known = map[string]state.Peer{}
+	}
+	for _, m := range members {
+		known[m.Desired.Name] = state.Peer{Role: m.Desired.Role, Connection: m.Connection}
+	}
+	remembered := rememberedPeers(live, known)
+	var removed []Member
+	if len(members) < len(opts.Configured) {
+		// Targeted run: keep remembering the removed hosts.
+		for name, peer := range remembered {
+			p.Peers[name] = peer
+		}
+	} else {
+		removed, p.Warnings = openRemoved(ctx, remembered, opts.Open)
+		more, err := ReadAll(ctx, removed, opts.Parallelism)
+		if err != nil {
+			for _, m := range removed {
+				_ = m.Host.Close()
+			}
+			return plan.Plan{}, nil, fmt.Errorf("%w (the host is no longer in the configuration but the cluster remembers it: bring it back, or put its block back and use -target to leave it out)", err)
+		}
+		members = append(slices.Clone(members), removed...)
+		live = append(live, more...)
+	}
 	for i, m := range members {
 		hp := plan.Diff(m.Desired, live[i])
 		hp.Warnings = append(hp.Warnings, m.Warnings...)
+		hp.Removed = m.Removed
 		p.Hosts = append(p.Hosts, hp)
 	}
-	return p, nil
+	return p, removed, nil
+}
+
+// rememberedPeers are the hosts the live records remember that the
+// configuration no longer has. Where records disagree on how to reach a
+// host, the record of the host first by name wins, so plans are stable.
+func rememberedPeers(live []state.Host, known map[string]state.Peer) map[string]state.Peer {
+	byName := slices.SortedFunc(slices.Values(live), func(a, b state.Host) int { return strings.Compare(a.Name, b.Name) })
+	out := map[string]state.Peer{}
+	for _, h := range byName {
+		if h.Owned == nil {
+			continue
+		}
+		for name, peer := range h.Owned.Peers {
+			if _, ok := known[name]; ok {
+				continue
+			}
+			if _, ok := out[name]; !ok {
+				out[name] = peer
+			}
+		}
+	}
+	return out
+}
+
+// openRemoved reaches the remembered hosts. One that cannot be reached is
+// not fatal: the plan warns that what lvsctl made there stays, and the
+// cluster forgets it once the plan is applied.
+func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(context.Context, string, state.Connection) (host.Host, error)) ([]Member, []string) {
+	var out []Member
+	var warnings []string
+	for _, name := range slices.Sorted(maps.Keys(peers)) {
+		peer := peers[name]
+		if open == nil {
+			continue
+		}
+		h, err := open(ctx, name, peer.Connection)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf(
+				"%s %q is no longer in the configuration and cannot be reached (%v); what lvsctl made there stays. Applying this plan forgets it; to clean it up first, put its block back and run `lvsctl destroy -target %s`.",
+				peer.Role, name, err, name))
+			continue
+		}
+		out = append(out, Member{
+			Desired:    state.Host{Name: name, Role: peer.Role},
+			Host:       h,
+			Connection: peer.Connection,
+			Removed:    true,
+		})
+	}
+	return out, warnings
 }
 
 // Each runs fn for 0..n-1 with at most parallelism running at once and

@@ -116,7 +116,7 @@ func (c Change) Validate() error {
 		return fmt.Errorf("change %q: "+format, append([]any{c.Address}, a...)...)
 	}
 	switch c.Kind {
-	case KindService, KindServer, KindAddress, KindRoute, KindSysctl, KindTimeouts:
+	case KindService, KindServer, KindAddress, KindRoute, KindSysctl, KindTimeouts, KindPeers:
 	default:
 		return fail("unknown kind %q", c.Kind)
 	}
@@ -149,6 +149,7 @@ func (r *Resource) holds(k Kind) bool {
 		KindRoute:    r.Route != nil,
 		KindSysctl:   r.Sysctl != nil,
 		KindTimeouts: r.Timeouts != nil,
+		KindPeers:    r.Peers != nil,
 	}
 	for kind, isSet := range set {
 		if isSet != (kind == k) {

@@ -34,6 +34,7 @@ const (
 	StepRouteDelete                   // routes deleted or put back as they were
 	StepAddressDelete                 // addresses deleted
 	StepRestore                       // sysctls and timeouts put back as they were
+	StepRecordPeers                   // the record learns the cluster's hosts (apply only)
 )
 
 // String names the step, for logs and tests.
@@ -63,6 +64,8 @@ func (s Step) String() string {
 		return "address-delete"
 	case StepRestore:
 		return "restore"
+	case StepRecordPeers:
+		return "record-peers"
 	}
 	return "unknown"
 }
@@ -96,6 +99,8 @@ func (c Change) Step() Step {
 			return StepServiceDelete
 		}
 		return StepServiceCreate
+	case KindPeers:
+		return StepRecordPeers
 	case KindServer:
 		switch c.Action {
 		case Create:

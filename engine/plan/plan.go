@@ -62,6 +62,9 @@ const (
 	KindRoute    Kind = "route"
 	KindSysctl   Kind = "sysctl"
 	KindTimeouts Kind = "timeouts"
+	// KindPeers writes the cluster's hosts into the host's ownership record.
+	// Apply adds it after a successful apply; plans never list it.
+	KindPeers Kind = "peers"
 )
 
 // Resource holds exactly one value, the one named by the change's Kind.
@@ -73,6 +76,12 @@ type Resource struct {
 	Route    *state.Route    `json:"route,omitempty"`
 	Sysctl   *state.Sysctl   `json:"sysctl,omitempty"`
 	Timeouts *state.Timeouts `json:"timeouts,omitempty"`
+	Peers    *Peers          `json:"peers,omitempty"`
+}
+
+// Peers is the set of hosts a record remembers; empty makes it forget.
+type Peers struct {
+	Hosts map[string]state.Peer `json:"hosts"`
 }
 
 // Ownership is what applying a change does to the host's ownership record.
@@ -129,12 +138,20 @@ type HostPlan struct {
 	Desired state.Host `json:"desired"`
 	// Warnings are notes for the reviewer that do not stop the plan.
 	Warnings []string `json:"warnings,omitempty"`
+	// Removed marks a host whose block is gone from the configuration but
+	// whose peers remember it: the plan removes what lvsctl made there.
+	Removed bool `json:"removed,omitempty"`
 }
 
 // Plan is the whole plan across hosts.
 type Plan struct {
 	FormatVersion string     `json:"format_version"`
 	Hosts         []HostPlan `json:"hosts"`
+	// Peers is the cluster membership apply records on every host of the
+	// plan (hosts marked Removed are made to forget it).
+	Peers map[string]state.Peer `json:"peers,omitempty"`
+	// Warnings concern the cluster rather than one host.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Result is the outcome of applying one change.
@@ -165,10 +182,12 @@ func (p Plan) Counts() (add, change, destroy int) {
 	return
 }
 
-// HasChanges reports whether applying the plan would change anything.
+// HasChanges reports whether applying the plan would change anything. A
+// removed host counts even with nothing to remove there: applying the plan
+// makes the cluster forget it.
 func (p Plan) HasChanges() bool {
 	for _, h := range p.Hosts {
-		if len(h.Changes) > 0 {
+		if len(h.Changes) > 0 || h.Removed {
 			return true
 		}
 	}

@@ -67,6 +67,9 @@ func (pr *printer) plan(p plan.Plan) {
 	if len(p.Hosts) > 0 {
 		pr.w.WriteString("\n")
 	}
+	for _, warning := range p.Warnings {
+		pr.w.WriteString(pr.style(ansiBold+ansiYellow, "Warning:") + " " + warning + "\n\n")
+	}
 	if !p.HasChanges() {
 		pr.w.WriteString(pr.style(ansiBold, "No changes.") + " The hosts match the configuration.\n")
 		return
@@ -81,7 +84,11 @@ func (pr *printer) host(h plan.HostPlan) {
 	if role == "" {
 		role = "host"
 	}
-	pr.w.WriteString(pr.style(ansiBold, "# "+role+" "+strconv.Quote(h.Host)) + "\n")
+	head := "# " + role + " " + strconv.Quote(h.Host)
+	if h.Removed {
+		head += " (removed from the configuration: what lvsctl made here goes)"
+	}
+	pr.w.WriteString(pr.style(ansiBold, head) + "\n")
 	if len(h.Changes) == 0 {
 		pr.w.WriteString("\n  No changes.\n")
 	}

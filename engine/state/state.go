@@ -131,6 +131,17 @@ type Record struct {
 	Sysctls        map[string]string `json:"sysctls,omitempty"`
 	// Timeouts holds the timeouts from before lvsctl set them, if it did.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
+	// Peers are the hosts of the cluster as of the last apply, this one
+	// included. They let a later plan find a host whose block was deleted
+	// from the configuration, reach it, and remove what lvsctl made there:
+	// with no state off the hosts, only the hosts can remember it.
+	Peers map[string]Peer `json:"peers,omitempty"`
+}
+
+// Peer is a host of the cluster as a record remembers it.
+type Peer struct {
+	Role       Role       `json:"role"`
+	Connection Connection `json:"connection"`
 }
 
 // Key identifies a service: "tcp/10.0.0.1:80", "udp/[2001:db8::1]:53" or "fwmark/1/inet".

@@ -50,6 +50,8 @@ func (l *Local) applyChange(c plan.Change) error {
 		return nil
 	}
 	switch c.Kind {
+	case plan.KindPeers:
+		return nil // the record only; own() writes it
 	case plan.KindService:
 		return l.applyService(c.Action, before.Service, after.Service)
 	case plan.KindServer:

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -122,9 +124,23 @@ func newRecord() *state.Record {
 //   - OwnForget drops Before's key (After's when there is no Before), and
 //     any original kept for it.
 //
+// A peers change replaces the record's peers (none: it forgets them).
+//
 // It reports whether the record changed.
 func own(r *state.Record, c plan.Change) bool {
 	before, after := resource(c.Before), resource(c.After)
+	if c.Kind == plan.KindPeers {
+		var peers map[string]state.Peer
+		if after.Peers != nil && len(after.Peers.Hosts) > 0 {
+			peers = maps.Clone(after.Peers.Hosts)
+		}
+		// DeepEqual: a peer's SSH settings are behind a pointer.
+		if reflect.DeepEqual(peers, r.Peers) {
+			return false
+		}
+		r.Peers = peers
+		return true
+	}
 	switch c.Own {
 	case plan.OwnCreate:
 		key, ok := resourceKey(c.Kind, after)

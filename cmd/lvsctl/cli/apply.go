@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
-	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -73,7 +72,8 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		return err
 	}
 	if !p.HasChanges() {
-		return nil
+		// Nothing to change, but the hosts may not know the cluster yet.
+		return apply.RecordPeers(ctx, p, hosts, o.parallelism)
 	}
 	// A saved plan was reviewed when it was made; that is its point.
 	if !o.autoApprove && !fromFile {
@@ -104,13 +104,16 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
 		return err
 	}
+	if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
+		return fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", err)
+	}
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)
 	return nil
 }
 
 // applyInputs makes the plan from the configuration, or reads a saved one,
-// and opens the hosts it touches.
+// and opens the hosts it touches. The caller closes the hosts.
 func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]host.Host, bool, error) {
 	if isPlanFile(o.path) {
 		sp, err := readPlanFile(o.path)
@@ -118,14 +121,20 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			return plan.Plan{}, nil, false, err
 		}
 		hosts := map[string]host.Host{}
+		fail := func(err error) (plan.Plan, map[string]host.Host, bool, error) {
+			for _, h := range hosts {
+				_ = h.Close()
+			}
+			return plan.Plan{}, nil, false, err
+		}
 		for _, hp := range sp.Plan.Hosts {
 			conn, ok := sp.Connections[hp.Host]
 			if !ok {
-				return plan.Plan{}, nil, false, fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host)
+				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
 			h, err := openHost(ctx, hp.Host, conn, nil, "")
 			if err != nil {
-				return plan.Plan{}, nil, false, err
+				return fail(err)
 			}
 			hosts[hp.Host] = h
 		}
@@ -140,22 +149,16 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			targets[i].Desired = state.Host{Name: targets[i].Name, Role: targets[i].Role}
 		}
 	}
-	members, _, err := openMembers(ctx, targets, &o.configOptions)
+	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
 		return plan.Plan{}, nil, false, err
 	}
-	hosts := map[string]host.Host{}
-	for _, m := range members {
-		hosts[m.Desired.Name] = m.Host
-	}
-	p, err := cluster.Plan(ctx, members, o.parallelism)
+	p, err := sess.plan(ctx, o.parallelism)
 	if err != nil {
-		for _, h := range hosts {
-			_ = h.Close()
-		}
+		sess.close()
 		return plan.Plan{}, nil, false, err
 	}
-	return p, hosts, false, nil
+	return p, sess.hosts(), false, nil
 }
 
 // isPlanFile tells a saved plan from a configuration by content: a plan is

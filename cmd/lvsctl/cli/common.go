@@ -12,8 +12,10 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/compile"
 	"github.com/lvsctl/lvsctl/engine/config"
+	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 // configOptions are the flags of every command that reads a configuration.
@@ -25,6 +27,8 @@ type configOptions struct {
 	noColor     bool
 	stateFile   string
 	parallelism int
+	// all is every host of the configuration, set by loadTargets.
+	all []compile.Target
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -51,7 +55,9 @@ func (o *configOptions) color(stdio IO) bool {
 }
 
 // loadTargets loads, validates and compiles the configuration, prints its
-// diagnostics (warnings too) and keeps the targets -target names.
+// diagnostics (warnings too) and keeps the targets -target names. It
+// remembers every host of the configuration in o.all: a targeted run must
+// still know the whole cluster.
 func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	vars := map[string]string{}
 	for _, v := range o.vars {
@@ -80,6 +86,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	if diags.HasErrors() {
 		return nil, errReported
 	}
+	o.all = targets
 	return selectTargets(targets, o.targets)
 }
 
@@ -106,32 +113,76 @@ func selectTargets(all []compile.Target, names []string) ([]compile.Target, erro
 	return out, nil
 }
 
-// openMembers connects to every target (or serves it from the snapshot) and
-// returns the cluster members with a function that closes the connections.
-func openMembers(ctx context.Context, targets []compile.Target, o *configOptions) ([]cluster.Member, func(), error) {
-	var snap *state.Snapshot
-	if o.stateFile != "" {
-		s, err := loadSnapshot(o.stateFile)
-		if err != nil {
-			return nil, nil, err
-		}
-		snap = &s
+// session is the hosts one command works with: the targets, and the hosts
+// found removed from the configuration while planning. close releases them all.
+type session struct {
+	members    []cluster.Member
+	configured map[string]state.Peer
+	snap       *state.Snapshot
+	snapPath   string
+}
+
+// openSession connects to every target (or serves it from the snapshot).
+func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile}
+	for _, t := range o.all {
+		s.configured[t.Name] = state.Peer{Role: t.Role, Connection: t.Connection}
 	}
-	var members []cluster.Member
-	closeAll := func() {
-		for _, m := range members {
-			_ = m.Host.Close()
+	if o.stateFile != "" {
+		snap, err := loadSnapshot(o.stateFile)
+		if err != nil {
+			return nil, err
 		}
+		s.snap = &snap
 	}
 	for _, t := range targets {
-		h, err := openHost(ctx, t.Name, t.Connection, snap, o.stateFile)
+		h, err := s.open(ctx, t.Name, t.Connection)
 		if err != nil {
-			closeAll()
-			return nil, nil, err
+			s.close()
+			return nil, err
 		}
 		d := t.Desired
 		d.Name, d.Role = t.Name, t.Role
-		members = append(members, cluster.Member{Desired: d, Host: h})
+		s.members = append(s.members, cluster.Member{Desired: d, Host: h, Connection: t.Connection})
 	}
-	return members, closeAll, nil
+	return s, nil
+}
+
+func (s *session) open(ctx context.Context, name string, conn state.Connection) (host.Host, error) {
+	return openHost(ctx, name, conn, s.snap, s.snapPath)
+}
+
+// plan reads the hosts and diffs them; hosts found removed from the
+// configuration join the session.
+func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) {
+	p, removed, err := cluster.Plan(ctx, s.members, cluster.Options{
+		Parallelism: parallelism, Configured: s.configured, Open: s.open,
+	})
+	s.members = append(s.members, removed...)
+	return p, err
+}
+
+// hosts maps each host's name to its connection, for apply.
+func (s *session) hosts() map[string]host.Host {
+	m := map[string]host.Host{}
+	for _, mb := range s.members {
+		m[mb.Desired.Name] = mb.Host
+	}
+	return m
+}
+
+// connections says how to reach each host, for a saved plan.
+func (s *session) connections() map[string]state.Connection {
+	m := map[string]state.Connection{}
+	for _, mb := range s.members {
+		m[mb.Desired.Name] = mb.Connection
+	}
+	return m
+}
+
+func (s *session) close() {
+	for _, m := range s.members {
+		_ = m.Host.Close()
+	}
+	s.members = nil
 }

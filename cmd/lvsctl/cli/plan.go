@@ -9,8 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lvsctl/lvsctl/engine/cluster"
-	"github.com/lvsctl/lvsctl/engine/compile"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -65,12 +63,17 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := makePlan(ctx, targets, &o.configOptions)
+	sess, err := openSession(ctx, targets, &o.configOptions)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	p, err := sess.plan(ctx, o.parallelism)
 	if err != nil {
 		return err
 	}
 	if o.out != "" {
-		if err := writePlanFile(o.out, p, targets); err != nil {
+		if err := writePlanFile(o.out, p, sess.connections()); err != nil {
 			return err
 		}
 	}
@@ -94,21 +97,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	return nil
 }
 
-// makePlan reads the targets' live states and diffs them.
-func makePlan(ctx context.Context, targets []compile.Target, o *configOptions) (plan.Plan, error) {
-	members, closeAll, err := openMembers(ctx, targets, o)
-	if err != nil {
-		return plan.Plan{}, err
-	}
-	defer closeAll()
-	return cluster.Plan(ctx, members, o.parallelism)
-}
-
-func writePlanFile(path string, p plan.Plan, targets []compile.Target) error {
-	conns := map[string]state.Connection{}
-	for _, t := range targets {
-		conns[t.Name] = t.Connection
-	}
+func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
 	// The plan's own JSON with one more top-level key, so a saved plan is
 	// also a valid `plan -json` document for any tool that reads those.
 	pj, err := json.Marshal(p)

@@ -49,12 +49,12 @@ func runShow(ctx context.Context, stdio IO, o *showOptions) error {
 	if err != nil {
 		return err
 	}
-	members, closeAll, err := openMembers(ctx, targets, &o.configOptions)
+	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
-	live, err := cluster.ReadAll(ctx, members, o.parallelism)
+	defer sess.close()
+	live, err := cluster.ReadAll(ctx, sess.members, o.parallelism)
 	if err != nil {
 		return err
 	}

@@ -103,9 +103,17 @@ expect_weighted $vip
 step "6. VIP change: 172.25.0.100 -> 172.25.0.101 replaces the service"
 new=172.25.0.101
 plan_json 6-vip.hcl
-plan_flat | grep -q '"actions":\["create","delete"\],"kind":"service"' ||
-	fail "the plan does not replace (create, delete) the service of the changed VIP"
-echo "ok: the service is replaced"
+# Create before destroy: the new service and its servers come first, the
+# old service is deleted last, so one of them always has servers.
+expect_action "service tcp/$new:80" create
+expect_action "service tcp/$vip:80" delete
+plan_flat | grep -q '"forces_replacement":\["vip"\]' ||
+	fail "the plan does not say the vip forces the replacement"
+order=$(plan_flat | grep -o '"address":"[^"]*"' | grep -n -e "servicetcp/$new:80\"" -e "servertcp/$new:80" -e "servicetcp/$vip:80\"" | cut -d: -f1 | tr '\n' ' ')
+set -- $order
+[ $# -eq 4 ] && [ "$1" -lt "$2" ] && [ "$2" -lt "$4" ] && [ "$3" -lt "$4" ] ||
+	fail "the old service must be deleted after the new one and its servers exist (plan order: $order)"
+echo "ok: the service is replaced, create before destroy"
 converge 6-vip.hcl
 ipvs_table_equals lvs <<TABLE
 	-A -t $new:80 -s wrr
@@ -122,11 +130,21 @@ expect_weighted $new
 assert_eq "answer from the old VIP" "$(http_get client $vip 80)" ""
 
 step "7. director lvs2 removed from the file"
+# The hosts' records remember lvs2, so the plan reaches it and removes what
+# lvsctl made there: its service and its VIP alias.
+plan_json 7-no-director.hcl
+plan_flat | grep -q '"host":"lvs2"' || fail "the plan does not reach lvs2, removed from the file"
+plan_flat | grep -q '"removed":true' || fail "the plan does not mark lvs2 as removed"
+expect_action "service tcp/172.25.0.102:80" delete
 converge 7-no-director.hcl
 expect_weighted $new
 for rs in rs1 rs2; do
 	# The real servers are still in the file: the VIP of the gone service goes.
 	expect_no_addr $rs lo 172.25.0.102/32
 done
-echo "lvs2 is no longer in the file, so lvsctl no longer reaches it; its table:"
-ipvs_table lvs2
+assert_eq "lvs2's IPVS table after its block is gone" "$(ipvs_table lvs2)" ""
+expect_no_addr lvs2 eth0 172.25.0.102/32
+# And the cluster forgets it: the next plan does not reach lvs2 at all.
+plan_json 7-no-director.hcl
+! plan_flat | grep -q '"host":"lvs2"' || fail "lvs2 is still planned after it was cleaned up and forgotten"
+echo "ok: lvs2 cleaned up and forgotten"
