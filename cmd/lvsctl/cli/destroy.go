@@ -15,11 +15,9 @@ sysctls, routes and timeouts it changed, in the same safe order as apply:
 directors stop sending to a real server before it loses its VIP. What lvsctl
 did not create is left alone.
 
-lvsctl keeps no state off the hosts, so a host whose block is deleted from the
-configuration is no longer reached at all. To retire a host, destroy it first,
-then delete its block:
-
-  lvsctl destroy -target lvs2 ./cluster && $EDITOR cluster/directors.hcl`,
+Deleting a host's block does the same for that host at the next apply (the
+other hosts' records remember it); destroy is for taking hosts out of
+lvsctl's hands while their blocks stay.`,
 		Example: `  lvsctl destroy -target web7 ./cluster
   lvsctl destroy -auto-approve examples/dr-lab.hcl`,
 		Args: cobra.MaximumNArgs(1),
