@@ -271,11 +271,21 @@ func protocolName(p cfipvs.Protocol) string {
 	return fmt.Sprintf("proto(%d)", uint16(p))
 }
 
-func protocolFromName(name string) (cfipvs.Protocol, error) {
-	for _, p := range []cfipvs.Protocol{cfipvs.TCP, cfipvs.UDP, cfipvs.SCTP} {
-		if protocolName(p) == name {
-			return p, nil
+// fromName inverts a naming function over the values it names, so each
+// wire enum has its names written once, in its xName function.
+func fromName[T comparable](name string, values []T, nameOf func(T) string) (T, bool) {
+	for _, v := range values {
+		if nameOf(v) == name {
+			return v, true
 		}
+	}
+	var zero T
+	return zero, false
+}
+
+func protocolFromName(name string) (cfipvs.Protocol, error) {
+	if p, ok := fromName(name, []cfipvs.Protocol{cfipvs.TCP, cfipvs.UDP, cfipvs.SCTP}, protocolName); ok {
+		return p, nil
 	}
 	return 0, fmt.Errorf("unknown protocol %q (tcp, udp or sctp)", name)
 }
@@ -300,10 +310,8 @@ func methodName(f cfipvs.ForwardType) string {
 }
 
 func methodFromName(name string) (cfipvs.ForwardType, error) {
-	for _, f := range []cfipvs.ForwardType{cfipvs.DirectRoute, cfipvs.Masquerade, cfipvs.Tunnel, cfipvs.Local, cfipvs.Bypass} {
-		if methodName(f) == name {
-			return f, nil
-		}
+	if f, ok := fromName(name, []cfipvs.ForwardType{cfipvs.DirectRoute, cfipvs.Masquerade, cfipvs.Tunnel, cfipvs.Local, cfipvs.Bypass}, methodName); ok {
+		return f, nil
 	}
 	return 0, fmt.Errorf("unknown method %q (dr, nat or tun)", name)
 }
@@ -325,10 +333,8 @@ func tunnelTypeFromName(name string) (cfipvs.TunnelType, error) {
 	if name == "" {
 		return cfipvs.IPIP, nil
 	}
-	for _, t := range []cfipvs.TunnelType{cfipvs.IPIP, cfipvs.GUE, cfipvs.GRE} {
-		if tunnelTypeName(t) == name {
-			return t, nil
-		}
+	if t, ok := fromName(name, []cfipvs.TunnelType{cfipvs.IPIP, cfipvs.GUE, cfipvs.GRE}, tunnelTypeName); ok {
+		return t, nil
 	}
 	return 0, fmt.Errorf("unknown tunnel type %q (ipip, gue or gre)", name)
 }
@@ -346,10 +352,8 @@ func tunnelFlagsName(f cfipvs.TunnelFlags) string {
 }
 
 func tunnelFlagsFromName(name string) (cfipvs.TunnelFlags, error) {
-	for _, f := range []cfipvs.TunnelFlags{cfipvs.TunnelEncapNoChecksum, cfipvs.TunnelEncapChecksum, cfipvs.TunnelEncapRemoteChecksum} {
-		if tunnelFlagsName(f) == name {
-			return f, nil
-		}
+	if f, ok := fromName(name, []cfipvs.TunnelFlags{cfipvs.TunnelEncapNoChecksum, cfipvs.TunnelEncapChecksum, cfipvs.TunnelEncapRemoteChecksum}, tunnelFlagsName); ok {
+		return f, nil
 	}
 	return 0, fmt.Errorf("unknown tunnel checksum %q (\"\", csum or remcsum)", name)
 }
