@@ -2,21 +2,19 @@ package compile
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lvsctl/lvsctl/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/lvsctl/lvsctl/engine/config"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // compiled is what a golden file holds: the targets and the diagnostics of
 // compiling, each diagnostic as "Severity: summary (file:line): detail".
@@ -44,26 +42,13 @@ func load(t *testing.T, path string) compiled {
 	return out
 }
 
-func golden(t *testing.T, path string, got compiled) {
+func checkGolden(t *testing.T, path string, got compiled) {
 	t.Helper()
 	data, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	data = append(data, '\n')
-	if *update {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(data)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, path, append(data, '\n'))
 }
 
 // TestGolden compiles each testdata/*.hcl, one derivation rule per file, and
@@ -75,7 +60,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			golden(t, strings.TrimSuffix(path, ".hcl")+".json", load(t, path))
+			checkGolden(t, strings.TrimSuffix(path, ".hcl")+".json", load(t, path))
 		})
 	}
 }
@@ -94,7 +79,7 @@ func TestExamples(t *testing.T) {
 			if len(got.Diagnostics) > 0 {
 				t.Errorf("diagnostics:\n%s", strings.Join(got.Diagnostics, "\n"))
 			}
-			golden(t, filepath.Join("testdata", "examples", name+".json"), got)
+			checkGolden(t, filepath.Join("testdata", "examples", name+".json"), got)
 		})
 	}
 }

@@ -2,18 +2,16 @@ package config
 
 import (
 	"bytes"
-	"flag"
-	"github.com/lvsctl/lvsctl/engine/render"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/internal/golden"
+
 	"github.com/hashicorp/hcl/v2"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // renderDiags draws diagnostics the way `lvsctl validate` does, without colour.
 func renderDiags(t *testing.T, cfg *Config, diags hcl.Diagnostics) string {
@@ -23,24 +21,6 @@ func renderDiags(t *testing.T, cfg *Config, diags hcl.Diagnostics) string {
 		t.Fatal(err)
 	}
 	return buf.String()
-}
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
 }
 
 // TestInvalid loads each file of testdata/invalid, one class of mistakes per
@@ -62,7 +42,7 @@ func TestInvalid(t *testing.T) {
 					t.Errorf("diagnostic %q has no source range", d.Summary)
 				}
 			}
-			golden(t, strings.TrimSuffix(path, ".hcl")+".golden", renderDiags(t, cfg, diags))
+			golden.Check(t, strings.TrimSuffix(path, ".hcl")+".golden", []byte(renderDiags(t, cfg, diags)))
 		})
 	}
 }

@@ -3,11 +3,12 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/lvsctl/lvsctl/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -15,8 +16,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // diffCase is one directory under testdata/diff: input.json holds the
 // desired and the live state, the goldens the resulting host plan as JSON
@@ -66,32 +65,14 @@ func TestDiffGolden(t *testing.T) {
 			if err := enc.Encode(hp); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join(tc.dir, "plan.golden.json"), js.Bytes())
+			golden.Check(t, filepath.Join(tc.dir, "plan.golden.json"), js.Bytes())
 
 			var human bytes.Buffer
 			if err := render.Human(&human, plan.Plan{FormatVersion: plan.FormatVersion, Hosts: []plan.HostPlan{hp}}, render.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join(tc.dir, "plan.golden.txt"), human.Bytes())
+			golden.Check(t, filepath.Join(tc.dir, "plan.golden.txt"), human.Bytes())
 		})
-	}
-}
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./engine/plan -update` to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got); if the change is intended, rerun with -update:\n%s", path, d)
 	}
 }
 

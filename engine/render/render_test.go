@@ -2,19 +2,16 @@ package render_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/lvsctl/lvsctl/internal/golden"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // Each testdata/NAME.plan.json (a saved plan) is drawn as the human plan
 // without colour (NAME.txt) and with (NAME.color.txt), and as markdown
@@ -40,7 +37,7 @@ func TestGolden(t *testing.T) {
 				if err := view.draw(&b); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, base+view.suffix, b.Bytes())
+				golden.Check(t, base+view.suffix, b.Bytes())
 			}
 		})
 	}
@@ -58,23 +55,6 @@ func readPlan(t *testing.T, path string) plan.Plan {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return p
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./engine/render -update` to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got); if the change is intended, rerun with -update:\n%s", path, d)
-	}
 }
 
 // The footer counts what the plan's changes do, a replacement as one add and
