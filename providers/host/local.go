@@ -111,11 +111,8 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 		return h, err
 	}
 	h.Owned = rec
-	if h.Addresses, err = l.nl.Addresses(); err != nil {
-		return h, readError(err, "read addresses")
-	}
-	if h.Routes, err = l.nl.Routes(); err != nil {
-		return h, readError(err, "read routes")
+	if h.Addresses, h.Routes, err = l.nl.AddressesAndRoutes(); err != nil {
+		return h, readError(err, "read addresses and routes")
 	}
 	names := slices.Clone(req.Sysctls)
 	if rec != nil {

@@ -26,6 +26,10 @@ func (p *Provider) Addresses() ([]state.Address, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.addresses(names)
+}
+
+func (p *Provider) addresses(names map[int]string) ([]state.Address, error) {
 	list, err := dump(func() ([]netlink.Addr, error) { return p.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
 		return nil, fmt.Errorf("list addresses: %w", err)
