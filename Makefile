@@ -38,7 +38,11 @@ lint:
 
 ## deps: what the tests need on a fresh Debian machine (idempotent).
 deps:
-	@command -v ip >/dev/null || (apt-get update && apt-get install -y iproute2)
+	@missing=""; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	command -v sysctl >/dev/null || missing="$$missing procps"; \
+	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
+	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 ## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
