@@ -6,6 +6,7 @@ package state
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -196,18 +197,80 @@ func (h Host) Sysctl(name string) (string, bool) {
 // Normalize sorts every list by key so equal states compare and marshal equal.
 func (h *Host) Normalize() {
 	for i := range h.Services {
-		s := &h.Services[i]
-		slices.Sort(s.Flags)
-		slices.SortFunc(s.Servers, func(a, b Server) int { return strings.Compare(a.Key(), b.Key()) })
+		slices.Sort(h.Services[i].Flags)
+		sortByKey(h.Services[i].Servers, Server.Key)
 	}
-	slices.SortFunc(h.Services, func(a, b Service) int { return strings.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(h.Addresses, func(a, b Address) int { return strings.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(h.Routes, func(a, b Route) int { return strings.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(h.Sysctls, func(a, b Sysctl) int { return strings.Compare(a.Name, b.Name) })
+	sortByKey(h.Services, Service.Key)
+	sortByKey(h.Addresses, Address.Key)
+	sortByKey(h.Routes, Route.Key)
+	sortByKey(h.Sysctls, Sysctl.Key)
 	if h.Owned != nil {
 		slices.Sort(h.Owned.Addresses)
 		slices.Sort(h.Owned.Routes)
 	}
+}
+
+// sortByKey sorts s stably by each element's key, computing every key once
+// and moving the (large) elements once: calling Key() inside the comparison
+// made big states slow, as each key is a fresh string.
+func sortByKey[T any](s []T, key func(T) string) {
+	if len(s) < 2 {
+		return
+	}
+	type keyed struct {
+		key string
+		i   int
+	}
+	ks := make([]keyed, len(s))
+	for i, v := range s {
+		ks[i] = keyed{key(v), i}
+	}
+	byKey := func(a, b keyed) int { return strings.Compare(a.key, b.key) }
+	if slices.IsSortedFunc(ks, byKey) {
+		return
+	}
+	slices.SortStableFunc(ks, byKey)
+	sorted := make([]T, len(s))
+	for i, k := range ks {
+		sorted[i] = s[k.i]
+	}
+	copy(s, sorted)
+}
+
+// Clone returns a deep copy of h, so a caller can sort or change it without
+// touching the original.
+func (h Host) Clone() Host {
+	c := h
+	if h.Services != nil {
+		c.Services = make([]Service, len(h.Services))
+		for i, s := range h.Services {
+			s.Flags = slices.Clone(s.Flags)
+			s.Servers = slices.Clone(s.Servers)
+			c.Services[i] = s
+		}
+	}
+	c.Addresses = slices.Clone(h.Addresses)
+	c.Routes = slices.Clone(h.Routes)
+	c.Sysctls = slices.Clone(h.Sysctls)
+	if h.Timeouts != nil {
+		t := *h.Timeouts
+		c.Timeouts = &t
+	}
+	if h.Owned != nil {
+		r := *h.Owned
+		r.Services = maps.Clone(r.Services)
+		r.Addresses = slices.Clone(r.Addresses)
+		r.Routes = slices.Clone(r.Routes)
+		r.RouteOriginals = maps.Clone(r.RouteOriginals)
+		r.Sysctls = maps.Clone(r.Sysctls)
+		r.Peers = maps.Clone(r.Peers)
+		if r.Timeouts != nil {
+			t := *r.Timeouts
+			r.Timeouts = &t
+		}
+		c.Owned = &r
+	}
+	return c
 }
 
 // Snapshot is a set of host states, as `show -o json` writes and `plan --state` reads.
