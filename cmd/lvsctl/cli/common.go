@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/host"
+	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
 // configOptions are the flags of every command that reads a configuration.
@@ -51,7 +53,7 @@ func pathArg(args []string) string {
 }
 
 func (o *configOptions) color(stdio IO) bool {
-	return !o.noColor && stdio.OutTerminal && !envSet("NO_COLOR")
+	return !o.noColor && stdio.OutTerminal && os.Getenv("NO_COLOR") == ""
 }
 
 // loadTargets loads, validates and compiles the configuration, prints its
@@ -67,7 +69,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 		}
 		vars[name] = value
 	}
-	cfg, diags := config.Load(o.path, config.Options{Vars: vars, VarFiles: o.varFiles, Env: environ()})
+	cfg, diags := config.Load(o.path, config.Options{Vars: vars, VarFiles: o.varFiles, Env: os.Environ()})
 	var targets []compile.Target
 	if !diags.HasErrors() {
 		var more hcl.Diagnostics
@@ -129,7 +131,7 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		s.configured[t.Name] = state.Peer{Role: t.Role, Connection: t.Connection}
 	}
 	if o.stateFile != "" {
-		snap, err := loadSnapshot(o.stateFile)
+		snap, err := snapshot.Load(o.stateFile)
 		if err != nil {
 			return nil, err
 		}

@@ -3,18 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/host"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
-
-func environ() []string { return os.Environ() }
-
-func envSet(name string) bool { return os.Getenv(name) != "" }
-
-func loadSnapshot(path string) (state.Snapshot, error) { return snapshot.Load(path) }
 
 // openHost reaches one host: from the snapshot when planning against one,
 // else in-process for this machine, or through `lvsctl agent` run inside
