@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/lvsctl/lvsctl/internal/atomicfile"
+
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -64,50 +66,10 @@ func saveRecord(path string, r *state.Record) error {
 	if err != nil {
 		return fmt.Errorf("encode ownership record: %w", err)
 	}
-	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write ownership record: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file next to path, flushes it
-// to disk, renames it over path and flushes the directory, so that the
-// rename itself survives a power cut.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	committed := false
-	defer func() {
-		if !committed {
-			_ = os.Remove(tmp)
-		}
-	}()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if err := errors.Join(werr, f.Close()); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	committed = true
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 // newRecord returns an empty record of the current format.

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lvsctl/lvsctl/engine/render"
+	"github.com/lvsctl/lvsctl/internal/atomicfile"
 )
 
 type fmtOptions struct {
@@ -73,7 +74,7 @@ func runFmt(stdio IO, o fmtOptions, paths []string) error {
 		if o.check {
 			continue
 		}
-		if err := writeFileAtomic(name, out); err != nil {
+		if err := atomicfile.Write(name, out, 0); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdio.Out, name)
@@ -107,30 +108,4 @@ func hclFiles(paths []string) ([]string, error) {
 		out = append(out, m...)
 	}
 	return out, nil
-}
-
-// writeFileAtomic replaces path with data, keeping its mode, so an
-// interrupted write never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

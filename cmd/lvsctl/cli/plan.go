@@ -12,6 +12,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/atomicfile"
 )
 
 type planOptions struct {
@@ -115,7 +116,7 @@ func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) 
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), 0); err != nil {
 		return fmt.Errorf("save the plan: %w", err)
 	}
 	return nil
