@@ -100,10 +100,7 @@ func service(vs *config.VirtualServer) state.Service {
 		s.Protocol = vs.Protocol
 	}
 	if s.Netmask == 0 { // the kernel's default: one client address
-		s.Netmask = 32
-		if vs.Family == "inet6" {
-			s.Netmask = 128
-		}
+		s.Netmask = state.FullNetmask(vs.Family)
 	}
 	for _, d := range vs.Servers {
 		srv := state.Server{

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -146,11 +147,7 @@ func decodeNetmask(r *reader, vs *VirtualServer) int {
 	if vs.Persistence == 0 {
 		r.errorf(rng, "Netmask without persistence", "persistence_netmask groups clients for persistence, but the service is not persistent; set persistence = SECONDS or remove persistence_netmask.")
 	}
-	maxBits := 32
-	if vs.Family == "inet6" {
-		maxBits = 128
-	}
-	bits, err := parseNetmask(v, maxBits)
+	bits, err := parseNetmask(v, state.FullNetmask(vs.Family))
 	if err != nil {
 		r.errorf(rng, "Invalid netmask", "%s.", err)
 		return 0

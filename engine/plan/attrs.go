@@ -40,7 +40,7 @@ func (r *Resource) Attrs() []Attr {
 			a.add("flags", quoteList(s.Flags))
 		}
 		a.num("persistence", uint64(s.Persistence))
-		if n := effectiveNetmask(*s); n != fullLength(s.Family) {
+		if n := effectiveNetmask(*s); n != state.FullNetmask(s.Family) {
 			a.add("persistence_netmask", strconv.Itoa(n))
 		}
 		if s.OnePacket {
@@ -97,19 +97,11 @@ func quoteList(l []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// fullLength is the persistence netmask the kernel uses when none is set.
-func fullLength(family string) int {
-	if family == "inet6" {
-		return 128
-	}
-	return 32
-}
-
 // effectiveNetmask reads an unset (0) netmask as the family's full length,
 // which is what the kernel reports for it.
 func effectiveNetmask(s state.Service) int {
 	if s.Netmask == 0 {
-		return fullLength(s.Family)
+		return state.FullNetmask(s.Family)
 	}
 	return s.Netmask
 }

@@ -1,0 +1,11 @@
+package state
+
+// FullNetmask is the prefix length of a whole address of the family, 32 for
+// "inet" and 128 for "inet6": the persistence netmask the kernel uses when
+// none is set.
+func FullNetmask(family string) int {
+	if family == "inet6" {
+		return 128
+	}
+	return 32
+}
