@@ -152,6 +152,9 @@ type Plan struct {
 	Peers map[string]state.Peer `json:"peers,omitempty"`
 	// Warnings concern the cluster rather than one host.
 	Warnings []string `json:"warnings,omitempty"`
+	// Connections say how to reach each host. Only a plan saved for apply
+	// (`plan -out`) has them: apply of that file needs no configuration.
+	Connections map[string]state.Connection `json:"connections,omitempty"`
 }
 
 // Result is the outcome of applying one change.

@@ -116,7 +116,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 // and opens the hosts it touches. The caller closes the hosts.
 func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]host.Host, bool, error) {
 	if isPlanFile(o.path) {
-		sp, err := readPlanFile(o.path)
+		p, err := readPlanFile(o.path)
 		if err != nil {
 			return plan.Plan{}, nil, false, err
 		}
@@ -127,8 +127,8 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			}
 			return plan.Plan{}, nil, false, err
 		}
-		for _, hp := range sp.Plan.Hosts {
-			conn, ok := sp.Connections[hp.Host]
+		for _, hp := range p.Hosts {
+			conn, ok := p.Connections[hp.Host]
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
@@ -138,7 +138,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			}
 			hosts[hp.Host] = h
 		}
-		return sp.Plan, hosts, true, nil
+		return p, hosts, true, nil
 	}
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {

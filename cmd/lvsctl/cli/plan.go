@@ -52,13 +52,6 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
 	return cmd
 }
 
-// savedPlan is the file `plan -out` writes: the JSON plan plus how to reach
-// each host, so `apply FILE` needs no configuration.
-type savedPlan struct {
-	Plan        plan.Plan
-	Connections map[string]state.Connection
-}
-
 func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
@@ -98,56 +91,39 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	return nil
 }
 
+// writePlanFile saves the plan with the connections apply will use: the
+// same JSON as `plan -json`, plus a "connections" key.
 func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
-	// The plan's own JSON with one more top-level key, so a saved plan is
-	// also a valid `plan -json` document for any tool that reads those.
-	pj, err := json.Marshal(p)
-	if err != nil {
+	p.Connections = conns
+	var b bytes.Buffer
+	if err := plan.WritePlan(&b, p); err != nil {
 		return err
 	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(pj, &doc); err != nil {
-		return err
-	}
-	if doc["connections"], err = json.Marshal(conns); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(path, append(b, '\n'), 0); err != nil {
+	if err := atomicfile.Write(path, b.Bytes(), 0); err != nil {
 		return fmt.Errorf("save the plan: %w", err)
 	}
 	return nil
 }
 
 // readPlanFile reads a plan saved by `plan -out`.
-func readPlanFile(path string) (savedPlan, error) {
-	var sp savedPlan
+func readPlanFile(path string) (plan.Plan, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return sp, err
+		return plan.Plan{}, err
 	}
 	// Snapshots and plans are both versioned JSON with hosts, and a
 	// snapshot decodes as an empty plan: tell them apart before that.
 	if isSnapshot(b) {
-		return sp, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
+		return plan.Plan{}, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
 	}
 	p, err := plan.ReadPlan(bytes.NewReader(b))
 	if err != nil {
-		return sp, fmt.Errorf("%s: %w", path, err)
+		return plan.Plan{}, fmt.Errorf("%s: %w", path, err)
 	}
-	var conns struct {
-		Connections map[string]state.Connection `json:"connections"`
+	if p.Connections == nil {
+		return plan.Plan{}, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
 	}
-	if err := json.Unmarshal(b, &conns); err != nil {
-		return sp, fmt.Errorf("%s: %w", path, err)
-	}
-	if conns.Connections == nil {
-		return sp, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
-	}
-	return savedPlan{Plan: p, Connections: conns.Connections}, nil
+	return p, nil
 }
 
 // isSnapshot reports whether b is a state snapshot: its hosts carry "name"
