@@ -68,8 +68,7 @@ func ReadAll(ctx context.Context, members []Member, parallelism int) ([]state.Ho
 			return fmt.Errorf("read host %s: %w", m.Desired.Name, err)
 		}
 		h.Name = m.Desired.Name
-		h.Role = m.Desired.Role
-		h.Normalize()
+		h.Role = m.Desired.Role // hosts return normalized states (host.Host)
 		live[i] = h
 		return nil
 	})

@@ -15,7 +15,7 @@ import (
 // Host is one machine (or network namespace) in the cluster.
 type Host interface {
 	// Read returns the live state in the shape of the desired state,
-	// including the host's ownership record.
+	// including the host's ownership record, normalized (state.Host.Normalize).
 	Read(ctx context.Context, req ReadRequest) (state.Host, error)
 	// Apply carries out the changes in order, updating the ownership record
 	// after each one that succeeds. It stops at the first failure; the
