@@ -11,9 +11,9 @@ package config
 
 import (
 	"net/netip"
-	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -163,10 +163,7 @@ type VirtualServer struct {
 
 // Key identifies the service the way the kernel does, matching state.Service.Key.
 func (v *VirtualServer) Key() string {
-	if v.FWMark != 0 {
-		return "fwmark/" + strconv.FormatUint(uint64(v.FWMark), 10) + "/" + v.Family
-	}
-	return v.Protocol + "/" + netip.AddrPortFrom(v.VIP, v.Port).String()
+	return state.Service{Protocol: v.Protocol, Address: v.VIP, Port: v.Port, FWMark: v.FWMark, Family: v.Family}.Key()
 }
 
 // Server is a `server "ADDR[:PORT]"` block with the service defaults applied.
@@ -184,12 +181,4 @@ type Server struct {
 }
 
 // Key identifies the server within its service: "10.0.0.2:80".
-func (s *Server) Key() string { return netip.AddrPortFrom(s.Address, s.Port).String() }
-
-// Family of an address as IPVS names it.
-func Family(a netip.Addr) string {
-	if a.Is4() {
-		return "inet"
-	}
-	return "inet6"
-}
+func (s *Server) Key() string { return state.Server{Address: s.Address, Port: s.Port}.Key() }

@@ -112,7 +112,7 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 		}
 	}
 	if vs.VIP.IsValid() { // else unknown, and family checks are skipped
-		vs.Family = Family(vs.VIP)
+		vs.Family = state.Family(vs.VIP)
 	}
 	if fam := r.enum("family", vs.Family, families()); vs.Family != "" && fam != vs.Family {
 		r.errorf(vs.AttrRange("family"), "Conflicting family",
@@ -244,8 +244,8 @@ func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 // checkServerAddress checks the server against its service: family, port
 // range and port mapping.
 func checkServerAddress(r *reader, vs *VirtualServer, s *Server, label hcl.Range, hasPort bool) {
-	if vs.Family != "" && Family(s.Address) != vs.Family {
-		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards within one family. Use a server of the service's family.", s.Address, Family(s.Address), vs.Name, vs.Family)
+	if vs.Family != "" && state.Family(s.Address) != vs.Family {
+		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards within one family. Use a server of the service's family.", s.Address, state.Family(s.Address), vs.Name, vs.Family)
 	}
 	if vs.FWMark != 0 {
 		return // any port, 0 included: the mark decides, not the port

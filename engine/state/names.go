@@ -1,5 +1,15 @@
 package state
 
+import "net/netip"
+
+// Family of an address as IPVS names it: "inet" or "inet6".
+func Family(a netip.Addr) string {
+	if a.Is4() {
+		return "inet"
+	}
+	return "inet6"
+}
+
 // FullNetmask is the prefix length of a whole address of the family, 32 for
 // "inet" and 128 for "inet6": the persistence netmask the kernel uses when
 // none is set.

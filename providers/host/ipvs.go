@@ -44,9 +44,5 @@ func parseServiceKey(key string) (state.Service, error) {
 	if err != nil {
 		return state.Service{}, fmt.Errorf("service key %q: %w", key, err)
 	}
-	family := "inet"
-	if ap.Addr().Is6() {
-		family = "inet6"
-	}
-	return state.Service{Protocol: proto, Address: ap.Addr(), Port: ap.Port(), Family: family}, nil
+	return state.Service{Protocol: proto, Address: ap.Addr(), Port: ap.Port(), Family: state.Family(ap.Addr())}, nil
 }
