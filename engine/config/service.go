@@ -14,10 +14,7 @@ import (
 )
 
 // The values the kernel (and ipvsadm) know, as functions so that no caller
-// can change them.
-func schedulers() []string {
-	return []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"}
-}
+// can change them; the schedulers are state.Schedulers.
 func methods() []string     { return []string{"dr", "nat", "tun"} }
 func tunnelTypes() []string { return []string{"ipip", "gue", "gre"} }
 func protocols() []string   { return []string{"tcp", "udp", "sctp"} }
@@ -57,7 +54,7 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
 	}
 	decodeServiceAddress(r, vs)
-	vs.Scheduler = r.enum("scheduler", "wlc", schedulers())
+	vs.Scheduler = r.enum("scheduler", "wlc", state.Schedulers())
 	vs.Flags, _, _ = r.strings("flags")
 	checkFlags(r, vs)
 	vs.Persistence = uint32(first(r.integer("persistence", 0, math.MaxUint32, "persistence is a timeout in seconds, 0 for none")))

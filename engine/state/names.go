@@ -2,6 +2,12 @@ package state
 
 import "net/netip"
 
+// Schedulers are the IPVS schedulers lvsctl accepts, as ipvsadm names them.
+// A function, so that no caller can change the list.
+func Schedulers() []string {
+	return []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"}
+}
+
 // Family of an address as IPVS names it: "inet" or "inet6".
 func Family(a netip.Addr) string {
 	if a.Is4() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	cfipvs "github.com/cloudflare/ipvs"
 	"github.com/cloudflare/ipvs/netmask"
@@ -53,7 +54,7 @@ func ServiceToWire(s state.Service) (cfipvs.Service, error) {
 		return cfipvs.Service{}, err
 	}
 	if s.Scheduler == "" {
-		return cfipvs.Service{}, fmt.Errorf("no scheduler set (one of rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh)")
+		return cfipvs.Service{}, fmt.Errorf("no scheduler set (one of %s)", strings.Join(state.Schedulers(), " "))
 	}
 	w.Scheduler = s.Scheduler
 
