@@ -180,7 +180,7 @@ func Verify(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parall
 	}
 	var diffs []string
 	for i, m := range ms {
-		for _, c := range plan.Diff(m.Desired, live[i]).Changes {
+		for _, c := range plan.Changes(m.Desired, live[i]) {
 			diffs = append(diffs, fmt.Sprintf("host %s: %s %s", m.Desired.Name, c.Action, c.Address))
 		}
 	}

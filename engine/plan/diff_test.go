@@ -165,3 +165,17 @@ func mustJSON(t testing.TB, v any) string {
 	}
 	return string(b)
 }
+
+// TestChangesIsDiffsChanges: the cheap form gives exactly Diff's changes.
+func TestChangesIsDiffsChanges(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		want := plan.Diff(tc.desired, tc.live).Changes
+		got := plan.Changes(tc.desired, tc.live)
+		if len(want) == 0 && len(got) == 0 {
+			continue
+		}
+		if d := cmp.Diff(mustJSON(t, want), mustJSON(t, got)); d != "" {
+			t.Errorf("%s: Changes differs from Diff(...).Changes (-diff +changes):\n%s", tc.name, d)
+		}
+	}
+}
