@@ -24,7 +24,6 @@ type Member struct {
 	Desired    state.Host
 	Host       host.Host
 	Connection state.Connection
-	Warnings   []string
 	// Removed: the host's block is gone from the configuration; a peer's
 	// record remembered it, and its desired state is empty.
 	Removed bool
@@ -115,7 +114,6 @@ func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Mem
 	}
 	for i, m := range members {
 		hp := plan.Diff(m.Desired, live[i])
-		hp.Warnings = append(hp.Warnings, m.Warnings...)
 		hp.Removed = m.Removed
 		p.Hosts = append(p.Hosts, hp)
 	}
