@@ -4,14 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"net/netip"
 	"os"
 	"strings"
 	"testing"
 
+	cfipvs "github.com/cloudflare/ipvs"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
+	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
 )
 
 func sysctls(kv ...string) []state.Sysctl {
@@ -251,6 +257,43 @@ func TestPermissionErrors(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "run as root") || !strings.Contains(err.Error(), "lvsctl plan --state FILE") {
 		t.Errorf("error does not say what to do: %v", err)
+	}
+}
+
+// deniedIPVS answers as the kernel's IPVS does without CAP_NET_ADMIN.
+type deniedIPVS struct{ *ipvstest.Fake }
+
+func (deniedIPVS) Services() ([]cfipvs.ServiceExtended, error) { return nil, unix.EPERM }
+func (deniedIPVS) CreateService(cfipvs.Service) error          { return unix.EPERM }
+
+// TestPermissionAdviceOnce checks that a permission error says what to do
+// exactly once, whichever provider refused: the providers give the errno
+// and the host layer adds the advice.
+func TestPermissionAdviceOnce(t *testing.T) {
+	r := newRig(t)
+	l, err := NewLocal(LocalOptions{
+		Name: "web1", Netlink: r.local.nl, Sysctl: r.sys, RecordPath: r.record,
+		IPVS: ipvs.New(deniedIPVS{ipvstest.NewFake()}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service("172.25.0.100")
+	_, readErr := l.Read(context.Background(), ReadRequest{IPVS: true})
+	_, ipvsErr := l.Apply(context.Background(), []plan.Change{serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate)})
+	r.nl.Unprivileged = true
+	_, nlErr := l.Apply(context.Background(), []plan.Change{addAddress(addrOf("lo", "172.25.0.100/32", "lo:0"))})
+	for name, err := range map[string]error{"read IPVS": readErr, "apply IPVS": ipvsErr, "apply netlink": nlErr} {
+		if !errors.Is(err, ErrPermission) || !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s: %v, want ErrPermission and fs.ErrPermission", name, err)
+			continue
+		}
+		msg := err.Error()
+		for _, advice := range []string{permissionAdvice, "as root", "CAP_NET_ADMIN"} {
+			if n := strings.Count(msg, advice); n != 1 {
+				t.Errorf("%s: %q appears %d times in %q, want once", name, advice, n, msg)
+			}
+		}
 	}
 }
 

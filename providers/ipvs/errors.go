@@ -3,6 +3,7 @@ package ipvs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"golang.org/x/sys/unix"
 
@@ -41,17 +42,32 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// permissionReason is shared by every operation: IPVS commands all need
-// CAP_NET_ADMIN, even reads.
-const permissionReason = "permission denied: run lvsctl as root (it needs CAP_NET_ADMIN)"
+// newError is the error of op on resource, explaining the errnos every
+// operation can meet: a refusal for lack of privilege (IPVS commands all
+// need CAP_NET_ADMIN, even reads) and an IPv6 request to a kernel without
+// IPv6 in IPVS. The advice on privileges is not given here: the host layer
+// (providers/host) adds it once to every permission error, whichever
+// provider it came from. Callers explain the other errnos themselves when
+// Reason is still empty.
+func newError(op, resource string, err error) *Error {
+	e := &Error{Op: op, Resource: resource, Err: err}
+	switch {
+	case errors.Is(err, fs.ErrPermission): // EPERM or EACCES
+		e.Reason = "permission denied"
+	case errors.Is(err, unix.EAFNOSUPPORT):
+		e.Reason = "this kernel's IPVS has no IPv6 support (CONFIG_IP_VS_IPV6)"
+	}
+	return e
+}
 
 // serviceError explains a kernel error from a service operation. The errnos
 // are those of net/netfilter/ipvs/ip_vs_ctl.c for the generic netlink commands.
 func serviceError(op string, s state.Service, err error) error {
-	e := &Error{Op: op, Resource: s.Key(), Err: err}
+	e := newError(op, s.Key(), err)
+	if e.Reason != "" {
+		return e
+	}
 	switch {
-	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
-		e.Reason = permissionReason
 	case errors.Is(err, unix.EEXIST):
 		e.Reason = "the service already exists"
 	case errors.Is(err, unix.ESRCH):
@@ -60,8 +76,6 @@ func serviceError(op string, s state.Service, err error) error {
 		// Only the scheduler (or a persistence engine, which lvsctl does
 		// not set) is looked up by name on create and update.
 		e.Reason = fmt.Sprintf("scheduler %q is not loaded in the kernel (modprobe ip_vs_%s)", s.Scheduler, s.Scheduler)
-	case errors.Is(err, unix.EAFNOSUPPORT):
-		e.Reason = "this kernel's IPVS has no IPv6 support (CONFIG_IP_VS_IPV6)"
 	case errors.Is(err, unix.EINVAL):
 		e.Reason = "the kernel rejected the service as invalid (an IPv6 netmask must be 1..128): " + err.Error()
 	}
@@ -70,10 +84,11 @@ func serviceError(op string, s state.Service, err error) error {
 
 // serverError explains a kernel error from a server operation.
 func serverError(op string, svc state.Service, s state.Server, err error) error {
-	e := &Error{Op: op, Resource: svc.Key() + " -> " + s.Key(), Err: err}
+	e := newError(op, svc.Key()+" -> "+s.Key(), err)
+	if e.Reason != "" {
+		return e
+	}
 	switch {
-	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
-		e.Reason = permissionReason
 	case errors.Is(err, unix.ESRCH):
 		e.Reason = "its service does not exist (removed meanwhile? run plan again)"
 	case errors.Is(err, unix.EEXIST):
@@ -86,8 +101,6 @@ func serverError(op string, svc state.Service, s state.Server, err error) error 
 		} else {
 			e.Reason = fmt.Sprintf("weight %d is out of range", s.Weight)
 		}
-	case errors.Is(err, unix.EAFNOSUPPORT):
-		e.Reason = "this kernel's IPVS has no IPv6 support (CONFIG_IP_VS_IPV6)"
 	case errors.Is(err, unix.EINVAL):
 		if s.Method != "tun" && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
 			e.Reason = "a server of the other address family needs method tun"
@@ -103,14 +116,12 @@ func serverError(op string, svc state.Service, s state.Server, err error) error 
 
 // openError explains why IPVS could not be opened.
 func openError(err error) error {
-	switch {
-	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
-		return &Error{Op: "open IPVS", Reason: permissionReason, Err: err}
-	case errors.Is(err, unix.ENOENT):
+	e := newError("open IPVS", "", err)
+	if e.Reason == "" && errors.Is(err, unix.ENOENT) {
 		// The generic netlink family "IPVS" is registered by the ip_vs module.
-		return &Error{Op: "open IPVS", Reason: ErrUnavailable.Error(), Err: errors.Join(ErrUnavailable, err)}
+		e.Reason, e.Err = ErrUnavailable.Error(), errors.Join(ErrUnavailable, err)
 	}
-	return &Error{Op: "open IPVS", Err: err}
+	return e
 }
 
 // serviceFamily is the address family of a service: that of its address, or

@@ -68,7 +68,7 @@ func (p *Provider) Services() ([]state.Service, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, listError("read services", "", err)
+		return nil, newError("read services", "", err)
 	}
 	out := make([]state.Service, 0, len(ws))
 	for _, w := range ws {
@@ -79,7 +79,7 @@ func (p *Provider) Services() ([]state.Service, error) {
 			// No servers, or the service went away since the list: the
 			// kernel answers both with an empty dump.
 		case err != nil:
-			return nil, listError("read servers of service", s.Key(), err)
+			return nil, newError("read servers of service", s.Key(), err)
 		}
 		for _, d := range ds {
 			s.Servers = append(s.Servers, ServerFromWire(d.Destination))
@@ -108,20 +108,11 @@ func sortByKey[T any](xs []T, key func(T) string) {
 	}
 }
 
-// listError explains an error from a read of the table.
-func listError(op, resource string, err error) error {
-	e := &Error{Op: op, Resource: resource, Err: err}
-	if errors.Is(err, os.ErrPermission) {
-		e.Reason = permissionReason
-	}
-	return e
-}
-
 // Timeouts returns the connection timeouts (ipvsadm -L --timeout).
 func (p *Provider) Timeouts() (state.Timeouts, error) {
 	c, err := p.c.Config()
 	if err != nil {
-		return state.Timeouts{}, listError("read timeouts", "", err)
+		return state.Timeouts{}, newError("read timeouts", "", err)
 	}
 	return TimeoutsFromWire(c), nil
 }
@@ -130,11 +121,8 @@ func (p *Provider) Timeouts() (state.Timeouts, error) {
 // that timeout as it is, as in the kernel.
 func (p *Provider) SetTimeouts(t state.Timeouts) error {
 	if err := p.c.SetConfig(TimeoutsToWire(t)); err != nil {
-		e := &Error{Op: "set timeouts", Err: err}
-		switch {
-		case errors.Is(err, os.ErrPermission):
-			e.Reason = permissionReason
-		case errors.Is(err, unix.EINVAL):
+		e := newError("set timeouts", "", err)
+		if e.Reason == "" && errors.Is(err, unix.EINVAL) {
 			e.Reason = "a timeout is out of range for this kernel (at most INT_MAX/HZ seconds)"
 		}
 		return e
