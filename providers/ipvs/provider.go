@@ -14,8 +14,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
-	"strings"
 
 	cfipvs "github.com/cloudflare/ipvs"
 	"golang.org/x/sys/unix"
@@ -59,8 +57,9 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Services returns every service in the table with its servers, sorted by
-// key (servers too), whatever order the kernel lists them in.
+// Services returns every service in the table with its servers, sorted as
+// state.Host.Normalize sorts them (by key, servers too), whatever order the
+// kernel lists them in.
 func (p *Provider) Services() ([]state.Service, error) {
 	ws, err := p.c.Services()
 	if errors.Is(err, os.ErrNotExist) {
@@ -84,28 +83,12 @@ func (p *Provider) Services() ([]state.Service, error) {
 		for _, d := range ds {
 			s.Servers = append(s.Servers, ServerFromWire(d.Destination))
 		}
-		sortByKey(s.Servers, state.Server.Key)
 		out = append(out, s)
 	}
-	sortByKey(out, state.Service.Key)
-	return out, nil
-}
-
-// sortByKey sorts xs by key, as state.Host.Normalize does, computing each
-// key once rather than on every comparison: keys are formatted strings.
-func sortByKey[T any](xs []T, key func(T) string) {
-	type keyed struct {
-		key string
-		x   T
-	}
-	ks := make([]keyed, len(xs))
-	for i, x := range xs {
-		ks[i] = keyed{key(x), x}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	for i := range ks {
-		xs[i] = ks[i].x
-	}
+	// Sorted as every state is (servers within each service too).
+	h := state.Host{Services: out}
+	h.Normalize()
+	return h.Services, nil
 }
 
 // Timeouts returns the connection timeouts (ipvsadm -L --timeout).
