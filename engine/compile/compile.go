@@ -25,9 +25,6 @@ type Target struct {
 	Desired    state.Host       `json:"desired"` // Normalize()d
 }
 
-// maxLabel is the longest address label the kernel takes (IFNAMSIZ - 1).
-const maxLabel = 15
-
 // Compile derives the desired state of every host. Targets come directors
 // first, then real servers, each by name. Problems found only by deriving
 // (an alias label too long, a NAT real server without a way back) are
@@ -64,23 +61,37 @@ func connection(netns string, ssh *config.SSH) state.Connection {
 }
 
 // labeler hands out ifconfig-style alias labels, IFACE:0, IFACE:1, ... per
-// interface in the order addresses are first asked for.
-type labeler map[string]int
-
-func (l labeler) next(iface string) string {
-	n := l[iface]
-	l[iface] = n + 1
-	return fmt.Sprintf("%s:%d", iface, n)
+// interface in the order addresses are first asked for. One labeler serves
+// one host, which gets at most one "label too long" error.
+type labeler struct {
+	used     map[string]int
+	reported bool
 }
 
-func labelTooLong(label string, rng hcl.Range) *hcl.Diagnostic {
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Address label too long",
-		Detail: fmt.Sprintf("The alias label %q is %d bytes, but the kernel takes at most %d. Use an interface with a shorter name (an altname or a rename), so that NAME:N fits.",
-			label, len(label), maxLabel),
-		Subject: rng.Ptr(),
+// next returns the next label of iface. When the label is too long for the
+// kernel, ok is false and the first such label of the host is reported in
+// diags as an error at rng, the attribute that chose the interface.
+func (l *labeler) next(iface string, rng hcl.Range, diags *hcl.Diagnostics) (label string, ok bool) {
+	if l.used == nil {
+		l.used = make(map[string]int)
 	}
+	n := l.used[iface]
+	l.used[iface] = n + 1
+	label = fmt.Sprintf("%s:%d", iface, n)
+	if len(label) <= state.MaxLabelLen {
+		return label, true
+	}
+	if !l.reported {
+		l.reported = true
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Address label too long",
+			Detail: fmt.Sprintf("The alias label %q is %d bytes, but the kernel takes at most %d. Use an interface with a shorter name (an altname or a rename), so that NAME:N fits.",
+				label, len(label), state.MaxLabelLen),
+			Subject: rng.Ptr(),
+		})
+	}
+	return "", false
 }
 
 // sysctlName is the dotted name of a per-interface setting; dots in the

@@ -14,9 +14,9 @@ import (
 func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	h := state.Host{Name: d.Name, Role: state.RoleDirector, OwnAllServices: d.OwnAllServices}
-	labels := labeler{}
+	var labels labeler
 	aliased := make(map[netip.Addr]bool)
-	var nat4, nat6, has6, labelErr bool
+	var nat4, nat6, has6 bool
 	for _, vs := range cfg.VirtualServers {
 		if !slices.Contains(vs.Directors, d.Name) {
 			continue
@@ -35,12 +35,8 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 		aliased[vs.VIP] = true
 		a := state.Address{Interface: d.Interface, Prefix: netip.PrefixFrom(vs.VIP, vs.VIP.BitLen())}
 		if vs.VIP.Is4() { // labels are an IPv4 notion
-			a.Label = labels.next(d.Interface)
-			if len(a.Label) > maxLabel {
-				if !labelErr {
-					labelErr = true
-					diags = append(diags, labelTooLong(a.Label, d.AttrRange("interface")))
-				}
+			var ok bool
+			if a.Label, ok = labels.next(d.Interface, d.AttrRange("interface"), &diags); !ok {
 				continue
 			}
 		}

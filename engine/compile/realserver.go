@@ -29,7 +29,6 @@ type realServer struct {
 	// Interfaces carrying IPv4 VIPs, which need ARP suppression, and the
 	// tunnel devices among them, which need rp_filter off.
 	arpIfaces, tunIfaces []string
-	labelErr             bool
 }
 
 // compileRealServer derives what a real server needs for each service that
@@ -39,7 +38,6 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 		cfg:    cfg,
 		rs:     rs,
 		h:      state.Host{Name: rs.Name, Role: state.RoleRealServer},
-		labels: labeler{},
 		placed: make(map[netip.Addr]bool),
 	}
 	var nat []*config.VirtualServer
@@ -75,12 +73,8 @@ func (b *realServer) placeVIP(vip netip.Addr, method string) {
 	}
 	a := state.Address{Interface: iface, Prefix: netip.PrefixFrom(vip, vip.BitLen())}
 	if vip.Is4() {
-		a.Label = b.labels.next(iface)
-		if len(a.Label) > maxLabel {
-			if !b.labelErr {
-				b.labelErr = true
-				b.diags = append(b.diags, labelTooLong(a.Label, b.rs.AttrRange("vip_interface")))
-			}
+		var ok bool
+		if a.Label, ok = b.labels.next(iface, b.rs.AttrRange("vip_interface"), &b.diags); !ok {
 			return
 		}
 		b.arpIfaces = appendNew(b.arpIfaces, iface)

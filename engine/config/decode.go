@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 func directorSchema() *hcl.BodySchema {
@@ -211,7 +212,7 @@ func checkConnection(r *reader, netns string, ssh *SSH) {
 // checkInterfaceName rejects names the kernel would refuse (IFNAMSIZ is 16
 // with the terminating NUL) or that cannot be a single path element.
 func checkInterfaceName(r *reader, attr, name string) {
-	bad := len(name) > 15 || name == "." || name == ".."
+	bad := len(name) > state.MaxLabelLen || name == "." || name == ".."
 	for _, c := range name {
 		if c == '/' || c == ':' || c <= ' ' {
 			bad = true

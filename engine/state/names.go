@@ -2,6 +2,10 @@ package state
 
 import "net/netip"
 
+// MaxLabelLen is the longest address label the kernel takes, IFNAMSIZ (16)
+// less the terminating NUL; interface names have the same limit.
+const MaxLabelLen = 15
+
 // Schedulers are the IPVS schedulers lvsctl accepts, as ipvsadm names them.
 // A function, so that no caller can change the list.
 func Schedulers() []string {

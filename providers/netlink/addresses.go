@@ -12,9 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxLabel is the longest label the kernel stores (IFNAMSIZ less the NUL).
-const maxLabel = 15
-
 // Addresses returns every address on every interface, both families.
 //
 // An IPv4 label equal to the interface name (the kernel's default) is
@@ -158,9 +155,9 @@ func CheckLabel(a state.Address) error {
 		return fmt.Errorf("address %s on %s: label %q must start with the interface name, e.g. %s:0",
 			a.Prefix, a.Interface, a.Label, a.Interface)
 	}
-	if len(a.Label) > maxLabel {
+	if len(a.Label) > state.MaxLabelLen {
 		return fmt.Errorf("address %s on %s: label %q is longer than %d bytes: use a shorter suffix, e.g. %s:0",
-			a.Prefix, a.Interface, a.Label, maxLabel, a.Interface)
+			a.Prefix, a.Interface, a.Label, state.MaxLabelLen, a.Interface)
 	}
 	return nil
 }
