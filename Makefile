@@ -19,7 +19,7 @@ build:
 ## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
 ## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
 test: deps lint
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$(go list ./... | grep -v /e2e) \
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
 		| $(GO) run ./tools/testsummary -no-skip
 	$(MAKE) e2e
 
@@ -27,9 +27,10 @@ test: deps lint
 unit:
 	$(GO) test -short ./...
 
-## netns: only the tests that build hosts in network namespaces (root).
+## netns: the tests that build hosts in network namespaces (root): host and
+## netlink kernel tests, and the CLI scripts (those without [netns] are quick).
 netns:
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns' ./...
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./cmd/...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
