@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math/big"
+	"net"
 	"net/netip"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -157,11 +158,7 @@ func cidrNetmask() function.Function {
 			if !p.Addr().Is4() {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "only IPv4 prefixes have a dotted netmask")
 			}
-			m := ^uint32(0) << (32 - p.Bits())
-			if p.Bits() == 0 {
-				m = 0
-			}
-			return cty.StringVal(netip.AddrFrom4([4]byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}).String()), nil
+			return cty.StringVal(net.IP(net.CIDRMask(p.Bits(), 32)).String()), nil
 		},
 	})
 }

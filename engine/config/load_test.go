@@ -157,6 +157,8 @@ func TestFunctions(t *testing.T) {
 		{`cidrsubnet("10.0.0.0/16", 8, 3)`, "10.0.3.0/24"},
 		{`cidrsubnet("2001:db8::/32", 16, 255)`, "2001:db8:ff::/48"},
 		{`cidrnetmask("10.0.0.0/20")`, "255.255.240.0"},
+		{`cidrnetmask("0.0.0.0/0")`, "0.0.0.0"},
+		{`cidrnetmask("10.0.0.1/32")`, "255.255.255.255"},
 		{`join(",", [for i in range(3) : format("%02d", i)])`, "00,01,02"},
 		{`tostring(lookup(merge({a = 1}, {b = 2}), "b", 0))`, "2"},
 		{`tostring(try(tonumber("x"), 7))`, "7"},

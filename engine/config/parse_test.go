@@ -77,6 +77,7 @@ func TestParseNetmask(t *testing.T) {
 		{cty.StringVal("128.0.0.0"), 32, 1},
 		{cty.StringVal("0.0.0.0"), 32, 0},
 		{cty.StringVal("255.0.255.0"), 32, 0},
+		{cty.StringVal("0.255.255.255"), 32, 0},
 		{cty.StringVal("255.255.255.0"), 128, 0},
 		{cty.StringVal("24"), 32, 24},
 		{cty.NumberIntVal(24), 32, 24},

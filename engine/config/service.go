@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -176,16 +177,11 @@ func parseNetmask(v cty.Value, maxBits int) (int, error) {
 		return 0, fmt.Errorf("the dotted mask %s is IPv4, but the service is IPv6; give a prefix length 1..128", s)
 	}
 	m := a.As4()
-	bits := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
-	n := 0
-	for bits&(1<<31) != 0 {
-		n++
-		bits <<= 1
-	}
-	if bits != 0 || n == 0 {
+	ones, bits := net.IPMask(m[:]).Size() // bits is 0 for a non-contiguous mask
+	if bits == 0 || ones == 0 {
 		return 0, fmt.Errorf("%s is not a contiguous netmask (ones then zeros, at least one); for example 255.255.255.0", s)
 	}
-	return n, nil
+	return ones, nil
 }
 
 func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
