@@ -138,9 +138,7 @@ func (f *Fake) loopbackUp(lo *netlink.Device) {
 	add := func(prefix string, label string) {
 		ip, ipnet, _ := net.ParseCIDR(prefix)
 		ipnet.IP = ip
-		a := netlink.Addr{IPNet: ipnet, Label: label, LinkIndex: lo.Index, Scope: int(netlink.SCOPE_HOST)}
-		f.addrs = append(f.addrs, a)
-		f.routes = append(f.routes, kernelRoutes(a)...)
+		f.insertAddr(netlink.Addr{IPNet: ipnet, Label: label, LinkIndex: lo.Index, Scope: int(netlink.SCOPE_HOST)})
 	}
 	if !has(netlink.FAMILY_V4) {
 		add("127.0.0.1/8", lo.Name)
@@ -203,21 +201,37 @@ func sameAddr(a, b netlink.Addr) bool {
 	return ao == bo
 }
 
-func (f *Fake) AddrAdd(l netlink.Link, addr *netlink.Addr) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// target checks a change of addr on l as the kernel does (privilege, the
+// link, an address given) and returns the link and a copy of addr on it.
+func (f *Fake) target(l netlink.Link, addr *netlink.Addr) (*netlink.Device, netlink.Addr, error) {
 	if err := f.change(); err != nil {
-		return err
+		return nil, netlink.Addr{}, err
 	}
 	d, err := f.resolve(l)
 	if err != nil {
-		return err
+		return nil, netlink.Addr{}, err
 	}
 	if addr == nil || addr.IPNet == nil {
-		return unix.EINVAL
+		return nil, netlink.Addr{}, unix.EINVAL
 	}
 	a := copyAddr(*addr)
 	a.LinkIndex = d.Index
+	return d, a, nil
+}
+
+// insertAddr adds an address and, as the kernel does, its routes.
+func (f *Fake) insertAddr(a netlink.Addr) {
+	f.addrs = append(f.addrs, a)
+	f.routes = append(f.routes, kernelRoutes(a)...)
+}
+
+func (f *Fake) AddrAdd(l netlink.Link, addr *netlink.Addr) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, a, err := f.target(l, addr)
+	if err != nil {
+		return err
+	}
 	if family(a.IP) == netlink.FAMILY_V4 {
 		if a.Label == "" {
 			a.Label = d.Name
@@ -230,26 +244,17 @@ func (f *Fake) AddrAdd(l netlink.Link, addr *netlink.Addr) error {
 			return unix.EEXIST
 		}
 	}
-	f.addrs = append(f.addrs, a)
-	f.routes = append(f.routes, kernelRoutes(a)...)
+	f.insertAddr(a)
 	return nil
 }
 
 func (f *Fake) AddrDel(l netlink.Link, addr *netlink.Addr) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.change(); err != nil {
-		return err
-	}
-	d, err := f.resolve(l)
+	_, want, err := f.target(l, addr)
 	if err != nil {
 		return err
 	}
-	if addr == nil || addr.IPNet == nil {
-		return unix.EINVAL
-	}
-	want := copyAddr(*addr)
-	want.LinkIndex = d.Index
 	i := slices.IndexFunc(f.addrs, func(a netlink.Addr) bool {
 		return sameAddr(a, want) && (want.Label == "" || want.Label == a.Label)
 	})

@@ -96,24 +96,13 @@ func (f *Fake) onLink(ip net.IP) (int, bool) {
 	return 0, false
 }
 
-func (f *Fake) RouteAdd(in *netlink.Route) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.change(); err != nil {
-		return err
-	}
-	r, err := f.normalize(in)
-	if err != nil {
-		return err
-	}
-	if slices.ContainsFunc(f.routes, func(have netlink.Route) bool { return sameRoute(have, r) }) {
-		return unix.EEXIST
-	}
-	f.routes = append(f.routes, r)
-	return nil
-}
+func (f *Fake) RouteAdd(in *netlink.Route) error { return f.addRoute(in, true) }
 
-func (f *Fake) RouteReplace(in *netlink.Route) error {
+func (f *Fake) RouteReplace(in *netlink.Route) error { return f.addRoute(in, false) }
+
+// addRoute adds a route, or replaces the one with the same identity; with
+// exclusive (NLM_F_EXCL, as RouteAdd) such a route is EEXIST instead.
+func (f *Fake) addRoute(in *netlink.Route, exclusive bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.change(); err != nil {
@@ -124,6 +113,9 @@ func (f *Fake) RouteReplace(in *netlink.Route) error {
 		return err
 	}
 	if i := slices.IndexFunc(f.routes, func(have netlink.Route) bool { return sameRoute(have, r) }); i >= 0 {
+		if exclusive {
+			return unix.EEXIST
+		}
 		f.routes[i] = r
 		return nil
 	}
