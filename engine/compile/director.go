@@ -78,10 +78,13 @@ func forwarding(d *config.Director, nat4, nat6, has6 bool, diags hcl.Diagnostics
 	return out, diags
 }
 
-// service is the IPVS service of a virtual_server block.
+// service is the IPVS service of a virtual_server block. config leaves
+// Protocol empty for a fwmark service and the tunnel settings empty for a
+// server that is not tun, as state wants them.
 func service(vs *config.VirtualServer) state.Service {
 	s := state.Service{
 		Name:        vs.Name,
+		Protocol:    vs.Protocol,
 		Address:     vs.VIP,
 		Port:        vs.Port,
 		FWMark:      vs.FWMark,
@@ -92,9 +95,6 @@ func service(vs *config.VirtualServer) state.Service {
 		Netmask:     vs.PersistenceNetmask,
 		OnePacket:   vs.OnePacket,
 	}
-	if vs.FWMark == 0 {
-		s.Protocol = vs.Protocol
-	}
 	if s.Netmask == 0 { // the kernel's default: one client address
 		s.Netmask = state.FullNetmask(vs.Family)
 	}
@@ -104,11 +104,11 @@ func service(vs *config.VirtualServer) state.Service {
 			Port:           d.Port,
 			Method:         d.Method,
 			Weight:         d.Weight,
+			TunnelType:     d.TunnelType,
+			TunnelPort:     d.TunnelPort,
+			TunnelChecksum: d.TunnelChecksum,
 			UpperThreshold: d.UpperThreshold,
 			LowerThreshold: d.LowerThreshold,
-		}
-		if d.Method == "tun" {
-			srv.TunnelType, srv.TunnelPort, srv.TunnelChecksum = d.TunnelType, d.TunnelPort, d.TunnelChecksum
 		}
 		s.Servers = append(s.Servers, srv)
 	}

@@ -61,6 +61,30 @@ func TestValidFixturesHaveNoDiagnostics(t *testing.T) {
 	}
 }
 
+// TestCompileInvariants: what compile copies without a guard. A fwmark
+// service has no protocol, and a server that is not tun no tunnel settings,
+// even when the service sets tunnel_type for its tun servers.
+func TestCompileInvariants(t *testing.T) {
+	files, _ := filepath.Glob("testdata/valid/*.hcl")
+	examples, _ := filepath.Glob("../../examples/*.hcl")
+	for _, path := range append(files, examples...) {
+		cfg, diags := Load(path, Options{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", path, diags)
+		}
+		for _, vs := range cfg.VirtualServers {
+			if vs.FWMark != 0 && vs.Protocol != "" {
+				t.Errorf("%s: fwmark service %q has protocol %q", path, vs.Name, vs.Protocol)
+			}
+			for _, s := range vs.Servers {
+				if s.Method != "tun" && (s.TunnelType != "" || s.TunnelPort != 0 || s.TunnelChecksum != "") {
+					t.Errorf("%s: %s server %s of %q has tunnel settings %q %d %q", path, s.Method, s.Key(), vs.Name, s.TunnelType, s.TunnelPort, s.TunnelChecksum)
+				}
+			}
+		}
+	}
+}
+
 func TestLoadMissingPath(t *testing.T) {
 	_, diags := Load(filepath.Join(t.TempDir(), "nope.hcl"), Options{})
 	if !diags.HasErrors() || !strings.Contains(diags.Error(), "nope.hcl") {
