@@ -12,20 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Addresses returns every address on every interface, both families.
-//
-// An IPv4 label equal to the interface name (the kernel's default) is
-// reported as no label, so only ifconfig-style aliases such as lo:0 show.
-// IPv6 has no labels in the kernel; IPv6 link-local addresses are returned
-// like any other and left to the diff to ignore.
-func (p *Provider) Addresses() ([]state.Address, error) {
-	names, err := p.linkNames()
-	if err != nil {
-		return nil, err
-	}
-	return p.addresses(names)
-}
-
+// addresses reads the addresses for AddressesAndRoutes, naming interfaces
+// through names (index to name).
 func (p *Provider) addresses(names map[int]string) ([]state.Address, error) {
 	list, err := dump(func() ([]netlink.Addr, error) { return p.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {

@@ -16,7 +16,6 @@ import (
 // Handle is the part of *netlink.Handle the provider uses.
 type Handle interface {
 	LinkByName(name string) (netlink.Link, error)
-	LinkByIndex(index int) (netlink.Link, error)
 	LinkList() ([]netlink.Link, error)
 	LinkSetUp(link netlink.Link) error
 	AddrList(link netlink.Link, family int) ([]netlink.Addr, error)

@@ -65,7 +65,7 @@ func addr(iface, prefix, label string) state.Address {
 
 func addresses(t *testing.T, p *netlink.Provider) []state.Address {
 	t.Helper()
-	got, err := p.Addresses()
+	got, _, err := p.AddressesAndRoutes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func route(dst, gw, iface string, table, metric int) state.Route {
 
 func routes(t *testing.T, p *netlink.Provider) []state.Route {
 	t.Helper()
-	got, err := p.Routes()
+	_, got, err := p.AddressesAndRoutes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestUnprivileged(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Unprivileged = true
-	if _, err := p.Addresses(); err != nil {
+	if _, _, err := p.AddressesAndRoutes(); err != nil {
 		t.Errorf("reading needs no privilege: %v", err)
 	}
 	if err := p.AddAddress(addr("eth0", "172.25.0.100/32", "eth0:0")); !errors.Is(err, unix.EPERM) {

@@ -15,20 +15,18 @@ import (
 // reads as declared.
 const ipv6DefaultMetric = 1024
 
-// Routes returns the unicast routes of every table except local, in both
-// families, leaving out those the kernel made for addresses (proto kernel):
-// they come and go with the addresses. Multipath routes, which the state
-// model cannot express, are left out too. Table main reads as 0.
-func (p *Provider) Routes() ([]state.Route, error) {
-	names, err := p.linkNames()
-	if err != nil {
-		return nil, err
-	}
-	return p.routes(names)
-}
-
-// AddressesAndRoutes reads both with one interface dump, so a host read
-// costs one LinkList less and both name interfaces from the same view.
+// AddressesAndRoutes returns every address on every interface and the
+// unicast routes of every table except local, both families, read with one
+// interface dump so both name interfaces from the same view.
+//
+// An IPv4 label equal to the interface name (the kernel's default) reads as
+// no label, so only ifconfig-style aliases such as lo:0 show. IPv6 has no
+// labels in the kernel; IPv6 link-local addresses are returned like any
+// other and left to the diff to ignore.
+//
+// Routes the kernel made for addresses (proto kernel) are left out: they
+// come and go with the addresses. So are multipath routes, which the state
+// model cannot express. Table main reads as 0.
 func (p *Provider) AddressesAndRoutes() ([]state.Address, []state.Route, error) {
 	names, err := p.linkNames()
 	if err != nil {
@@ -45,6 +43,8 @@ func (p *Provider) AddressesAndRoutes() ([]state.Address, []state.Route, error) 
 	return addrs, routes, nil
 }
 
+// routes reads the routes for AddressesAndRoutes, naming interfaces
+// through names (index to name).
 func (p *Provider) routes(names map[int]string) ([]state.Route, error) {
 	list, err := dump(func() ([]netlink.Route, error) {
 		// RT_TABLE_UNSPEC with the table filter means every table.

@@ -92,16 +92,6 @@ func (f *Fake) LinkByName(name string) (netlink.Link, error) {
 	return nil, fmt.Errorf("link %s not found: %w", name, unix.ENODEV)
 }
 
-func (f *Fake) LinkByIndex(index int) (netlink.Link, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	d, err := f.byIndex(index)
-	if err != nil {
-		return nil, err
-	}
-	return copyLink(d), nil
-}
-
 func (f *Fake) LinkList() ([]netlink.Link, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -146,12 +136,6 @@ func (f *Fake) loopbackUp(lo *netlink.Device) {
 	if !has(netlink.FAMILY_V6) {
 		add("::1/128", "")
 	}
-}
-
-// IsUp reports whether the named link is up.
-func (f *Fake) IsUp(name string) bool {
-	l, err := f.LinkByName(name)
-	return err == nil && l.Attrs().Flags&net.FlagUp != 0
 }
 
 func family(ip net.IP) int {
