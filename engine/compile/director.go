@@ -43,7 +43,9 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 		h.Addresses = append(h.Addresses, a)
 	}
 
-	h.Sysctls, diags = forwarding(d, nat4, nat6, has6, diags)
+	var more hcl.Diagnostics
+	h.Sysctls, more = forwarding(d, nat4, nat6, has6)
+	diags = append(diags, more...)
 	if t := d.Timeouts; t != nil {
 		h.Timeouts = &state.Timeouts{TCP: t.TCP, TCPFin: t.TCPFin, UDP: t.UDP}
 	}
@@ -52,7 +54,7 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 
 // forwarding decides the forwarding sysctls: as set, or on for NAT (the
 // director routes the replies), otherwise left alone.
-func forwarding(d *config.Director, nat4, nat6, has6 bool, diags hcl.Diagnostics) ([]state.Sysctl, hcl.Diagnostics) {
+func forwarding(d *config.Director, nat4, nat6, has6 bool) ([]state.Sysctl, hcl.Diagnostics) {
 	const v4, v6 = "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"
 	if d.IPForward == nil {
 		var out []state.Sysctl
@@ -62,8 +64,9 @@ func forwarding(d *config.Director, nat4, nat6, has6 bool, diags hcl.Diagnostics
 		if nat6 {
 			out = append(out, state.Sysctl{Name: v6, Value: "1"})
 		}
-		return out, diags
+		return out, nil
 	}
+	var diags hcl.Diagnostics
 	value := "0"
 	if *d.IPForward {
 		value = "1"

@@ -98,6 +98,15 @@ func (r *reader) integer(name string, lo, hi int64, hint string) (int64, bool) {
 	return n, true
 }
 
+// intDefault reads a whole number within [lo, hi], def when it is unset or
+// invalid (the problem then being reported).
+func (r *reader) intDefault(name string, def, lo, hi int64, hint string) int64 {
+	if n, ok := r.integer(name, lo, hi, hint); ok {
+		return n
+	}
+	return def
+}
+
 func wholeNumber(f *big.Float) (int64, bool) {
 	if !f.IsInt() {
 		return 0, false
@@ -106,20 +115,21 @@ func wholeNumber(f *big.Float) (int64, bool) {
 	return n, acc == big.Exact
 }
 
-func (r *reader) strings(name string) ([]string, hcl.Range, bool) {
+// strings reads a list of strings, nil when unset or invalid.
+func (r *reader) strings(name string) []string {
 	v, rng, ok := r.value(name, cty.List(cty.String))
 	if !ok {
-		return nil, rng, false
+		return nil
 	}
 	var out []string
 	for _, e := range v.AsValueSlice() {
 		if e.IsNull() {
 			r.errorf(rng, "Invalid list element", "The list %q must not contain null.", name)
-			return nil, rng, false
+			return nil
 		}
 		out = append(out, e.AsString())
 	}
-	return out, rng, true
+	return out
 }
 
 // enum reads a string that must be one of allowed, suggesting the nearest.
@@ -140,18 +150,18 @@ func (r *reader) enum(name, def string, allowed []string) string {
 	return def
 }
 
-// addr reads an IP address (no zone).
-func (r *reader) addr(name string) (netip.Addr, bool) {
+// addr reads an IP address (no zone); the zero Addr when unset or invalid.
+func (r *reader) addr(name string) netip.Addr {
 	v, rng, ok := r.value(name, cty.String)
 	if !ok {
-		return netip.Addr{}, false
+		return netip.Addr{}
 	}
 	a, err := parseAddr(v.AsString())
 	if err != nil {
 		r.errorf(rng, "Invalid IP address", "%s.", err)
-		return netip.Addr{}, false
+		return netip.Addr{}
 	}
-	return a, true
+	return a
 }
 
 func parseAddr(s string) (netip.Addr, error) {

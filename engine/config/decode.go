@@ -81,7 +81,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	if d.Interface != "" {
 		checkInterfaceName(r, "interface", d.Interface)
 	}
-	d.Address, _ = r.addr("address")
+	d.Address = r.addr("address")
 	d.VIPAlias = r.boolean("vip_alias", true)
 	d.IPForward = r.optBool("ip_forward")
 	d.OwnAllServices = r.boolean("own_all_services", false)
@@ -90,9 +90,9 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 		t := &Timeouts{}
 		tr, _ := openBlock(tb, timeoutsSchema(), ctx, &t.Source, diags)
 		const hint = "a timeout is a number of seconds from 0 (leave unchanged) to 4294967295"
-		t.TCP = uint32(first(tr.integer("tcp", 0, math.MaxUint32, hint)))
-		t.TCPFin = uint32(first(tr.integer("tcpfin", 0, math.MaxUint32, hint)))
-		t.UDP = uint32(first(tr.integer("udp", 0, math.MaxUint32, hint)))
+		t.TCP = uint32(tr.intDefault("tcp", 0, 0, math.MaxUint32, hint))
+		t.TCPFin = uint32(tr.intDefault("tcpfin", 0, 0, math.MaxUint32, hint))
+		t.UDP = uint32(tr.intDefault("udp", 0, 0, math.MaxUint32, hint))
 		d.Timeouts = t
 	}
 	checkConnection(r, d.Netns, d.SSH)
@@ -102,7 +102,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RealServer {
 	rs := &RealServer{Name: b.Labels[0]}
 	r, blocks := openBlock(b, realServerSchema(), ctx, &rs.Source, diags)
-	rs.Address, _ = r.addr("address")
+	rs.Address = r.addr("address")
 	rs.Netns, _ = r.str("netns")
 	const arpHint = "arp_ignore is 0..8 and arp_announce 0..2, see the kernel's ip-sysctl documentation"
 	if n, ok := r.integer("arp_ignore", 0, 8, arpHint); ok {
@@ -128,10 +128,10 @@ func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 func decodeRoute(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Route {
 	rt := &Route{}
 	r, _ := openBlock(b, routeSchema(), ctx, &rt.Source, diags)
-	rt.Gateway, _ = r.addr("gateway")
+	rt.Gateway = r.addr("gateway")
 	rt.Interface, _ = r.str("interface")
-	rt.Metric = int(first(r.integer("metric", 0, math.MaxUint32, "a metric is 0..4294967295")))
-	rt.Table = int(first(r.integer("table", 0, math.MaxUint32, "a table is a number, 0 meaning the main table")))
+	rt.Metric = int(r.intDefault("metric", 0, 0, math.MaxUint32, "a metric is 0..4294967295"))
+	rt.Table = int(r.intDefault("table", 0, 0, math.MaxUint32, "a table is a number, 0 meaning the main table"))
 	if dest, ok := r.str("destination"); ok {
 		p, err := parseDestination(dest, rt.Gateway)
 		if err != nil {
@@ -223,7 +223,3 @@ func checkInterfaceName(r *reader, attr, name string) {
 			"%q is not a Linux interface name: at most 15 bytes, without '/', ':' or spaces (aliases like eth0:0 are derived, give the interface eth0).", name)
 	}
 }
-
-// first returns its first argument, to drop the ok of an optional read
-// whose zero value is the default.
-func first[T any](v T, _ bool) T { return v }

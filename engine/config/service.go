@@ -50,15 +50,15 @@ const (
 func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *VirtualServer {
 	vs := &VirtualServer{Name: b.Labels[0]}
 	r, blocks := openBlock(b, virtualServerSchema(), ctx, &vs.Source, diags)
-	vs.Directors, _, _ = r.strings("directors")
+	vs.Directors = r.strings("directors")
 	if r.src.Has("directors") && len(vs.Directors) == 0 {
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
 	}
 	decodeServiceAddress(r, vs)
 	vs.Scheduler = r.enum("scheduler", "wlc", state.Schedulers())
-	vs.Flags, _, _ = r.strings("flags")
+	vs.Flags = r.strings("flags")
 	checkFlags(r, vs)
-	vs.Persistence = uint32(first(r.integer("persistence", 0, math.MaxUint32, "persistence is a timeout in seconds, 0 for none")))
+	vs.Persistence = uint32(r.intDefault("persistence", 0, 0, math.MaxUint32, "persistence is a timeout in seconds, 0 for none"))
 	vs.PersistenceNetmask = decodeNetmask(r, vs)
 	vs.OnePacket = r.boolean("one_packet", false)
 	vs.Method = r.enum("method", "dr", methods())
@@ -88,7 +88,7 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 
 // decodeServiceAddress reads either protocol+vip+port or fwmark(+family).
 func decodeServiceAddress(r *reader, vs *VirtualServer) {
-	vs.FWMark = uint32(first(r.integer("fwmark", 1, math.MaxUint32, "a firewall mark is 1..4294967295")))
+	vs.FWMark = uint32(r.intDefault("fwmark", 0, 1, math.MaxUint32, "a firewall mark is 1..4294967295"))
 	if r.src.Has("fwmark") {
 		for _, a := range []string{"protocol", "vip", "port"} {
 			if _, ok := r.attrs[a]; ok {
@@ -100,8 +100,8 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 		return
 	}
 	vs.Protocol = r.enum("protocol", "tcp", protocols())
-	vs.VIP, _ = r.addr("vip")
-	vs.Port = uint16(first(r.integer("port", 1, 65535, "a service port is 1..65535")))
+	vs.VIP = r.addr("vip")
+	vs.Port = uint16(r.intDefault("port", 0, 1, 65535, "a service port is 1..65535"))
 	for _, attr := range []string{"vip", "port"} {
 		if !r.src.Has(attr) {
 			r.errorf(vs.DefRange, "Missing service address",
@@ -190,8 +190,8 @@ func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *
 	label := b.LabelRanges[0]
 	s.Method = r.enum("method", vs.Method, methods())
 	s.Weight = uint32(r.intDefault("weight", int64(vs.Weight), 0, 65535, weightHint))
-	s.UpperThreshold = uint32(first(r.integer("upper_threshold", 0, math.MaxUint32, thresholdHint)))
-	s.LowerThreshold = uint32(first(r.integer("lower_threshold", 0, math.MaxUint32, thresholdHint)))
+	s.UpperThreshold = uint32(r.intDefault("upper_threshold", 0, 0, math.MaxUint32, thresholdHint))
+	s.LowerThreshold = uint32(r.intDefault("lower_threshold", 0, 0, math.MaxUint32, thresholdHint))
 	if s.UpperThreshold != 0 && s.LowerThreshold > s.UpperThreshold {
 		r.errorf(s.AttrRange("upper_threshold"), "Invalid thresholds", "upper_threshold %d is below lower_threshold %d; the server would never be re-enabled. Make upper_threshold greater than lower_threshold.", s.UpperThreshold, s.LowerThreshold)
 	}
@@ -224,7 +224,7 @@ func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 	if s.TunnelType == "" {
 		s.TunnelType = "ipip"
 	}
-	s.TunnelPort = uint16(first(r.integer("tunnel_port", 1, 65535, "a tunnel port is 1..65535")))
+	s.TunnelPort = uint16(r.intDefault("tunnel_port", 0, 1, 65535, "a tunnel port is 1..65535"))
 	s.TunnelChecksum = r.enum("tunnel_checksum", "", checksums())
 	if s.TunnelType == "ipip" && (s.TunnelPort != 0 || s.TunnelChecksum != "") {
 		r.errorf(s.DefRange, "Tunnel setting does not fit ipip", "tunnel_port and tunnel_checksum apply to gue and gre tunnels; set tunnel_type = \"gue\" or remove them.")
@@ -273,11 +273,4 @@ func parseServerLabel(label string) (addr netip.Addr, port uint16, hasPort bool,
 		}
 	}
 	return addr, 0, false, fmt.Errorf("%q is not ADDRESS or ADDRESS:PORT; write 192.0.2.10, 192.0.2.10:80 or [2001:db8::10]:80", label)
-}
-
-func (r *reader) intDefault(name string, def, lo, hi int64, hint string) int64 {
-	if n, ok := r.integer(name, lo, hi, hint); ok {
-		return n
-	}
-	return def
 }
