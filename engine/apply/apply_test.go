@@ -20,7 +20,7 @@ import (
 	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
 	"github.com/lvsctl/lvsctl/providers/netlink"
 	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
-	"github.com/lvsctl/lvsctl/providers/sysctl"
+	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
 )
 
 // These tests run whole clusters on real Local hosts whose kernels are the
@@ -92,24 +92,18 @@ func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
 		nl := nltest.New()
 		nl.AddLink("lo", true)
 		nl.AddLink("eth0", true)
-		for _, name := range []string{
-			"net/ipv4/ip_forward",
-			"net/ipv4/conf/all/arp_ignore", "net/ipv4/conf/all/arp_announce",
-			"net/ipv4/conf/lo/arp_ignore", "net/ipv4/conf/lo/arp_announce",
-		} {
-			p := filepath.Join(dir, "sys", name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte("0\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		sys := sysctltest.Tree(t, map[string]string{
+			"net.ipv4.ip_forward":            "0",
+			"net.ipv4.conf.all.arp_ignore":   "0",
+			"net.ipv4.conf.all.arp_announce": "0",
+			"net.ipv4.conf.lo.arp_ignore":    "0",
+			"net.ipv4.conf.lo.arp_announce":  "0",
+		})
 		l, err := host.NewLocal(host.LocalOptions{
 			Name:       n,
 			IPVS:       ipvs.New(ipvstest.NewFake()),
 			Netlink:    netlink.New(nl),
-			Sysctl:     &sysctl.Provider{Root: filepath.Join(dir, "sys")},
+			Sysctl:     sys,
 			RecordPath: filepath.Join(dir, "record.json"),
 		})
 		if err != nil {

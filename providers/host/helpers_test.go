@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/lvsctl/lvsctl/providers/netlink"
 	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
 	"github.com/lvsctl/lvsctl/providers/sysctl"
+	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
 )
 
 // cmpOpts compares netip values with == and treats nil and empty alike.
@@ -52,19 +52,11 @@ func newRig(t testing.TB) *rig {
 	if err := nl.AddAddress(state.Address{Interface: "eth0", Prefix: netip.MustParsePrefix("172.25.0.31/24")}); err != nil {
 		t.Fatal(err)
 	}
-	sys := &sysctl.Provider{Root: t.TempDir()}
+	values := map[string]string{}
 	for _, name := range rigSysctls {
-		path, err := sys.Path(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte("0\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		values[name] = "0"
 	}
+	sys := sysctltest.Tree(t, values)
 	record := RecordPath(filepath.Join(t.TempDir(), "lib"), "local")
 	l, err := NewLocal(LocalOptions{
 		Name: "web1", Netlink: nl, Sysctl: sys, RecordPath: record,

@@ -1,4 +1,4 @@
-package sysctl
+package sysctl_test
 
 import (
 	"errors"
@@ -7,26 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lvsctl/lvsctl/providers/sysctl"
+	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
 )
 
-// tree builds a fake /proc/sys with the given files and returns its root.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, value := range files {
-		path := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
 func TestPath(t *testing.T) {
-	p := &Provider{Root: "/r"}
+	p := &sysctl.Provider{Root: "/r"}
 	for _, tc := range []struct {
 		name, want string
 	}{
@@ -44,17 +31,16 @@ func TestPath(t *testing.T) {
 			t.Errorf("Path(%q) = %q, want an error", bad, got)
 		}
 	}
-	if got, _ := (&Provider{}).Path("kernel.hostname"); got != "/proc/sys/kernel/hostname" {
+	if got, _ := (&sysctl.Provider{}).Path("kernel.hostname"); got != "/proc/sys/kernel/hostname" {
 		t.Errorf("default root: got %q", got)
 	}
 }
 
 func TestGetSet(t *testing.T) {
-	root := tree(t, map[string]string{
-		"net/ipv4/ip_forward":                 "0\n",
-		"net/ipv4/conf/eth0.100/arp_announce": "0\n",
+	p := sysctltest.Tree(t, map[string]string{
+		"net.ipv4.ip_forward":                 "0",
+		"net.ipv4.conf.eth0/100.arp_announce": "0",
 	})
-	p := &Provider{Root: root}
 	if v, err := p.Get("net.ipv4.ip_forward"); err != nil || v != "0" {
 		t.Fatalf("Get = %q, %v; want 0", v, err)
 	}
@@ -67,14 +53,14 @@ func TestGetSet(t *testing.T) {
 	if err := p.Set("net.ipv4.conf.eth0/100.arp_announce", "2"); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(root, "net/ipv4/conf/eth0.100/arp_announce"))
+	b, err := os.ReadFile(filepath.Join(p.Root, "net/ipv4/conf/eth0.100/arp_announce"))
 	if err != nil || string(b) != "2\n" {
 		t.Fatalf("file holds %q, %v; want \"2\\n\"", b, err)
 	}
 }
 
 func TestMissing(t *testing.T) {
-	p := &Provider{Root: tree(t, nil)}
+	p := sysctltest.Tree(t, nil)
 	_, err := p.Get("net.ipv4.conf.tunl0.rp_filter")
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "does not exist on this kernel") {
 		t.Errorf("Get of a missing sysctl: %v", err)
@@ -94,7 +80,7 @@ func FuzzPath(f *testing.F) {
 	for _, s := range []string{"net.ipv4.ip_forward", "net.ipv4.conf.eth0/100.arp_ignore", "..", "a./..", "a.//x", "/x"} {
 		f.Add(s)
 	}
-	p := &Provider{Root: "/root/of/sys"}
+	p := &sysctl.Provider{Root: "/root/of/sys"}
 	f.Fuzz(func(t *testing.T, name string) {
 		path, err := p.Path(name)
 		if err != nil {
