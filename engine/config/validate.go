@@ -118,13 +118,14 @@ func sharedDirector(a, b *VirtualServer) string {
 	return ""
 }
 
-// checkRealServers: each address is one host, and real servers are used.
+// checkRealServers: each address is one host, a host at a director's
+// address does not hide a VIP that director aliases, and real servers are used.
 func checkRealServers(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	directorAddrs := make(map[netip.Addr]*Director)
+	aliasingAt := make(map[netip.Addr][]*Director) // directors that alias VIPs, by address
 	for _, d := range cfg.Directors {
-		if d.Address.IsValid() {
-			directorAddrs[d.Address] = d
+		if d.Address.IsValid() && d.VIPAlias {
+			aliasingAt[d.Address] = append(aliasingAt[d.Address], d)
 		}
 	}
 	used := make(map[netip.Addr]bool)
@@ -146,10 +147,13 @@ func checkRealServers(cfg *Config) hcl.Diagnostics {
 			continue
 		}
 		seen[rs.Address] = rs
-		if d := directorAddrs[rs.Address]; d != nil {
-			diags = append(diags, errorAt(rng, "Host is both director and real server",
-				"The address %s is also the address of director %q: the VIP would land as a director alias and as a real-server VIP on one host. Use the real server's own address.",
-				rs.Address, d.Name))
+		for _, d := range aliasingAt[rs.Address] {
+			if vip, vs := sharedVIP(cfg, d, rs); vs != nil {
+				diags = append(diags, errorAt(rng, "Host is both director and real server",
+					"The address %s is also the address of director %q: the VIP %s of virtual_server %q would land as a director alias and as a real-server VIP on one host. Use the real server's own address, or set vip_alias = false on the director.",
+					rs.Address, d.Name, vip, vs.Name))
+				break
+			}
 		}
 		if !used[rs.Address] {
 			diags = append(diags, &hcl.Diagnostic{
