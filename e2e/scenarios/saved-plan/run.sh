@@ -30,9 +30,14 @@ assert_eq "plan -target lvs exit status" "$PLAN_RC" 2
 step "a saved plan is refused once the live state changed"
 must lvsctl plan -no-color -var weight=2 -out "$second" cluster.hcl
 must ip netns exec lvs ipvsadm -e -t $vip:80 -r 172.25.0.31 -g -w 9
-if lvsctl apply -auto-approve -no-color "$second"; then
-	fail "apply of a plan made before the live state changed succeeded; it must refuse"
-fi
+# Refused means exit status 1 with the staleness message, not any failure.
+lvsctl apply -auto-approve -no-color "$second" >"$E2E_WORK/stale.out" 2>&1
+rc=$?
+cat "$E2E_WORK/stale.out"
+[ "$rc" != 0 ] || fail "apply of a plan made before the live state changed succeeded; it must refuse"
+assert_eq "apply of the stale plan: exit status" "$rc" 1
+grep -q "the plan is stale" "$E2E_WORK/stale.out" ||
+	fail "apply of the stale plan exited 1 without saying 'the plan is stale': $(grep -m1 Error "$E2E_WORK/stale.out")"
 echo "ok: the stale plan was refused"
 ipvs_table_equals lvs <<TABLE
 	-A -t $vip:80 -s rr
