@@ -83,7 +83,25 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 		seen[s.Key()] = s
 		vs.Servers = append(vs.Servers, s)
 	}
+	checkServiceTunnel(r, vs)
 	return vs
+}
+
+// checkServiceTunnel reports a service's tunnel_type that no server takes:
+// the same mistake as tunnel_type on a server that is not tun. A service
+// without servers is judged by its method, the default of servers to come.
+func checkServiceTunnel(r *reader, vs *VirtualServer) {
+	a, ok := r.attrs["tunnel_type"]
+	if !ok {
+		return
+	}
+	used := vs.Method == "tun"
+	if len(vs.Servers) > 0 {
+		used = slices.ContainsFunc(vs.Servers, func(s *Server) bool { return s.Method == "tun" })
+	}
+	if !used {
+		r.errorf(a.NameRange, "Tunnel setting without tunnel", "tunnel_type applies to method = \"tun\" only, but no server of virtual_server %q uses it; remove it or set method = \"tun\".", vs.Name)
+	}
 }
 
 // decodeServiceAddress reads either protocol+vip+port or fwmark(+family).
