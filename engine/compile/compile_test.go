@@ -156,6 +156,8 @@ func TestDerivationRules(t *testing.T) {
 		{"tun", "remote1", hasSysctl("net.ipv4.conf.tunl0.rp_filter", "0")},
 		{"tun", "remote1", hasSysctl("net.ipv4.conf.tunl0.arp_ignore", "1")},
 		{"tun", "remote1", counts(1, 0, 6)},
+		{"tun6", "remote1", hasAddr("ip6tnl0/2001:db8::100/128", "")},
+		{"tun6", "remote1", counts(1, 0, 0)},
 		{"nat", "lvs1", hasSysctl("net.ipv4.ip_forward", "1")},
 		{"nat", "lvs1", counts(2, 0, 1)},
 		{"nat", "web1", hasRoute("0.0.0.0/0", "10.0.0.1", "")},
