@@ -124,6 +124,13 @@ func missingPrerequisite() string {
 			return cmd + " is not on PATH"
 		}
 	}
+	// vm/build.sh fetches and unpacks the Debian kernel package with them,
+	// and cannot install them itself.
+	for _, cmd := range []string{"apt-cache", "dpkg"} {
+		if !onPath(cmd) {
+			return cmd + " is not on PATH: the VM image is built from Debian packages (apt and dpkg), so it needs a Debian-based host"
+		}
+	}
 	var missing []string
 	for _, cmd := range []string{"qemu-system-x86_64", "busybox", "depmod", "cpio", "ipvsadm", "ip"} {
 		if !onPath(cmd) {
