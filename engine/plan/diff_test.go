@@ -3,9 +3,11 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lvsctl/lvsctl/internal/golden"
@@ -76,15 +78,20 @@ func TestDiffGolden(t *testing.T) {
 	}
 }
 
-// TestDiffConverges carries out each case's plan on its live state, the way
-// a host does, and checks the result: a second diff is empty, the record
-// holds exactly what lvsctl created, and tearing a host down restores it.
+// TestDiffConverges carries out each case's plan with the real host code
+// (host.Local on in-memory kernels, see newFakeHost) and checks the result:
+// what the desired state declares is there, a second diff is empty, and what
+// was left alone is still left alone.
 func TestDiffConverges(t *testing.T) {
 	for _, tc := range loadCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
+			h := newFakeHost(t, tc.desired, tc.live, caseRequest(tc.desired, tc.live))
+			checkLoaded(t, tc.live, h.read())
 			hp := plan.Diff(tc.desired, tc.live)
-			after := applyChanges(t, tc.live, hp.Changes)
+			h.apply(hp.Changes)
+			after := h.read()
 			assertMatches(t, tc.desired, after)
+			assertRecordTrue(t, after)
 			again := plan.Diff(tc.desired, after)
 			if len(again.Changes) != 0 {
 				t.Fatalf("second plan is not empty:\n%s", mustJSON(t, again.Changes))
@@ -97,6 +104,49 @@ func TestDiffConverges(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// assertRecordTrue checks that a host's record names only what is on the
+// host: every service, address and route it says lvsctl created, every
+// route and sysctl it keeps an original of.
+func assertRecordTrue(t *testing.T, h state.Host) {
+	t.Helper()
+	rec := h.Owned
+	if rec == nil {
+		return
+	}
+	has := func(what, key string, ok bool) {
+		if !ok {
+			t.Errorf("the record has %s %s, which the host does not:\n%s", what, key, mustJSON(t, rec))
+		}
+	}
+	for key := range rec.Services {
+		has("service", key, slices.ContainsFunc(h.Services, func(s state.Service) bool { return s.Key() == key }))
+	}
+	for _, key := range rec.Addresses {
+		has("address", key, slices.ContainsFunc(h.Addresses, func(a state.Address) bool { return a.Key() == key }))
+	}
+	routes := slices.Concat(rec.Routes, slices.Collect(maps.Keys(rec.RouteOriginals)))
+	for _, key := range routes {
+		has("route", key, slices.ContainsFunc(h.Routes, func(r state.Route) bool { return r.Key() == key }))
+	}
+	for name := range rec.Sysctls {
+		_, ok := h.Sysctl(name)
+		has("sysctl", name, ok)
+	}
+}
+
+// checkLoaded fails the test unless a fake host read back the live state it
+// was loaded with (sysctl values are read without surrounding white space).
+func checkLoaded(t *testing.T, live, read state.Host) {
+	t.Helper()
+	want := plan.Normalized(live)
+	for i := range want.Sysctls {
+		want.Sysctls[i].Value = strings.TrimSpace(want.Sysctls[i].Value)
+	}
+	if d := cmp.Diff(mustJSON(t, want), mustJSON(t, read)); d != "" {
+		t.Fatalf("the fake host does not hold the case's live state (-case +host):\n%s", d)
 	}
 }
 
@@ -125,7 +175,7 @@ func TestDiffOrder(t *testing.T) {
 // TestDiffTeardownRestores checks, for each case of a host lvsctl has not
 // touched yet, that dropping the host from the config after applying returns
 // it to exactly what it was: what lvsctl created is gone and what it changed
-// is put back.
+// is put back. Both plans are carried out by the real host code.
 func TestDiffTeardownRestores(t *testing.T) {
 	tested := 0
 	for _, tc := range loadCases(t) {
@@ -134,15 +184,20 @@ func TestDiffTeardownRestores(t *testing.T) {
 		}
 		tested++
 		t.Run(tc.name, func(t *testing.T) {
-			setUp := applyChanges(t, tc.live, plan.Diff(tc.desired, tc.live).Changes)
+			h := newFakeHost(t, tc.desired, tc.live, caseRequest(tc.desired, tc.live))
+			before := h.read()
+			checkLoaded(t, tc.live, before)
+			h.apply(plan.Diff(tc.desired, before).Changes)
+			setUp := h.read()
 			empty := state.Host{Name: tc.desired.Name, Role: tc.desired.Role}
-			tornDown := applyChanges(t, setUp, plan.Diff(empty, setUp).Changes)
+			h.apply(plan.Diff(empty, setUp).Changes)
+			tornDown := h.read()
 			if tornDown.Owned == nil || !isEmptyRecord(*tornDown.Owned) {
 				t.Errorf("record after teardown is not empty: %s", mustJSON(t, tornDown.Owned))
 			}
-			before, after := tc.live, tornDown
+			after := tornDown
 			before.Owned, after.Owned = nil, nil
-			if d := cmp.Diff(mustJSON(t, plan.Normalized(before)), mustJSON(t, plan.Normalized(after))); d != "" {
+			if d := cmp.Diff(mustJSON(t, before), mustJSON(t, after)); d != "" {
 				t.Errorf("after teardown the host is not as before (-before +after):\n%s", d)
 			}
 		})
