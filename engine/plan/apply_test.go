@@ -1,19 +1,27 @@
 package plan_test
 
 import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 
+	gocmp "github.com/google/go-cmp/cmp"
+
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/host"
 )
 
-// applyChanges carries out changes on a copy of a live state the way the
-// host contract describes (providers/host), record included, so tests can
-// check what a plan leads to rather than what it lists. It fails the test on
-// a change a kernel would refuse: creating what exists, changing or
-// deleting what does not.
+// applyChanges is a model of a host carrying out changes (providers/host
+// with its kernel), record included: it applies them to a copy of a live
+// state. It fails the test on a change a kernel would refuse: creating what
+// exists, changing or deleting what does not. It is here for speed, for
+// FuzzDiffConverges; tests of the golden cases use the host code itself
+// (newFakeHost), and TestModelMatchesHost keeps the model in step with it.
 func applyChanges(t *testing.T, live state.Host, changes []plan.Change) state.Host {
 	t.Helper()
 	h := plan.Normalized(live)
@@ -154,6 +162,11 @@ func applyChange(h *state.Host, c plan.Change) string {
 		}
 	case plan.KindTimeouts:
 		t := *c.After.Timeouts
+		if h.Timeouts != nil { // as ipvsadm --set: a zero leaves a value alone
+			t.TCP = cmp.Or(t.TCP, h.Timeouts.TCP)
+			t.TCPFin = cmp.Or(t.TCPFin, h.Timeouts.TCPFin)
+			t.UDP = cmp.Or(t.UDP, h.Timeouts.UDP)
+		}
 		h.Timeouts = &t
 		switch c.Own {
 		case plan.OwnRemember:
@@ -249,4 +262,110 @@ func assertMatches(t *testing.T, desired, after state.Host) {
 			t.Fatalf("timeouts %+v after apply, want %+v", h, w)
 		}
 	}
+}
+
+// TestModelMatchesHost holds applyChanges, which FuzzDiffConverges uses for
+// speed, to the host code it stands in for: it carries the plans of a sample
+// of generated cases out both in the model and with host.Local on in-memory
+// kernels (newFakeHost), then tears each host down the same two ways, and
+// requires the same state and the same ownership record every time.
+func TestModelMatchesHost(t *testing.T) {
+	samples := [][]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 9, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 2, 0, 1, 0, 0, 2, 0, 1},
+		{5, 7, 1, 1, 1, 4, 1, 0, 0, 3, 4, 1, 0, 7, 2, 1, 1, 6, 0, 2},
+	}
+	for i := range 300 {
+		samples = append(samples, []byte(fmt.Sprint(i*7919, i*104729, i*1299709)))
+	}
+	changed := map[plan.Ownership]int{}
+	for i, b := range samples {
+		desired, live := onKernel(generate(b))
+		h := newFakeHost(t, desired, live, host.ReadRequest{IPVS: true, Sysctls: sysctlNames(desired, live)})
+		start := h.read()
+		empty := state.Host{Name: desired.Name, Role: desired.Role}
+		for _, step := range []struct {
+			name    string
+			desired state.Host
+		}{{"apply", desired}, {"teardown", empty}} {
+			changes := plan.Diff(step.desired, start).Changes
+			for _, c := range changes {
+				changed[c.Own]++
+			}
+			model := applyChanges(t, start, changes)
+			h.apply(changes)
+			got := h.read()
+			if d := gocmp.Diff(mustJSON(t, asHostReads(model)), mustJSON(t, asHostReads(got))); d != "" {
+				t.Fatalf("sample %d (%v), %s: the model and the host differ (-model +host):\n%s\nchanges:\n%s",
+					i, b, step.name, d, mustJSON(t, changes))
+			}
+			assertRecordTrue(t, got)
+			start = got
+		}
+	}
+	// The sample must exercise every kind of record keeping.
+	for _, o := range []plan.Ownership{plan.OwnCreate, plan.OwnRemember, plan.OwnForget} {
+		if changed[o] == 0 {
+			t.Errorf("no sampled change has ownership %q", o)
+		}
+	}
+}
+
+// onKernel makes a generated case one a kernel takes: every sysctl named
+// exists, and the gateways of the routes (10.0.0.1, 10.0.0.254) are on the
+// connected network of an address of eth0, added first so the kernel finds
+// the gateways there rather than on lo.
+func onKernel(desired, live state.Host) (state.Host, state.Host) {
+	for _, name := range sysctlNames(desired, live) {
+		if _, ok := live.Sysctl(name); !ok {
+			live.Sysctls = append(live.Sysctls, state.Sysctl{Name: name, Value: "0"})
+		}
+	}
+	base := state.Address{Interface: "eth0", Prefix: netip.MustParsePrefix("10.0.0.100/24")}
+	live.Addresses = append([]state.Address{base}, live.Addresses...)
+	return desired, live
+}
+
+// sysctlNames are the sysctls a case names anywhere, record included.
+func sysctlNames(desired, live state.Host) []string {
+	var names []string
+	for _, h := range []state.Host{desired, live} {
+		for _, s := range h.Sysctls {
+			names = append(names, s.Name)
+		}
+	}
+	if live.Owned != nil {
+		names = append(names, slices.Collect(maps.Keys(live.Owned.Sysctls))...)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// asHostReads is what a host reads back of a state the model holds: no
+// service names (the kernel keeps none), tunnel type ipip for a tun server
+// that names none (the kernel's default), sysctl values without surrounding
+// white space, a route's interface filled in (onKernel puts every gateway
+// on eth0), and an empty record where there is none.
+func asHostReads(h state.Host) state.Host {
+	h = plan.Normalized(h)
+	for i := range h.Services {
+		h.Services[i].Name = ""
+		for j, d := range h.Services[i].Servers {
+			if d.Method == "tun" && d.TunnelType == "" {
+				h.Services[i].Servers[j].TunnelType = "ipip"
+			}
+		}
+	}
+	for i := range h.Sysctls {
+		h.Sysctls[i].Value = strings.TrimSpace(h.Sysctls[i].Value)
+	}
+	for i := range h.Routes {
+		if h.Routes[i].Interface == "" {
+			h.Routes[i].Interface = "eth0"
+		}
+	}
+	if h.Owned == nil {
+		h.Owned = &state.Record{FormatVersion: state.FormatVersion}
+	}
+	return h
 }

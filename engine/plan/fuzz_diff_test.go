@@ -12,8 +12,9 @@ import (
 
 // FuzzDiffConverges builds a desired state, a live state and an ownership
 // record from the fuzzer's bytes, over small sets of names and addresses so
-// that keys collide often, then diffs them and carries the plan out
-// (applyChanges). Whatever the host looked like, the plan must be one a
+// that keys collide often, then diffs them and carries the plan out in the
+// model of a host (applyChanges, held to the host code by
+// TestModelMatchesHost). Whatever the host looked like, the plan must be one a
 // kernel accepts, must leave nothing to do for a second plan, and must not
 // touch what lvsctl does not own.
 func FuzzDiffConverges(f *testing.F) {
@@ -108,7 +109,10 @@ func generate(b []byte) (desired, live state.Host) {
 				live.Services = append(live.Services, s)
 			}
 		case 1:
-			a := state.Address{Interface: p.of("lo", "eth0"), Prefix: netip.MustParsePrefix(p.of("10.0.0.1/32", "10.0.0.2/32")), Label: p.of("", "x:0", "x:1")}
+			a := state.Address{Interface: p.of("lo", "eth0"), Prefix: netip.MustParsePrefix(p.of("10.0.0.1/32", "10.0.0.2/32")), Label: p.of("", ":0", ":1")}
+			if a.Label != "" {
+				a.Label = a.Interface + a.Label // the kernel's rule: the interface's name, then more
+			}
 			if mine {
 				addUnique(&desired.Addresses, a, state.Address.Key)
 			} else {
