@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,30 +93,4 @@ func TestLoadMissingPath(t *testing.T) {
 	if !diags.HasErrors() || diags[0].Summary != "No configuration files" {
 		t.Fatalf("want No configuration files, got %v", diags)
 	}
-}
-
-// FuzzLoad: arbitrary input must never panic, and must either load or
-// explain why not.
-func FuzzLoad(f *testing.F) {
-	for _, glob := range []string{"testdata/valid/*.hcl", "testdata/invalid/*.hcl", "../../examples/*.hcl"} {
-		files, _ := filepath.Glob(glob)
-		for _, path := range files {
-			src, err := os.ReadFile(path)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(src)
-		}
-	}
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, src []byte) {
-		path := filepath.Join(dir, "fuzz.hcl")
-		if err := os.WriteFile(path, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cfg, _ := Load(path, Options{})
-		if cfg == nil {
-			t.Fatal("Load returned no Config")
-		}
-	})
 }
