@@ -184,7 +184,7 @@ func TestDerivationRules(t *testing.T) {
 		if hosts[c.fixture] == nil {
 			hosts[c.fixture] = make(map[string]state.Host)
 			for _, tg := range load(t, filepath.Join("testdata", c.fixture+".hcl")).Targets {
-				hosts[c.fixture][tg.Name] = tg.Desired
+				hosts[c.fixture][tg.Desired.Name] = tg.Desired
 			}
 		}
 		h, ok := hosts[c.fixture][c.host]
@@ -202,7 +202,7 @@ func TestServiceDefaults(t *testing.T) {
 	got := load(t, "testdata/director-options.hcl").Targets
 	var lvs3 state.Host
 	for _, tg := range got {
-		if tg.Name == "lvs3" {
+		if tg.Desired.Name == "lvs3" {
 			lvs3 = tg.Desired
 		}
 	}

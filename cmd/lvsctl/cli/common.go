@@ -99,7 +99,7 @@ func selectTargets(all []compile.Target, names []string) ([]compile.Target, erro
 	}
 	var known []string
 	for _, t := range all {
-		known = append(known, t.Name)
+		known = append(known, t.Desired.Name)
 	}
 	var out []compile.Target
 	for _, n := range names {
@@ -108,7 +108,7 @@ func selectTargets(all []compile.Target, names []string) ([]compile.Target, erro
 		}
 	}
 	for _, t := range all {
-		if slices.Contains(names, t.Name) {
+		if slices.Contains(names, t.Desired.Name) {
 			out = append(out, t)
 		}
 	}
@@ -128,7 +128,7 @@ type session struct {
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
 	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile}
 	for _, t := range o.all {
-		s.configured[t.Name] = state.Peer{Role: t.Role, Connection: t.Connection}
+		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
 	}
 	if o.stateFile != "" {
 		snap, err := snapshot.Load(o.stateFile)
@@ -138,14 +138,12 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		s.snap = &snap
 	}
 	for _, t := range targets {
-		h, err := s.open(ctx, t.Name, t.Connection)
+		h, err := s.open(ctx, t.Desired.Name, t.Connection)
 		if err != nil {
 			s.close()
 			return nil, err
 		}
-		d := t.Desired
-		d.Name, d.Role = t.Name, t.Role
-		s.members = append(s.members, cluster.Member{Desired: d, Host: h, Connection: t.Connection})
+		s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: h, Connection: t.Connection})
 	}
 	return s, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/spf13/cobra"
 )
 
@@ -34,7 +35,7 @@ func runValidate(stdio IO, o *configOptions) error {
 	}
 	directors, reals := 0, 0
 	for _, t := range targets {
-		if t.Role == "director" {
+		if t.Desired.Role == state.RoleDirector {
 			directors++
 		} else {
 			reals++
