@@ -153,9 +153,8 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 	configured := map[string]state.Peer{}
 	for _, tg := range targets {
 		d := tg.Desired
-		d.Name, d.Role = tg.Name, tg.Role
-		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[tg.Name], Connection: tg.Connection})
-		configured[tg.Name] = state.Peer{Role: tg.Role, Connection: tg.Connection}
+		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[d.Name], Connection: tg.Connection})
+		configured[d.Name] = state.Peer{Role: d.Role, Connection: tg.Connection}
 	}
 	p, _, err := cluster.Plan(context.Background(), ms, cluster.Options{
 		Parallelism: 4,

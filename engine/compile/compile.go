@@ -19,8 +19,6 @@ import (
 
 // Target is one host to manage: how to reach it and what it should look like.
 type Target struct {
-	Name       string           `json:"name"`
-	Role       state.Role       `json:"role"`
 	Connection state.Connection `json:"connection"`
 	Desired    state.Host       `json:"desired"` // Normalize()d
 }

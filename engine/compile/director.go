@@ -49,7 +49,7 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 	if t := d.Timeouts; t != nil {
 		h.Timeouts = &state.Timeouts{TCP: t.TCP, TCPFin: t.TCPFin, UDP: t.UDP}
 	}
-	return Target{Name: d.Name, Role: state.RoleDirector, Connection: connection(d.Netns, d.SSH), Desired: h}, diags
+	return Target{Connection: connection(d.Netns, d.SSH), Desired: h}, diags
 }
 
 // forwarding decides the forwarding sysctls: as set, or on for NAT (the

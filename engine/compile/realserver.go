@@ -60,7 +60,7 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 	for _, r := range rs.Routes {
 		b.addRoute(state.Route{Destination: r.Destination, Gateway: r.Gateway, Interface: r.Interface, Table: r.Table, Metric: r.Metric})
 	}
-	return Target{Name: rs.Name, Role: state.RoleRealServer, Connection: connection(rs.Netns, rs.SSH), Desired: b.h}, b.diags
+	return Target{Connection: connection(rs.Netns, rs.SSH), Desired: b.h}, b.diags
 }
 
 // placeVIP puts a DR or TUN VIP on the real server, so it accepts packets

@@ -146,7 +146,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 	}
 	if o.destroy {
 		for i := range targets {
-			targets[i].Desired = state.Host{Name: targets[i].Name, Role: targets[i].Role}
+			targets[i].Desired = state.Host{Name: targets[i].Desired.Name, Role: targets[i].Desired.Role}
 		}
 	}
 	sess, err := openSession(ctx, targets, &o.configOptions)
