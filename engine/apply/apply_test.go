@@ -16,11 +16,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/host"
-	"github.com/lvsctl/lvsctl/providers/ipvs"
-	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
-	"github.com/lvsctl/lvsctl/providers/netlink"
-	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
-	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
+	"github.com/lvsctl/lvsctl/providers/host/hosttest"
 )
 
 // These tests run whole clusters on real Local hosts whose kernels are the
@@ -88,27 +84,13 @@ func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, e
 func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
 	c := &fakeCluster{t: t, hosts: map[string]*watched{}}
 	for _, n := range names {
-		dir := t.TempDir()
-		nl := nltest.New()
-		nl.AddLink("lo", true)
-		nl.AddLink("eth0", true)
-		sys := sysctltest.Tree(t, map[string]string{
-			"net.ipv4.ip_forward":            "0",
-			"net.ipv4.conf.all.arp_ignore":   "0",
-			"net.ipv4.conf.all.arp_announce": "0",
-			"net.ipv4.conf.lo.arp_ignore":    "0",
-			"net.ipv4.conf.lo.arp_announce":  "0",
-		})
-		l, err := host.NewLocal(host.LocalOptions{
-			Name:       n,
-			IPVS:       ipvs.New(ipvstest.NewFake()),
-			Netlink:    netlink.New(nl),
-			Sysctl:     sys,
-			RecordPath: filepath.Join(dir, "record.json"),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		l := hosttest.New(t, state.Host{Name: n, Sysctls: []state.Sysctl{
+			{Name: "net.ipv4.ip_forward", Value: "0"},
+			{Name: "net.ipv4.conf.all.arp_ignore", Value: "0"},
+			{Name: "net.ipv4.conf.all.arp_announce", Value: "0"},
+			{Name: "net.ipv4.conf.lo.arp_ignore", Value: "0"},
+			{Name: "net.ipv4.conf.lo.arp_announce", Value: "0"},
+		}})
 		c.hosts[n] = &watched{Local: l, name: n, c: c}
 	}
 	return c
