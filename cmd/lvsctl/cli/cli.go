@@ -109,6 +109,7 @@ are the same.`,
 		newFmtCommand(stdio),
 		newVersionCommand(stdio),
 		newAgentCommand(stdio),
+		newConvertCommand(stdio),
 	)
 	return root
 }
