@@ -99,6 +99,9 @@ func (c *Cluster) hostNotes(h *Host, target string) {
 
 func (c *Cluster) addDirector(h *Host) {
 	d := &Director{Name: h.Name, VIPAlias: true, VRRP: h.VRRP, Address: h.Address}
+	if !d.Address.IsValid() {
+		d.Address = h.hint(DirectorHint)
+	}
 	c.hosts["director "+d.Name] = h
 	vips := map[netip.Addr]bool{}
 	for _, s := range h.State.Services {
@@ -109,7 +112,7 @@ func (c *Cluster) addDirector(h *Host) {
 		switch {
 		case vips[ip] && d.Interface == "" && a.Interface != "lo":
 			d.Interface = a.Interface
-		case !vips[ip] && !d.Address.IsValid() && ip.Is4() && a.Interface != "lo":
+		case !vips[ip] && !d.Address.IsValid() && ip.Is4() && a.Interface != "lo" && a.Label == "":
 			d.Address = ip
 		}
 	}
@@ -160,17 +163,21 @@ func (c *Cluster) serviceName(s state.Service) string {
 		base = fmt.Sprintf("fwmark%d", s.FWMark)
 	case ipvsadm.PortName(s.Port) != "":
 		base = ipvsadm.PortName(s.Port)
-		if s.Protocol != "tcp" && base != "dns" && base != "ntp" {
+		if c.nameTaken(base) && s.Protocol != "tcp" {
 			base += "-" + s.Protocol
 		}
 	default:
 		base = fmt.Sprintf("%s%d", s.Protocol, s.Port)
 	}
 	name := base
-	for n := 2; slices.ContainsFunc(c.Services, func(o *Service) bool { return o.Name == name }); n++ {
+	for n := 2; c.nameTaken(name); n++ {
 		name = fmt.Sprintf("%s-%d", base, n)
 	}
 	return name
+}
+
+func (c *Cluster) nameTaken(name string) bool {
+	return slices.ContainsFunc(c.Services, func(o *Service) bool { return o.Name == name })
 }
 
 // servedBy returns the services with a server at addr and their methods.
@@ -192,6 +199,9 @@ func (c *Cluster) isVIP(a netip.Addr) bool {
 
 func (c *Cluster) addRealServer(h *Host) {
 	addr := h.Address
+	if !addr.IsValid() {
+		addr = h.hint(RealServerHint)
+	}
 	for _, a := range h.State.Addresses {
 		ip := a.Prefix.Addr()
 		if !addr.IsValid() && a.Interface != "lo" && !strings.HasPrefix(a.Interface, "tunl") && !c.isVIP(ip) {
@@ -231,7 +241,7 @@ func (c *Cluster) addRealServer(h *Host) {
 			hasVIPRoute = true
 			continue
 		}
-		if r.Destination.Bits() == 0 && c.isDirectorAddress(r.Gateway) && slices.Contains(methods, "nat") {
+		if r.Destination.Bits() == 0 && c.isDirectorAddress(r.Gateway) && slices.Contains(methods, "nat") && r.Interface == "" && r.Metric == 0 && r.Table == 0 {
 			continue // derived from NAT
 		}
 		rs.Routes = append(rs.Routes, r)

@@ -129,6 +129,8 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		case ok:
 		case isVIP(a.Prefix.Addr()):
 			add("addr:"+a.Key(), LeftOut, what, "lvsctl puts a VIP on one interface as /32 (/128) with the label IFACE:N; another prefix, label or interface cannot be described yet")
+		case director && a.Interface != "lo" && a.Label != "":
+			add("addr:"+a.Key(), LeftOut, what, "an alias that is no service's VIP (a fwmark service's VIP is in its iptables rule) cannot be described in lvsctl yet")
 		case director && a.Interface != "lo":
 			add("addr:"+a.Key(), LeftOut, what, "the director's own address is not managed by lvsctl; it stays as the system configures it")
 		default:

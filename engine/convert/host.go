@@ -104,9 +104,45 @@ type Host struct {
 	SysctlFiles map[string][]SysctlLine
 	// SysctlUsed are the SysctlFiles a script applied with sysctl -p.
 	SysctlUsed map[string]bool
-	seen       map[Note]bool
+	hints             map[string]hint
+	seen              map[Note]bool
+	calls, lastFailed int
 	// origin is where each piece of State came from, by kind and key.
 	origin map[string]Pos
+}
+
+// Hints are addresses an input declares without using them (DIP=..., RIP=...),
+// by the role whose own address they would be.
+const (
+	DirectorHint   = "director"
+	RealServerHint = "real_server"
+)
+
+// SetHint records that the input declares addr as the host's own address
+// should it be a host of that role; name is where it came from.
+func (h *Host) SetHint(role string, addr netip.Addr, pos Pos, name string) {
+	if h.hints == nil {
+		h.hints = map[string]hint{}
+	}
+	if _, ok := h.hints[role]; !ok {
+		h.hints[role] = hint{addr, pos, name}
+	}
+}
+
+type hint struct {
+	addr netip.Addr
+	pos  Pos
+	name string
+}
+
+// hint returns the address declared for role, and notes that it is used.
+func (h *Host) hint(role string) netip.Addr {
+	x, ok := h.hints[role]
+	if !ok {
+		return netip.Addr{}
+	}
+	h.Note(x.pos, Info, x.name+"="+x.addr.String(), "taken as this host's own address")
+	return x.addr
 }
 
 // SysctlLine is one setting of a sysctl.conf file.
@@ -124,6 +160,10 @@ func NewHost(name string) *Host {
 // The same note twice (a loop, a group of services) is kept once.
 func (h *Host) Note(pos Pos, kind Kind, what, why string) {
 	n := Note{Pos: pos, Kind: kind, What: what, Why: why}
+	h.calls++
+	if kind == Failed {
+		h.lastFailed = h.calls
+	}
 	if h.seen == nil {
 		h.seen = map[Note]bool{}
 	}
@@ -132,6 +172,14 @@ func (h *Host) Note(pos Pos, kind Kind, what, why string) {
 		h.Notes = append(h.Notes, n)
 	}
 }
+
+// NoteCount is the number of notes, counting repeats that Note dropped,
+// for FailedSince.
+func (h *Host) NoteCount() int { return h.calls }
+
+// FailedSince reports whether a Failed note was made (or repeated) since
+// NoteCount returned n: the command that caused it exits non-zero.
+func (h *Host) FailedSince(n int) bool { return h.lastFailed > n }
 
 // Origin returns where the piece with the given origin key came from.
 func (h *Host) Origin(key string) (Pos, bool) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/convert/ipvsadm"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -49,6 +50,14 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 	}
 	if c.PE != "" {
 		h.Note(pos, LeftOut, what, "the persistence engine (--pe "+c.PE+") cannot be described in lvsctl yet; the service is converted without it")
+	}
+	if (c.Op == ipvsadm.AddService || c.Op == ipvsadm.EditService) && !slices.Contains(state.Schedulers(), c.Scheduler) {
+		h.Note(pos, Failed, what, "the kernel has no scheduler "+c.Scheduler+" (ipvsadm: Scheduler not found); the command changes nothing")
+		return
+	}
+	if flags := misfitFlags(c); len(flags) > 0 {
+		h.Note(pos, LeftOut, what, "the scheduler flags "+strings.Join(flags, ",")+" do nothing with scheduler "+c.Scheduler+"; they are left out")
+		c.Flags = slices.DeleteFunc(c.Flags, func(f string) bool { return slices.Contains(flags, f) })
 	}
 	key := serviceOf(c).Key()
 	i := h.service(key)
@@ -113,11 +122,22 @@ func (h *Host) server(pos Pos, what string, c *ipvsadm.Command, svc *state.Servi
 	}
 }
 
+// misfitFlags are the scheduler flags that belong to another scheduler.
+func misfitFlags(c *ipvsadm.Command) []string {
+	var out []string
+	for _, f := range c.Flags {
+		if !strings.HasPrefix(f, c.Scheduler+"-") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func serviceOf(c *ipvsadm.Command) state.Service {
 	s := state.Service{
 		Protocol: c.Service.Protocol, Address: c.Service.Addr, Port: c.Service.Port,
 		FWMark: c.Service.FWMark, Family: c.Service.Family, Scheduler: c.Scheduler,
-		Flags: slices.Clone(c.Flags), Persistence: c.Persistence, Netmask: c.Netmask,
+		Flags: slices.Sorted(slices.Values(c.Flags)), Persistence: c.Persistence, Netmask: c.Netmask,
 		OnePacket: c.OnePacket,
 	}
 	if s.Netmask == 0 {

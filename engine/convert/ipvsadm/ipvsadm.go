@@ -432,8 +432,8 @@ func (c *Command) parseServer(v string) error {
 // splitHostPort splits "10.0.0.1:80", "10.0.0.1", "[2001:db8::1]:80",
 // "2001:db8::1" and "www.example.com:http"; the port may be a service name.
 func splitHostPort(v string) (string, uint16, error) {
-	if v == "" {
-		return "", 0, fmt.Errorf("empty address")
+	if v == "" || v[0] == '-' {
+		return "", 0, fmt.Errorf("missing address")
 	}
 	if strings.HasPrefix(v, "[") {
 		end := strings.IndexByte(v, ']')

@@ -96,6 +96,9 @@ func (c *cmd) run() int {
 	case "hostname", "uname", "date", "which", "whoami", "id", "basename", "dirname", "pidof":
 		return c.answer()
 	}
+	if c.name == "tee" {
+		return c.tee()
+	}
 	if status, ok := filters[c.name]; ok {
 		if c.name == "cat" && len(c.args) > 1 && strings.HasPrefix(c.args[1], "/proc/sys/") {
 			name := strings.ReplaceAll(strings.TrimPrefix(c.args[1], "/proc/sys/"), "/", ".")
@@ -127,6 +130,26 @@ func (c *cmd) run() int {
 		return 0
 	}
 	c.note(convert.LeftOut, "not a command lvsctl convert knows; check what it does and describe it by hand")
+	return 0
+}
+
+// tee writes its input to files: `echo 1 | sudo tee /proc/sys/...`.
+func (c *cmd) tee() int {
+	var in []byte
+	if c.in != nil {
+		in, _ = io.ReadAll(c.in)
+	}
+	for _, f := range c.args[1:] {
+		switch {
+		case strings.HasPrefix(f, "-"):
+		case strings.HasPrefix(f, "/proc/sys/"):
+			if v := strings.TrimSpace(string(in)); v != "" {
+				c.r.host.SetSysctl(c.pos, strings.TrimPrefix(f, "/proc/sys/"), v)
+			}
+		default:
+			c.note(convert.Ignored, "writes "+f+", not LVS state")
+		}
+	}
 	return 0
 }
 
@@ -180,18 +203,8 @@ func (c *cmd) echo() int {
 }
 
 func (c *cmd) ipvsadm() int {
-	before := len(c.r.host.Notes)
 	c.r.host.IPVS(c.pos, c.what, c.args[1:])
-	if len(c.r.host.Notes) > before {
-		// Keep one note per line (a loop repeats it) but every command's effect.
-		last := c.r.host.Notes[len(c.r.host.Notes)-1]
-		c.r.host.Notes = c.r.host.Notes[:before]
-		c.r.note(last.Pos, last.Kind, last.What, last.Why)
-		if last.Kind == convert.Failed {
-			return 1
-		}
-	}
-	return 0
+	return 0 // exec turns a failure note into exit status 1
 }
 
 // splitLabel turns "eth0:1" into the interface and the label.

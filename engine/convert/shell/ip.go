@@ -209,9 +209,13 @@ func (c *cmd) changeRoute(verb string, r state.Route) int {
 	case matches(verb, "replace") || verb == "change":
 		c.r.host.DeleteRoute(r.Destination)
 		c.r.host.AddRoute(c.pos, c.what, r)
-	case matches(verb, "delete"):
-		if !c.r.host.DeleteRoute(r.Destination) {
-			c.note(convert.Ignored, "removes a route the script did not add")
+	case matches(verb, "delete") || verb == "del":
+		switch {
+		case c.r.host.DeleteRoute(r.Destination):
+		case r.Destination.Bits() == 0:
+			c.note(convert.LeftOut, "removes the host's default route, which lvsctl cannot do; a route block with destination \"default\" adds one")
+		default:
+			c.note(convert.Ignored, "removes a route the script did not add (cleanup of an earlier run)")
 		}
 	default:
 		return c.fail("unknown route command " + verb)
@@ -297,13 +301,7 @@ func (c *cmd) route() int {
 	if metric != "" {
 		r.Metric, _ = strconv.Atoi(metric)
 	}
-	if verb == "del" {
-		if !c.r.host.DeleteRoute(r.Destination) {
-			c.note(convert.Ignored, "removes a route the script did not add")
-		}
-		return 0
-	}
-	return c.changeRoute("add", r)
+	return c.changeRoute(verb, r)
 }
 
 // sysctl handles sysctl -w k=v, sysctl k=v and sysctl -p [FILE].

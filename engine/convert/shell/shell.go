@@ -70,8 +70,11 @@ func Run(ctx context.Context, host *convert.Host, file string, src []byte, opts 
 
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	r := &runner{host: host, file: file, opts: opts, term: &terminal{}, seen: map[string]bool{}}
-	stdin := answers(src, opts.Branch)
+	r := &runner{host: host, file: file, opts: opts, term: &terminal{}}
+	stdin, menu := answers(src, opts.Branch)
+	if menu > 0 && opts.Branch == "" {
+		host.Note(convert.Pos{File: file, Line: menu}, convert.LeftOut, "select", "the script asks which branch to take and nothing answers; give it with --branch NAME (e.g. --branch start)")
+	}
 	hostname := opts.Hostname
 	if hostname == "" {
 		hostname = "localhost"
@@ -94,15 +97,21 @@ func Run(ctx context.Context, host *convert.Host, file string, src []byte, opts 
 	r.hostname = hostname
 	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	var runErr error
-	perr := parser.Stmts(bytes.NewReader(src), func(st *syntax.Stmt) bool {
-		runErr = run.Run(ctx, st)
-		if runErr != nil {
-			if _, ok := interp.IsExitStatus(runErr); ok {
-				runErr = nil
-			}
+	var perr error
+	for st, err := range parser.StmtsSeq(bytes.NewReader(src)) {
+		if err != nil {
+			perr = err
+			break
 		}
-		return runErr == nil && !run.Exited()
-	})
+		runErr = run.Run(ctx, st)
+		var status interp.ExitStatus
+		if errors.As(runErr, &status) {
+			runErr = nil
+		}
+		if runErr != nil || run.Exited() {
+			break
+		}
+	}
 	switch {
 	case runErr != nil && (errors.Is(runErr, errBudget) || errors.Is(runErr, context.DeadlineExceeded)):
 		return fmt.Errorf("%s: %w: stopped at line %d after %d commands (an endless loop? a `while :` health-check loop never ends); nothing from it is converted", file, ErrUnfinished, r.line, r.steps)
@@ -151,6 +160,7 @@ func readComments(host *convert.Host, file string, src []byte) {
 		default:
 			if header && len(block) > 0 && host.Header == nil {
 				host.Header = append(host.Header, block...)
+				block = nil
 			}
 			header = false
 			if len(block) > 0 {
@@ -162,19 +172,18 @@ func readComments(host *convert.Host, file string, src []byte) {
 }
 
 // answers is the standard input the script reads: the branch, as the
-// number of its entry when a `select` menu offers it.
-func answers(src []byte, branch string) string {
-	if branch == "" {
-		return ""
-	}
+// number of its entry when a `select` menu offers it. menu is the line of
+// the first select menu, 0 when there is none.
+func answers(src []byte, branch string) (stdin string, menu int) {
 	f, err := syntax.NewParser().Parse(bytes.NewReader(src), "")
+	answer := ""
 	if err == nil {
-		answer := ""
 		syntax.Walk(f, func(n syntax.Node) bool {
 			fc, ok := n.(*syntax.ForClause)
-			if !ok || !fc.Select || answer != "" {
+			if !ok || !fc.Select || menu != 0 {
 				return true
 			}
+			menu = int(fc.Pos().Line())
 			if wi, ok := fc.Loop.(*syntax.WordIter); ok {
 				for i, w := range wi.Items {
 					if w.Lit() == branch {
@@ -184,17 +193,20 @@ func answers(src []byte, branch string) string {
 			}
 			return true
 		})
-		if answer != "" {
-			return answer + "\n"
-		}
 	}
-	return branch + "\n"
+	switch {
+	case branch == "":
+		return "", menu
+	case answer != "":
+		return answer + "\n", menu
+	}
+	return branch + "\n", menu
 }
 
 var (
 	addrVarName = regexp.MustCompile(`(?i)vip|_ip$|^ip|addr|^[rd]ip\d*$`)
-	dipName     = regexp.MustCompile(`(?i)^(dip|director_?ip|ds_?ip|lvs_?ip)$`)
-	ripName     = regexp.MustCompile(`(?i)^(rip|rs_?ip|real_?ip|real_?server_?ip)$`)
+	dipName     = regexp.MustCompile(`^(DIP|DIRECTOR_?IP|DS_?IP|LVS_?IP)$`)
+	ripName     = regexp.MustCompile(`^(RIP|RS_?IP|REAL_?IP|REAL_?SERVER_?IP|LOCAL_?IP)$`)
 )
 
 // variables remembers which variables held addresses, so the output can
@@ -211,9 +223,11 @@ func (r *runner) variables(run *interp.Runner) {
 		if prev, ok := r.host.Vars[a.String()]; !ok || name < prev {
 			r.host.Vars[a.String()] = name
 		}
-		if !r.host.Address.IsValid() && (dipName.MatchString(name) || ripName.MatchString(name)) {
-			r.host.Address = a
-			r.host.Note(convert.Pos{File: r.file}, convert.Info, name+"="+v.Str, "taken as this host's own address")
+		switch {
+		case dipName.MatchString(name):
+			r.host.SetHint(convert.DirectorHint, a, convert.Pos{File: r.file}, name)
+		case ripName.MatchString(name):
+			r.host.SetHint(convert.RealServerHint, a, convert.Pos{File: r.file}, name)
 		}
 	}
 }
@@ -230,7 +244,6 @@ type runner struct {
 	hostname string
 	steps    int
 	line     int
-	seen     map[string]bool
 }
 
 var errBudget = errors.New("step budget exhausted")
@@ -243,13 +256,7 @@ func (r *runner) pos(ctx context.Context) convert.Pos {
 	return convert.Pos{File: r.file, Line: r.line}
 }
 
-// note records a note once per line and text: a loop repeats its lines.
 func (r *runner) note(pos convert.Pos, kind convert.Kind, what, why string) {
-	key := fmt.Sprint(pos, kind, what)
-	if r.seen[key] {
-		return
-	}
-	r.seen[key] = true
 	r.host.Note(pos, kind, what, why)
 }
 
@@ -258,6 +265,9 @@ func (r *runner) call(ctx context.Context, args []string) ([]string, error) {
 	pos := r.pos(ctx)
 	if r.steps > r.opts.MaxSteps {
 		return nil, errBudget
+	}
+	if args[0] == "read" && r.opts.Branch == "" {
+		r.note(pos, convert.LeftOut, strings.Join(args, " "), "the script asks on the terminal and nothing answers; give the answer with --branch NAME")
 	}
 	if args[0] == "echo" || args[0] == "printf" {
 		if interp.HandlerCtx(ctx).Stdout == io.Writer(r.term) {
@@ -274,16 +284,14 @@ func (r *runner) exec(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	before := len(r.host.Notes)
+	before := r.host.NoteCount()
 	c := &cmd{r: r, ctx: ctx, pos: pos, args: args, name: baseName(args[0]), what: strings.Join(args, " "), out: hc.Stdout, in: hc.Stdin}
 	status := c.run()
-	for _, n := range r.host.Notes[before:] {
-		if n.Kind == convert.Failed && status == 0 {
-			status = 1
-		}
+	if r.host.FailedSince(before) && status == 0 {
+		status = 1
 	}
 	if status != 0 {
-		return interp.NewExitStatus(uint8(status))
+		return interp.ExitStatus(uint8(status))
 	}
 	return nil
 }
@@ -342,8 +350,10 @@ func (r *runner) open(ctx context.Context, path string, flag int, _ os.FileMode)
 		return nopRWC{}, nil
 	case strings.HasPrefix(path, "/proc/sys/") && write:
 		return &sysctlWriter{done: func(v string) {
+			// The redirection has no position of its own; the command
+			// writing through it has run by now and set r.line.
 			if v = strings.TrimSpace(v); v != "" {
-				r.host.SetSysctl(pos, strings.TrimPrefix(path, "/proc/sys/"), v)
+				r.host.SetSysctl(convert.Pos{File: r.file, Line: r.line}, strings.TrimPrefix(path, "/proc/sys/"), v)
 			}
 		}}, nil
 	case strings.HasPrefix(path, "/proc/sys/"):

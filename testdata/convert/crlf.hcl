@@ -1,0 +1,24 @@
+# Converted by lvsctl convert.
+# copied through a Windows editor
+
+variable "vip" {
+  type    = string
+  default = "10.53.0.100"
+}
+
+director "crlf" {
+  interface = "eth0"
+}
+
+virtual_server "http" {
+  directors = ["crlf"]
+  protocol  = "tcp"
+  vip       = var.vip
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+
+  server "10.53.0.11" {}
+  server "10.53.0.12" {}
+}
+

@@ -1,0 +1,23 @@
+# Converted by lvsctl convert.
+# description: LVS director with a lock file
+
+variable "vip" {
+  type    = string
+  default = "10.73.0.100"
+}
+
+director "lockfile" {
+  interface = "eth0"
+}
+
+virtual_server "http" {
+  directors = ["lockfile"]
+  protocol  = "tcp"
+  vip       = var.vip
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+
+  server "10.73.0.11" {}
+}
+

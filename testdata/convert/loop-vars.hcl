@@ -1,0 +1,27 @@
+# Converted by lvsctl convert.
+# Web farm director: DR, three real servers from a list.
+
+variable "vip" {
+  type    = string
+  default = "10.0.0.100"
+}
+
+director "loop-vars" {
+  interface  = "eth0"
+  ip_forward = true
+}
+
+# the web service
+virtual_server "http" {
+  directors = ["loop-vars"]
+  protocol  = "tcp"
+  vip       = var.vip
+  port      = 80
+  scheduler = "wlc"
+  method    = "dr"
+
+  server "10.0.0.11" {}
+  server "10.0.0.12" {}
+  server "10.0.0.13" {}
+}
+

@@ -1,0 +1,4 @@
+# Converted by lvsctl convert.
+# LVS script for DR
+
+# seed002-lvs-director: left out: real server seed002-lvs-director: no converted director sends to this host, and the language cannot yet describe a real server without one; convert it together with its director's input

@@ -1,0 +1,3 @@
+# Converted by lvsctl convert.
+
+# select-menu.sh:4: left out: select: the script asks which branch to take and nothing answers; give it with --branch NAME (e.g. --branch start)
