@@ -15,7 +15,6 @@ import (
 
 // Cluster is the converted cluster, in the terms of the HCL it becomes.
 type Cluster struct {
-	Header      []string
 	Variables   []Variable
 	Directors   []*Director
 	Services    []*Service
@@ -25,6 +24,9 @@ type Cluster struct {
 	// hosts are the inputs, by block name, for the check against the
 	// compiled result.
 	hosts map[string]*Host
+	// headers are the header comments already written, so that hosts
+	// converted from one script carry them once.
+	headers map[string]bool
 }
 
 // Variable is a value the output names once: a VIP the input held in a
@@ -34,6 +36,7 @@ type Variable struct{ Name, Value string }
 // Director is a director block.
 type Director struct {
 	Name      string
+	Comments  []string
 	Interface string
 	Address   netip.Addr
 	VIPAlias  bool
@@ -54,6 +57,7 @@ type Service struct {
 // from what lvsctl derives.
 type RealServer struct {
 	Name         string
+	Comments     []string
 	Address      netip.Addr
 	ARPIgnore    *int
 	ARPAnnounce  *int
@@ -66,12 +70,9 @@ type RealServer struct {
 // keepalived's VRRP) is a director; one with addresses, routes or sysctls
 // but no services is a real server.
 func Build(hosts []*Host) *Cluster {
-	c := &Cluster{hosts: map[string]*Host{}}
+	c := &Cluster{hosts: map[string]*Host{}, headers: map[string]bool{}}
 	var reals []*Host
 	for _, h := range hosts {
-		if c.Header == nil {
-			c.Header = h.Header
-		}
 		switch {
 		case len(h.State.Services) > 0 || h.VRRP || h.State.Timeouts != nil:
 			c.addDirector(h)
@@ -98,7 +99,7 @@ func (c *Cluster) hostNotes(h *Host, target string) {
 }
 
 func (c *Cluster) addDirector(h *Host) {
-	d := &Director{Name: h.Name, VIPAlias: true, VRRP: h.VRRP, Address: h.Address}
+	d := &Director{Name: h.Name, VIPAlias: true, VRRP: h.VRRP, Address: h.Address, Comments: c.header(h)}
 	if !d.Address.IsValid() {
 		d.Address = h.hint(DirectorHint)
 	}
@@ -220,7 +221,7 @@ func (c *Cluster) addRealServer(h *Host) {
 		c.hostNotes(h, "")
 		return
 	}
-	rs := &RealServer{Name: h.Name, Address: addr}
+	rs := &RealServer{Name: h.Name, Address: addr, Comments: c.header(h)}
 	c.hosts["real_server "+rs.Name] = h
 	_, methods := c.servedBy(addr)
 	// Overrides only where the input clearly chose something else.
@@ -249,6 +250,16 @@ func (c *Cluster) addRealServer(h *Host) {
 	rs.NoVIPRoute = !hasVIPRoute && slices.Contains(methods, "dr")
 	c.RealServers = append(c.RealServers, rs)
 	c.hostNotes(h, "real_server "+rs.Name)
+}
+
+// header returns the host's header comment, unless a block already has it.
+func (c *Cluster) header(h *Host) []string {
+	key := strings.Join(h.Header, "\n")
+	if key == "" || c.headers[key] {
+		return nil
+	}
+	c.headers[key] = true
+	return h.Header
 }
 
 func (c *Cluster) isDirectorAddress(a netip.Addr) bool {

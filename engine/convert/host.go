@@ -103,7 +103,7 @@ type Host struct {
 	// SysctlFiles are sysctl.conf inputs for `sysctl -p`, by path.
 	SysctlFiles map[string][]SysctlLine
 	// SysctlUsed are the SysctlFiles a script applied with sysctl -p.
-	SysctlUsed map[string]bool
+	SysctlUsed        map[string]bool
 	hints             map[string]hint
 	seen              map[Note]bool
 	calls, lastFailed int

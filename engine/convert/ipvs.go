@@ -104,6 +104,8 @@ func (h *Host) server(pos Pos, what string, c *ipvsadm.Command, svc *state.Servi
 	}
 	j := slices.IndexFunc(svc.Servers, func(s state.Server) bool { return s.Key() == srv.Key() })
 	switch {
+	case c.Op != ipvsadm.DeleteServer && srv.LowerThreshold > srv.UpperThreshold:
+		h.Note(pos, Failed, what, "the kernel refuses a lower threshold (-y) above the upper one (-x) (Numerical result out of range); the command changes nothing")
 	case c.Op == ipvsadm.AddServer && j >= 0:
 		h.Note(pos, Failed, what, "the server "+srv.Key()+" is in "+svc.Key()+" already (ipvsadm: Destination already exists); the command changes nothing")
 	case c.Op != ipvsadm.AddServer && j < 0:

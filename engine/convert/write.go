@@ -17,7 +17,7 @@ import (
 func Write(c *Cluster) []byte {
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
-	comments(body, append([]string{"Converted by lvsctl convert."}, c.Header...))
+	comments(body, []string{"Converted by lvsctl convert: see the comments for what it could not say."})
 	body.AppendNewline()
 	notesFor := func(target string) []string {
 		var out []string
@@ -38,6 +38,7 @@ func Write(c *Cluster) []byte {
 	// by its address when the input says it, else by its name.
 	remote := len(c.Directors)+len(c.RealServers) > 1
 	for _, d := range c.Directors {
+		comments(body, d.Comments)
 		b := body.AppendNewBlock("director", []string{d.Name}).Body()
 		if remote {
 			sshBlock(b, d.Name, d.Address)
@@ -71,6 +72,7 @@ func Write(c *Cluster) []byte {
 		body.AppendNewline()
 	}
 	for _, rs := range c.RealServers {
+		comments(body, rs.Comments)
 		b := body.AppendNewBlock("real_server", []string{rs.Name}).Body()
 		writeRealServer(b, rs)
 		if remote {

@@ -1,4 +1,4 @@
-# Converted by lvsctl convert.
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string

@@ -1,6 +1,6 @@
-# Converted by lvsctl convert.
-# no netmask: ifconfig gives the class B mask
+# Converted by lvsctl convert: see the comments for what it could not say.
 
+# no netmask: ifconfig gives the class B mask
 director "classful" {
   interface = "eth0"
   # classful.sh:3: note: ifconfig eth0:0 172.20.0.100 up: no netmask: ifconfig gives 172.20.0.100 the class's /16

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# copied through a Windows editor
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.53.0.100"
 }
 
+# copied through a Windows editor
 director "crlf" {
   interface = "eth0"
 }

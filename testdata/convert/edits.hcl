@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# seed 004's add, edit and delete steps, as one script
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "192.168.4.5"
 }
 
+# seed 004's add, edit and delete steps, as one script
 director "edits" {
   vip_alias = false
   # edits.sh: note: no input puts the VIPs on an interface, so vip_alias = false leaves them as they are; to have lvsctl place them, set interface and remove vip_alias

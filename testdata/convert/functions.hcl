@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# lvs    Start/stop the LVS director
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "192.168.10.50"
 }
 
+# lvs    Start/stop the LVS director
 director "functions" {
   interface = "eth1"
 }

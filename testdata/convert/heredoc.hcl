@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# one line per real server: service, server, weight
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.57.0.100"
 }
 
+# one line per real server: service, server, weight
 director "heredoc" {
   interface = "eth0"
   # heredoc.sh:6: left out: read svc rs w: the script asks on the terminal and nothing answers; give the answer with --branch NAME

@@ -1,5 +1,4 @@
-# Converted by lvsctl convert.
-# ARP only on "all", no host route
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
@@ -33,6 +32,7 @@ real_server "web1" {
   }
 }
 
+# ARP only on "all", no host route
 real_server "web2" {
   address   = "10.62.0.12"
   vip_route = false

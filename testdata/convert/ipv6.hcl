@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# IPv6 web service
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip6" {
   type    = string
   default = "2001:db8:100::80"
 }
 
+# IPv6 web service
 director "ipv6" {
   interface = "eth0"
 }

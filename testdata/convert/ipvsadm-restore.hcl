@@ -1,6 +1,6 @@
-# Converted by lvsctl convert.
-# the ipvsadm service's own start: the table comes from the saved file
+# Converted by lvsctl convert: see the comments for what it could not say.
 
+# the ipvsadm service's own start: the table comes from the saved file
 real_server "ipvsadm-restore" {
   address = "10.81.0.100"
   # ipvsadm-restore.sh:3: left out: reads /etc/sysconfig/ipvsadm: the file was not given, so it reads as empty; settings it holds are missing from the output

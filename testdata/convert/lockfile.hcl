@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# description: LVS director with a lock file
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.73.0.100"
 }
 
+# description: LVS director with a lock file
 director "lockfile" {
   interface = "eth0"
 }

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# Web farm director: DR, three real servers from a list.
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.0.0.100"
 }
 
+# Web farm director: DR, three real servers from a list.
 director "loop-vars" {
   interface  = "eth0"
   ip_forward = true

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# NAT director: public VIP on eth0, real servers behind eth1 (DIP 192.168.100.1)
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "203.0.113.10"
 }
 
+# NAT director: public VIP on eth0, real servers behind eth1 (DIP 192.168.100.1)
 director "lvs" {
   ssh {
     host = "192.168.100.1"
@@ -32,6 +32,7 @@ virtual_server "http" {
   }
 }
 
+# NAT real server: replies go back through the director
 real_server "web1" {
   address = "192.168.100.11"
   route {

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# LVS script for DR
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "172.25.0.100"
 }
 
+# LVS script for DR
 director "seed002-lvs-director" {
   interface  = "ens34"
   address    = "172.25.0.11"

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# LVS script for DR
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "172.25.0.100"
 }
 
+# LVS script for DR
 director "lvs" {
   ssh {
     host = "172.25.0.11"
@@ -33,6 +33,8 @@ virtual_server "http" {
   server "172.25.0.33" {}
 }
 
+# Script to start LVS DR real server.
+# description: LVS DR real server
 real_server "web1" {
   address = "172.25.0.31"
   ssh {

@@ -1,5 +1,3 @@
-# Converted by lvsctl convert.
-# Script to start LVS DR real server.
-# description: LVS DR real server
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 # seed002-lvs-rs: left out: real server seed002-lvs-rs: no converted director sends to this host, and the language cannot yet describe a real server without one; convert it together with its director's input

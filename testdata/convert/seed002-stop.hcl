@@ -1,4 +1,3 @@
-# Converted by lvsctl convert.
-# LVS script for DR
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 # seed002-lvs-director: left out: real server seed002-lvs-director: no converted director sends to this host, and the language cannot yet describe a real server without one; convert it together with its director's input

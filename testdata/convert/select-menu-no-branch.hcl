@@ -1,3 +1,3 @@
-# Converted by lvsctl convert.
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 # select-menu.sh:4: left out: select: the script asks which branch to take and nothing answers; give it with --branch NAME (e.g. --branch start)

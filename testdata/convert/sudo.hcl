@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# run as an ordinary user with sudo rights
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.55.0.100"
 }
 
+# run as an ordinary user with sudo rights
 director "sudo" {
   interface  = "ens192"
   ip_forward = true

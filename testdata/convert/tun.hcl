@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# IP tunnelling to real servers in another data centre
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "198.51.100.80"
 }
 
+# IP tunnelling to real servers in another data centre
 director "lvs" {
   ssh {
     host = "lvs"

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# the same script on lvs1 and lvs2 (a pair behind a VRRP-less router)
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.75.0.100"
 }
 
+# the same script on lvs1 and lvs2 (a pair behind a VRRP-less router)
 director "lvs1" {
   ssh {
     host = "lvs1"

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# DNS resolvers behind one address
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.2.0.53"
 }
 
+# DNS resolvers behind one address
 director "udp-dns" {
   interface = "eth0"
 }

@@ -1,11 +1,11 @@
-# Converted by lvsctl convert.
-# every port of the VIP, persistent (FTP passive mode and friends)
+# Converted by lvsctl convert: see the comments for what it could not say.
 
 variable "vip" {
   type    = string
   default = "10.80.0.100"
 }
 
+# every port of the VIP, persistent (FTP passive mode and friends)
 director "zero-port" {
   interface = "eth0"
   # zero-port.sh:5: left out: service tcp/10.80.0.100:0: a service on every port (port 0, persistent) cannot be described in lvsctl yet

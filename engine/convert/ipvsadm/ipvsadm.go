@@ -441,6 +441,9 @@ func splitHostPort(v string) (string, uint16, error) {
 			return "", 0, fmt.Errorf("missing ]")
 		}
 		host, rest := v[1:end], v[end+1:]
+		if host == "" {
+			return "", 0, fmt.Errorf("missing address")
+		}
 		if rest == "" {
 			return host, 0, nil
 		}
@@ -454,6 +457,9 @@ func splitHostPort(v string) (string, uint16, error) {
 		return v, 0, nil
 	}
 	host, port, ok := strings.Cut(v, ":")
+	if host == "" {
+		return "", 0, fmt.Errorf("missing address")
+	}
 	if !ok {
 		return host, 0, nil
 	}
