@@ -40,6 +40,14 @@ func (r *Result) Incomplete() bool {
 // validate, which is a bug in the converter.
 func Convert(hosts []*Host) (*Result, error) {
 	c := Build(hosts)
+	if len(c.Directors)+len(c.RealServers) == 0 {
+		var files []string
+		for _, h := range hosts {
+			files = append(files, h.Files...)
+		}
+		c.Notes = append(c.Notes, Note{Pos: Pos{File: strings.Join(files, ", ")}, Kind: Info,
+			Why: "the inputs leave no LVS state behind; if a script took the wrong branch, choose it with --arg or --branch"})
+	}
 	out := Write(c)
 	targets, err := compileHCL(out)
 	if err != nil {

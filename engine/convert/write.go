@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"bytes"
 	"net/netip"
 	"strings"
 
@@ -82,7 +83,7 @@ func Write(c *Cluster) []byte {
 		body.AppendNewline()
 	}
 	comments(body, notesFor(""))
-	return hclwrite.Format(f.Bytes())
+	return append(bytes.TrimRight(hclwrite.Format(f.Bytes()), "\n"), '\n')
 }
 
 func writeService(b *hclwrite.Body, c *Cluster, s *Service) {

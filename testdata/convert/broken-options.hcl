@@ -26,4 +26,3 @@ virtual_server "https" {
 
   server "10.52.0.11" {}
 }
-

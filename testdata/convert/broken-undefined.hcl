@@ -22,4 +22,3 @@ virtual_server "http" {
   server "10.51.0.11" {}
   server "10.51.0.12" {}
 }
-

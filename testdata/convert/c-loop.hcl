@@ -29,4 +29,3 @@ virtual_server "http" {
     weight = 1
   }
 }
-

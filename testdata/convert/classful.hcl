@@ -18,4 +18,3 @@ virtual_server "http" {
 
   server "172.20.0.11" {}
 }
-

@@ -21,4 +21,3 @@ virtual_server "http" {
   server "10.53.0.11" {}
   server "10.53.0.12" {}
 }
-

@@ -20,4 +20,3 @@ virtual_server "http" {
 
   server "10.67.0.11" {}
 }
-

@@ -22,4 +22,3 @@ virtual_server "http" {
 
   server "10.69.0.11" {}
 }
-

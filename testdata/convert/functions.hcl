@@ -33,4 +33,3 @@ virtual_server "https" {
   server "192.168.10.11" {}
   server "192.168.10.12" {}
 }
-

@@ -17,4 +17,3 @@ virtual_server "fwmark1" {
   server "10.1.0.11" {}
   server "10.1.0.12" {}
 }
-

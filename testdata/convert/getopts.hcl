@@ -19,4 +19,3 @@ virtual_server "http" {
 
   server "10.59.0.11" {}
 }
-

@@ -36,4 +36,3 @@ virtual_server "https" {
 
   server "10.57.0.11" {}
 }
-

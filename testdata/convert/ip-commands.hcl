@@ -42,4 +42,3 @@ real_server "web2" {
   # rs-all-only.sh: differs: sysctl net.ipv4.conf.lo.arp_announce=2: lvsctl derives this setting, which the input does not make
   # rs-all-only.sh: differs: sysctl net.ipv4.conf.lo.arp_ignore=1: lvsctl derives this setting, which the input does not make
 }
-

@@ -21,4 +21,3 @@ virtual_server "http" {
   server "2001:db8:100::11" {}
   server "2001:db8:100::12" {}
 }
-

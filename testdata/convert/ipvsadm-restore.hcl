@@ -7,4 +7,3 @@ real_server "ipvsadm-restore" {
   # ipvsadm-restore.sh:3: left out: address 10.81.0.100/32 on eth0 (label eth0:0): lvsctl manages only the VIPs it derives; this address is not one of them
   # ipvsadm-restore.sh:4: left out: ipvsadm-restore: restores rules from its standard input; convert that file with --from ipvsadm-save
 }
-

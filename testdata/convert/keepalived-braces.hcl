@@ -18,4 +18,3 @@ virtual_server "http" {
     weight = 2
   }
 }
-

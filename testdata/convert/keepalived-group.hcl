@@ -65,4 +65,3 @@ virtual_server "http-4" {
   server "10.20.0.11" {}
   server "10.20.0.12" {}
 }
-

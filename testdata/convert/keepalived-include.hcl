@@ -32,4 +32,3 @@ virtual_server "ssh" {
   server "10.30.0.11" {}
   server "10.30.0.12" {}
 }
-

@@ -70,4 +70,3 @@ virtual_server "mysql" {
 
   server "192.168.50.11" {}
 }
-

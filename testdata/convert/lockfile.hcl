@@ -20,4 +20,3 @@ virtual_server "http" {
 
   server "10.73.0.11" {}
 }
-

@@ -24,4 +24,3 @@ virtual_server "http" {
   server "10.0.0.12" {}
   server "10.0.0.13" {}
 }
-

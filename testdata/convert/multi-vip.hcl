@@ -48,4 +48,3 @@ virtual_server "http-alt" {
 
   server "10.70.0.21" {}
 }
-

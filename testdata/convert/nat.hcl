@@ -58,4 +58,3 @@ real_server "web2" {
   }
   # nat-rs.sh:3: left out: route del default: removes the host's default route, which lvsctl cannot do; a route block with destination "default" adds one
 }
-

@@ -17,4 +17,3 @@ virtual_server "smtp" {
   server "10.54.0.11" {}
   server "10.54.0.12" {}
 }
-

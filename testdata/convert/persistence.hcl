@@ -37,4 +37,3 @@ virtual_server "http" {
   server "172.16.1.21" {}
   server "172.16.1.22" {}
 }
-

@@ -17,4 +17,3 @@ virtual_server "https" {
 
   server "10.65.0.11" {}
 }
-

@@ -40,4 +40,3 @@ virtual_server "udp514" {
 
   server "10.66.0.11" {}
 }
-

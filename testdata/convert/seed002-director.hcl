@@ -29,4 +29,3 @@ virtual_server "http" {
   server "172.25.0.32" {}
   server "172.25.0.33" {}
 }
-

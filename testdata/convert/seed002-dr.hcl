@@ -58,4 +58,3 @@ real_server "web3" {
   }
   # seed002-lvs-rs: note: real server web3: the input does not say its address; it takes 172.25.0.33, the next server of virtual_server "http" (name it NAME@ADDRESS=FILE to choose)
 }
-

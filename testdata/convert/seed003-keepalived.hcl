@@ -44,4 +44,3 @@ real_server "rs2" {
   }
   # seed003-lvs-web.sh:11: left out: sysctl -p: applies /etc/sysctl.conf, which was not given; give it as NAME=FILE (with the host's NAME) to convert its settings
 }
-

@@ -34,4 +34,3 @@ virtual_server "http" {
   server "172.17.13.173" {}
   server "172.17.13.142" {}
 }
-

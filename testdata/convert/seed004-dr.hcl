@@ -36,4 +36,3 @@ real_server "web2" {
     host = "192.168.4.200"
   }
 }
-

@@ -44,4 +44,3 @@ virtual_server "mysql" {
   server "192.168.2.100" {}
   server "192.168.2.200" {}
 }
-

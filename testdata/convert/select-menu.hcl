@@ -20,4 +20,3 @@ virtual_server "http" {
   server "10.58.0.11" {}
   server "10.58.0.12" {}
 }
-

@@ -32,4 +32,3 @@ virtual_server "https" {
 
   server "10.72.0.11" {}
 }
-

@@ -25,4 +25,3 @@ virtual_server "http" {
     weight = 1
   }
 }
-

@@ -16,4 +16,3 @@ virtual_server "http" {
 
   server "10.64.0.11" {}
 }
-

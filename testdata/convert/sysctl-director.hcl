@@ -21,4 +21,3 @@ virtual_server "http" {
 
   server "10.74.0.11" {}
 }
-

@@ -30,4 +30,3 @@ virtual_server "http" {
     weight = 0
   }
 }
-

@@ -26,4 +26,3 @@ virtual_server "http" {
     tunnel_type = "gre"
   }
 }
-

@@ -42,4 +42,3 @@ real_server "rs2" {
   }
   # tun-rs.sh:4: left out: address 198.51.100.80/32 on tunl0: lvsctl labels it tunl0:0; other labels cannot be described yet
 }
-

@@ -33,4 +33,3 @@ virtual_server "http" {
   server "10.75.0.11" {}
   server "10.75.0.12" {}
 }
-

@@ -34,4 +34,3 @@ virtual_server "dns-udp" {
   server "10.2.0.11" {}
   server "10.2.0.12" {}
 }
-

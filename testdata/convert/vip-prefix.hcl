@@ -21,4 +21,3 @@ virtual_server "http" {
 
   server "10.68.0.11" {}
 }
-

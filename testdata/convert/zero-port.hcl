@@ -22,4 +22,3 @@ virtual_server "ftp" {
 
   server "10.80.0.11" {}
 }
-
