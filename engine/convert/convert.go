@@ -124,17 +124,12 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 	}
 	director := want.Role == state.RoleDirector
 
-	wantAddr := map[string]state.Address{}
-	for _, a := range want.Addresses {
-		wantAddr[a.Key()] = a
-	}
-	for _, a := range h.State.Addresses {
-		w, ok := wantAddr[a.Key()]
+	matchByKey(h.State.Addresses, want.Addresses, state.Address.Key, func(a state.Address, w *state.Address) {
 		what := "address " + describeAddress(a)
 		switch {
-		case ok && w.Label != a.Label:
-			add("addr:"+a.Key(), LeftOut, what, fmt.Sprintf("lvsctl labels it %s; other labels cannot be described yet", labelOf(w)))
-		case ok:
+		case w != nil && w.Label != a.Label:
+			add("addr:"+a.Key(), LeftOut, what, fmt.Sprintf("lvsctl labels it %s; other labels cannot be described yet", labelOf(*w)))
+		case w != nil:
 		case isVIP(a.Prefix.Addr()):
 			add("addr:"+a.Key(), LeftOut, what, "lvsctl puts a VIP on one interface as /32 (/128) with the label IFACE:N; another prefix, label or interface cannot be described yet")
 		case director && a.Interface != "lo" && a.Label != "":
@@ -144,37 +139,23 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		default:
 			add("addr:"+a.Key(), LeftOut, what, "lvsctl manages only the VIPs it derives; this address is not one of them")
 		}
-		delete(wantAddr, a.Key())
-	}
-	for _, a := range want.Addresses {
-		if _, ok := wantAddr[a.Key()]; ok {
-			add("", Differs, "address "+describeAddress(a), "lvsctl derives this address, which the input does not add")
-		}
-	}
-
-	wantRoute := map[string]state.Route{}
-	for _, r := range want.Routes {
-		wantRoute[r.Key()] = r
-	}
-	for _, r := range h.State.Routes {
-		w, ok := wantRoute[r.Key()]
+	}, func(a state.Address) {
+		add("", Differs, "address "+describeAddress(a), "lvsctl derives this address, which the input does not add")
+	})
+	matchByKey(h.State.Routes, want.Routes, state.Route.Key, func(r state.Route, w *state.Route) {
 		what := "route " + describeRoute(r)
 		switch {
-		case ok && (w.Gateway != r.Gateway || w.Interface != r.Interface):
-			add("route:"+r.Key(), LeftOut, what, "lvsctl derives it as "+describeRoute(w))
-		case ok:
+		case w != nil && (w.Gateway != r.Gateway || w.Interface != r.Interface):
+			add("route:"+r.Key(), LeftOut, what, "lvsctl derives it as "+describeRoute(*w))
+		case w != nil:
 		case director:
 			add("route:"+r.Key(), LeftOut, what, "a director's routes cannot be described in lvsctl yet (a VIP on the director is local and needs no route)")
 		default:
 			add("route:"+r.Key(), LeftOut, what, "this route is not derived and could not be kept")
 		}
-		delete(wantRoute, r.Key())
-	}
-	for _, r := range want.Routes {
-		if _, ok := wantRoute[r.Key()]; ok {
-			add("", Differs, "route "+describeRoute(r), "lvsctl derives this route, which the input does not add")
-		}
-	}
+	}, func(r state.Route) {
+		add("", Differs, "route "+describeRoute(r), "lvsctl derives this route, which the input does not add")
+	})
 
 	for _, s := range h.State.Sysctls {
 		v, ok := want.Sysctl(s.Name)
@@ -208,6 +189,30 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		add("timeouts", Differs, "timeouts", "the output differs from the input (a converter bug; please report it)")
 	}
 	return notes
+}
+
+// matchByKey pairs what the input did (have) with what lvsctl derives
+// (want) by key: have calls onHave with its match or nil, and onExtra gets
+// every derived item the input did not have.
+func matchByKey[T any](have, want []T, key func(T) string, onHave func(T, *T), onExtra func(T)) {
+	byKey := map[string]int{}
+	for i, w := range want {
+		byKey[key(w)] = i
+	}
+	matched := map[int]bool{}
+	for _, x := range have {
+		if i, ok := byKey[key(x)]; ok {
+			matched[i] = true
+			onHave(x, &want[i])
+			continue
+		}
+		onHave(x, nil)
+	}
+	for i, w := range want {
+		if !matched[i] {
+			onExtra(w)
+		}
+	}
 }
 
 func findService(svcs []state.Service, key string) int {

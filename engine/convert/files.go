@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lvsctl/lvsctl/engine/convert/ipvsadm"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -177,22 +178,7 @@ func sortNotes(notes []Note) {
 
 // PrefixFromMask reads a dotted IPv4 netmask or a prefix length; ok is
 // false for anything else, a non-contiguous mask included.
-func PrefixFromMask(mask string, is4 bool) (int, bool) {
-	if n, err := strconv.Atoi(mask); err == nil && n >= 0 && (n <= 32 || !is4 && n <= 128) {
-		return n, true
-	}
-	m, err := netip.ParseAddr(mask)
-	if err != nil || !m.Is4() {
-		return 0, false
-	}
-	b := m.As4()
-	bits := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	n := 0
-	for n < 32 && bits&(1<<(31-n)) != 0 {
-		n++
-	}
-	return n, n == 32 || bits<<n == 0
-}
+func PrefixFromMask(mask string, is4 bool) (int, bool) { return ipvsadm.MaskBits(mask, !is4) }
 
 // ClassfulBits is the netmask ifconfig and the network scripts give an
 // IPv4 address without one: its class's.

@@ -398,35 +398,30 @@ func (c *Command) apply(g given) error {
 	return nil
 }
 
-func (c *Command) parseService(v string) error {
-	host, port, err := splitHostPort(v)
-	if err != nil {
-		return errorf("illegal virtual server address %q: %v", v, err)
+func (c *Command) parseService(v string) (err error) {
+	c.Service.Addr, c.Service.Host, c.Service.Port, err = parseEndpoint(v, "virtual server")
+	if c.Service.Addr.IsValid() {
+		c.Service.Family = familyOf(c.Service.Addr)
 	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		c.Service.Host = host
-	} else {
-		c.Service.Addr = a.Unmap()
-		c.Service.Family = familyOf(a)
-	}
-	c.Service.Port = port
-	return nil
+	return err
 }
 
-func (c *Command) parseServer(v string) error {
-	host, port, err := splitHostPort(v)
+func (c *Command) parseServer(v string) (err error) {
+	c.Server, c.ServerHost, c.ServerPort, err = parseEndpoint(v, "real server")
+	return err
+}
+
+// parseEndpoint reads ADDRESS[:PORT]; a host name is returned as host.
+func parseEndpoint(v, what string) (addr netip.Addr, host string, port uint16, err error) {
+	h, port, err := splitHostPort(v)
 	if err != nil {
-		return errorf("illegal real server address %q: %v", v, err)
+		return addr, "", 0, errorf("illegal %s address %q: %v", what, v, err)
 	}
-	a, err := netip.ParseAddr(host)
+	a, err := netip.ParseAddr(h)
 	if err != nil {
-		c.ServerHost = host
-	} else {
-		c.Server = a.Unmap()
+		return addr, h, port, nil
 	}
-	c.ServerPort = port
-	return nil
+	return a.Unmap(), "", port, nil
 }
 
 // splitHostPort splits "10.0.0.1:80", "10.0.0.1", "[2001:db8::1]:80",
@@ -475,13 +470,24 @@ func familyOf(a netip.Addr) string {
 }
 
 func (c *Command) parseNetmask(v string) error {
-	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 128 {
-		c.Netmask = n
-		return nil
-	}
-	m, err := netip.ParseAddr(v)
-	if err != nil || !m.Is4() {
+	n, ok := MaskBits(v, true)
+	if !ok || n == 0 {
 		return errorf("illegal virtual server persistent mask %q", v)
+	}
+	c.Netmask = n
+	return nil
+}
+
+// MaskBits reads a dotted IPv4 netmask or a prefix length (up to 128 when
+// v6 is allowed); ok is false for anything else, a non-contiguous mask
+// included.
+func MaskBits(mask string, v6 bool) (int, bool) {
+	if n, err := strconv.Atoi(mask); err == nil && n >= 0 && (n <= 32 || v6 && n <= 128) {
+		return n, true
+	}
+	m, err := netip.ParseAddr(mask)
+	if err != nil || !m.Is4() {
+		return 0, false
 	}
 	b := m.As4()
 	bits := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
@@ -489,14 +495,7 @@ func (c *Command) parseNetmask(v string) error {
 	for n < 32 && bits&(1<<(31-n)) != 0 {
 		n++
 	}
-	if n < 32 && bits<<n != 0 {
-		return errorf("illegal virtual server persistent mask %q: not contiguous", v)
-	}
-	if n == 0 {
-		return errorf("illegal virtual server persistent mask %q", v)
-	}
-	c.Netmask = n
-	return nil
+	return n, n == 32 || bits<<n == 0
 }
 
 func (c *Command) parseFlags(v string) error {
