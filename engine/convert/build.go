@@ -74,9 +74,9 @@ func Build(hosts []*Host) *Cluster {
 	var reals []*Host
 	for _, h := range hosts {
 		switch {
-		case len(h.State.Services) > 0 || h.VRRP || h.State.Timeouts != nil:
+		case h.Role == state.RoleDirector || h.Role == "" && (len(h.State.Services) > 0 || h.VRRP || h.State.Timeouts != nil):
 			c.addDirector(h)
-		case len(h.State.Addresses)+len(h.State.Routes)+len(h.State.Sysctls) > 0:
+		case h.Role == state.RoleRealServer || len(h.State.Addresses)+len(h.State.Routes)+len(h.State.Sysctls) > 0:
 			reals = append(reals, h)
 		default:
 			c.hostNotes(h, "")
@@ -117,7 +117,7 @@ func (c *Cluster) addDirector(h *Host) {
 			d.Address = ip
 		}
 	}
-	if d.Interface == "" || h.VRRP {
+	if d.Interface == "" && len(vips) > 0 || h.VRRP {
 		d.VIPAlias = false
 		if h.Interface != "" {
 			d.Interface = h.Interface

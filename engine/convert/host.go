@@ -87,6 +87,9 @@ type Host struct {
 	// State is the kernel state the inputs leave: IPVS services in the
 	// order they were added, addresses, routes, sysctls, timeouts.
 	State state.Host
+	// Role, when set, is the host's role as a snapshot records it;
+	// otherwise Build decides from what the inputs did.
+	Role state.Role
 	// Interface and VRRP come from keepalived: VRRP moves the VIPs on
 	// Interface, so lvsctl must not alias them.
 	Interface string

@@ -18,7 +18,7 @@ import (
 func Write(c *Cluster) []byte {
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
-	comments(body, []string{"Converted by lvsctl convert: see the comments for what it could not say."})
+	comments(body, []string{"Written by lvsctl: the comments say what it could not describe."})
 	body.AppendNewline()
 	notesFor := func(target string) []string {
 		var out []string

@@ -1,4 +1,4 @@
-# Converted by lvsctl convert: see the comments for what it could not say.
+# Written by lvsctl: the comments say what it could not describe.
 
 # http and https of one client stay on one server: both ports marked 1
 director "fwmark" {

@@ -1,4 +1,4 @@
-# Converted by lvsctl convert: see the comments for what it could not say.
+# Written by lvsctl: the comments say what it could not describe.
 
 variable "vip" {
   type    = string

@@ -110,6 +110,7 @@ are the same.`,
 		newVersionCommand(stdio),
 		newAgentCommand(stdio),
 		newConvertCommand(stdio),
+		newImportCommand(stdio),
 	)
 	return root
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/convert"
 	"github.com/lvsctl/lvsctl/engine/convert/keepalived"
 	"github.com/lvsctl/lvsctl/engine/convert/shell"
-	"github.com/lvsctl/lvsctl/internal/atomicfile"
 )
 
 type convertOptions struct {
@@ -146,25 +145,7 @@ func runConvert(ctx context.Context, stdio IO, o convertOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	incomplete := 0
-	for _, n := range res.Stderr() {
-		fmt.Fprintln(stdio.Err, n)
-		if n.Kind.Incomplete() {
-			incomplete++
-		}
-	}
-	if o.out != "" {
-		if err := atomicfile.Write(o.out, res.HCL, 0o644); err != nil {
-			return err
-		}
-	} else if _, err := stdio.Out.Write(res.HCL); err != nil {
-		return err
-	}
-	if incomplete > 0 {
-		fmt.Fprintf(stdio.Err, "%d thing(s) not converted as the input does them: see above, and the comments in the output.\n", incomplete)
-		return &exitError{code: 2}
-	}
-	return nil
+	return writeConversion(stdio, res, o.out)
 }
 
 // hostsFor gives each input its host: named inputs with one NAME share
