@@ -19,6 +19,8 @@ type Cluster struct {
 	Directors   []*Director
 	Services    []*Service
 	RealServers []*RealServer
+	// Netns writes netns = NAME for each host (see Options).
+	Netns bool
 	// Notes are every host's notes, each with the block it belongs in.
 	Notes []Note
 	// hosts are the inputs, by block name, for the check against the

@@ -16,6 +16,14 @@ import (
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
+// Options change how the cluster is written.
+type Options struct {
+	// Netns reaches each host in the network namespace of its name
+	// (netns = "NAME"), as in a lab; otherwise several hosts are reached
+	// over SSH, by address where known.
+	Netns bool
+}
+
 // Result is a converted cluster: the HCL and every note, in order.
 type Result struct {
 	HCL   []byte
@@ -38,8 +46,9 @@ func (r *Result) Incomplete() bool {
 // host's derived state is compared with what its inputs did. Every
 // difference becomes a note. An error means the written HCL does not
 // validate, which is a bug in the converter.
-func Convert(hosts []*Host) (*Result, error) {
+func Convert(hosts []*Host, opts Options) (*Result, error) {
 	c := Build(hosts)
+	c.Netns = opts.Netns
 	if len(c.Directors)+len(c.RealServers) == 0 {
 		var files []string
 		for _, h := range hosts {

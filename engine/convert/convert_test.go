@@ -33,7 +33,7 @@ func TestSharedServiceAndVariables(t *testing.T) {
 		}
 		hosts = append(hosts, h)
 	}
-	res, err := Convert(hosts)
+	res, err := Convert(hosts, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func FuzzConvertSave(f *testing.F) {
 			return // an unreadable file (a line over the scanner's limit)
 		}
 		// Whatever ipvsadm -R would take, the output must validate.
-		if _, err := Convert([]*Host{h}); err != nil {
+		if _, err := Convert([]*Host{h}, Options{}); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -35,15 +35,10 @@ func Write(c *Cluster) []byte {
 		b.SetAttributeValue("default", cty.StringVal(v.Value))
 		body.AppendNewline()
 	}
-	// Several hosts cannot all be this machine: each is reached over SSH,
-	// by its address when the input says it, else by its name.
-	remote := len(c.Directors)+len(c.RealServers) > 1
 	for _, d := range c.Directors {
 		comments(body, d.Comments)
 		b := body.AppendNewBlock("director", []string{d.Name}).Body()
-		if remote {
-			sshBlock(b, d.Name, d.Address)
-		}
+		connection(b, c, d.Name, d.Address)
 		if d.Interface != "" {
 			b.SetAttributeValue("interface", cty.StringVal(d.Interface))
 		}
@@ -76,9 +71,7 @@ func Write(c *Cluster) []byte {
 		comments(body, rs.Comments)
 		b := body.AppendNewBlock("real_server", []string{rs.Name}).Body()
 		writeRealServer(b, rs)
-		if remote {
-			sshBlock(b, rs.Name, rs.Address)
-		}
+		connection(b, c, rs.Name, rs.Address)
 		comments(b, notesFor("real_server "+rs.Name))
 		body.AppendNewline()
 	}
@@ -189,7 +182,17 @@ func emptyBlock(b *hclwrite.Body, typ, label string) {
 	})
 }
 
-func sshBlock(b *hclwrite.Body, name string, addr netip.Addr) {
+// connection says how lvsctl reaches a host: in its namespace with
+// Netns; else, as several hosts cannot all be this machine, over SSH by
+// its address when the input says it, by its name otherwise.
+func connection(b *hclwrite.Body, c *Cluster, name string, addr netip.Addr) {
+	if c.Netns {
+		b.SetAttributeValue("netns", cty.StringVal(name))
+		return
+	}
+	if len(c.Directors)+len(c.RealServers) < 2 {
+		return
+	}
 	host := name
 	if addr.IsValid() {
 		host = addr.String()

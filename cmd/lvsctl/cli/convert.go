@@ -21,6 +21,7 @@ type convertOptions struct {
 	out    string
 	args   []string
 	branch string
+	netns  bool
 }
 
 func newConvertCommand(stdio IO) *cobra.Command {
@@ -57,6 +58,7 @@ written as a comment in the output. Exit status: 0 all converted, 1 error,
 	f.StringVarP(&o.out, "output", "o", "", "write the HCL to `FILE` instead of stdout")
 	f.StringArrayVar(&o.args, "arg", nil, "a positional parameter for scripts (repeatable; default: start)")
 	f.StringVar(&o.branch, "branch", "", "the branch a script takes: $1, and the answer to a select menu or read")
+	f.BoolVar(&o.netns, "netns", false, "reach each host in the network namespace of its NAME (netns = \"NAME\"), as in a lab")
 	return cmd
 }
 
@@ -141,7 +143,7 @@ func runConvert(ctx context.Context, stdio IO, o convertOptions, args []string) 
 			h.ApplySysctlFile(h.SysctlFiles[in.file])
 		}
 	}
-	res, err := convert.Convert(unique(hosts))
+	res, err := convert.Convert(unique(hosts), convert.Options{Netns: o.netns})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ different (see the comments in the output).`,
 			if err != nil {
 				return err
 			}
-			res, err := convert.Convert(convert.FromSnapshot(args[0], snap))
+			res, err := convert.Convert(convert.FromSnapshot(args[0], snap), convert.Options{})
 			if err != nil {
 				return err
 			}

@@ -121,7 +121,7 @@ func FuzzKeepalived(f *testing.F) {
 			t.Fatal(err)
 		}
 		// Whatever the input, the output must validate.
-		if _, err := convert.Convert([]*convert.Host{h}); err != nil {
+		if _, err := convert.Convert([]*convert.Host{h}, convert.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -125,7 +125,7 @@ func FuzzShell(f *testing.F) {
 			return
 		}
 		// Whatever the script does, the output must validate.
-		if _, err := convert.Convert([]*convert.Host{h}); err != nil {
+		if _, err := convert.Convert([]*convert.Host{h}, convert.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	})
