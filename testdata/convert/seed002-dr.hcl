@@ -13,6 +13,7 @@ director "lvs" {
   interface  = "ens34"
   address    = "172.25.0.11"
   ip_forward = true
+  # seed002-lvs-director:17: left out: /sbin/route add -host 172.25.0.100 dev ens34:0: through the alias ens34:0 the kernel also gives the route the source address 172.25.0.100 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed002-lvs-director:17: left out: route 172.25.0.100/32 dev ens34: a director's routes cannot be described in lvsctl yet (a VIP on the director is local and needs no route)
   # seed002-lvs-director: note: DIP=172.25.0.11: taken as this host's own address
 }
@@ -40,6 +41,7 @@ real_server "web1" {
   ssh {
     host = "172.25.0.31"
   }
+  # seed002-lvs-rs:28: left out: /sbin/route add -host 172.25.0.100 dev lo:0: through the alias lo:0 the kernel also gives the route the source address 172.25.0.100 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed002-lvs-rs: note: real server web1: the input does not say its address; it takes 172.25.0.31, the next server of virtual_server "http" (name it NAME@ADDRESS=FILE to choose)
 }
 
@@ -48,6 +50,7 @@ real_server "web2" {
   ssh {
     host = "172.25.0.32"
   }
+  # seed002-lvs-rs:28: left out: /sbin/route add -host 172.25.0.100 dev lo:0: through the alias lo:0 the kernel also gives the route the source address 172.25.0.100 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed002-lvs-rs: note: real server web2: the input does not say its address; it takes 172.25.0.32, the next server of virtual_server "http" (name it NAME@ADDRESS=FILE to choose)
 }
 
@@ -56,5 +59,6 @@ real_server "web3" {
   ssh {
     host = "172.25.0.33"
   }
+  # seed002-lvs-rs:28: left out: /sbin/route add -host 172.25.0.100 dev lo:0: through the alias lo:0 the kernel also gives the route the source address 172.25.0.100 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed002-lvs-rs: note: real server web3: the input does not say its address; it takes 172.25.0.33, the next server of virtual_server "http" (name it NAME@ADDRESS=FILE to choose)
 }

@@ -34,6 +34,7 @@ real_server "rs1" {
   ssh {
     host = "172.17.13.142"
   }
+  # seed003-lvs-web.sh:6: left out: /sbin/route add -host 172.17.13.252 dev lo:0: through the alias lo:0 the kernel also gives the route the source address 172.17.13.252 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed003-lvs-web.sh:11: left out: sysctl -p: applies /etc/sysctl.conf, which was not given; give it as NAME=FILE (with the host's NAME) to convert its settings
 }
 
@@ -42,5 +43,6 @@ real_server "rs2" {
   ssh {
     host = "172.17.13.173"
   }
+  # seed003-lvs-web.sh:6: left out: /sbin/route add -host 172.17.13.252 dev lo:0: through the alias lo:0 the kernel also gives the route the source address 172.17.13.252 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
   # seed003-lvs-web.sh:11: left out: sysctl -p: applies /etc/sysctl.conf, which was not given; give it as NAME=FILE (with the host's NAME) to convert its settings
 }

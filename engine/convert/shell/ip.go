@@ -297,11 +297,28 @@ func (c *cmd) route() int {
 			return c.fail("route: " + gw + ": Unknown host")
 		}
 	}
-	r.Interface, _ = splitLabel(dev)
+	var label string
+	r.Interface, label = splitLabel(dev)
+	if label != "" && verb == "add" {
+		c.aliasSource(label)
+	}
 	if metric != "" {
 		r.Metric, _ = strconv.Atoi(metric)
 	}
 	return c.changeRoute(verb, r)
+}
+
+// aliasSource reports what route(8) through an alias (dev lo:0) does
+// besides the route: the kernel gives it the alias's address as its
+// source, which lvsctl's routes do not carry.
+func (c *cmd) aliasSource(label string) {
+	for _, a := range c.r.host.State.Addresses {
+		if a.Label == label && a.Prefix.Addr().Is4() {
+			c.note(convert.LeftOut, "through the alias "+label+" the kernel also gives the route the source address "+a.Prefix.Addr().String()+
+				" (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination")
+			return
+		}
+	}
 }
 
 // sysctl handles sysctl -w k=v, sysctl k=v and sysctl -p [FILE].
