@@ -42,7 +42,6 @@ type Director struct {
 	Interface string
 	Address   netip.Addr
 	VIPAlias  bool
-	VRRP      bool
 	IPForward *bool
 	Timeouts  *state.Timeouts
 }
@@ -101,7 +100,7 @@ func (c *Cluster) hostNotes(h *Host, target string) {
 }
 
 func (c *Cluster) addDirector(h *Host) {
-	d := &Director{Name: h.Name, VIPAlias: true, VRRP: h.VRRP, Address: h.Address, Comments: c.header(h)}
+	d := &Director{Name: h.Name, VIPAlias: true, Address: h.Address, Comments: c.header(h)}
 	if !d.Address.IsValid() {
 		d.Address = h.hint(DirectorHint)
 	}
