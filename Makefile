@@ -30,7 +30,7 @@ unit:
 ## netns: the tests that build hosts in network namespaces (root): host and
 ## netlink kernel tests, and the CLI scripts (those without [netns] are quick).
 netns:
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./cmd/...
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./transport/... ./cmd/...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
@@ -48,7 +48,7 @@ deps:
 
 ## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... ./transport/... | tee bench.txt
 
 bench-compare:
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(OLD) $(NEW)

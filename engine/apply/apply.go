@@ -18,7 +18,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 // Options tune Apply.
@@ -69,7 +68,7 @@ func filter(cs []plan.Change, keep func(plan.Change) bool) []plan.Change {
 }
 
 // Apply carries out p. hosts maps each host name in the plan to its Host.
-func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Options) error {
+func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts Options) error {
 	for _, w := range waves {
 		type batch struct {
 			host    string
@@ -105,7 +104,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Op
 // plan can find hosts whose blocks were deleted. It runs after a successful
 // apply, and also when the plan had nothing to change: it is bookkeeping, a
 // record write where the membership differs, and nothing in the kernel.
-func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	if p.Peers == nil {
 		return nil
 	}
@@ -129,7 +128,7 @@ func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]host.Host, p
 
 // members rebuilds cluster members from a plan, for reading the same hosts
 // the same way the plan did.
-func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) {
+func members(p plan.Plan, hosts map[string]cluster.Host) ([]cluster.Member, error) {
 	ms := make([]cluster.Member, 0, len(p.Hosts))
 	for _, hp := range p.Hosts {
 		h, ok := hosts[hp.Host]
@@ -145,7 +144,7 @@ func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) 
 
 // CheckFresh refuses a plan made from a live state that has changed since:
 // applying it could undo someone else's change or act on stale assumptions.
-func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	ms, err := members(p, hosts)
 	if err != nil {
 		return err
@@ -169,7 +168,7 @@ func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]host.Host, pa
 
 // Verify reads the hosts back and reports every difference from the desired
 // state: after a successful apply, a new plan must be empty.
-func Verify(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func Verify(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	ms, err := members(p, hosts)
 	if err != nil {
 		return err

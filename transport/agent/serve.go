@@ -1,4 +1,4 @@
-package host
+package agent
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
 )
 
-// ServeAgent answers agent requests read from r with responses written to
+// Serve answers agent requests read from r with responses written to
 // w, calling h, until the client sends close or r reaches its end. It does
-// not close h. Errors of h go back to the client; ServeAgent itself fails
+// not close h. Errors of h go back to the client; Serve itself fails
 // only when the stream breaks or the client speaks another protocol.
-func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
+func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error {
 	dec := json.NewDecoder(r)
 	enc := json.NewEncoder(w)
 	greeted := false
@@ -44,7 +46,7 @@ func ServeAgent(ctx context.Context, r io.Reader, w io.Writer, h Host) error {
 // serveRaw answers one request line. A line that is JSON but not a valid
 // request (an unknown action, say) is answered with an error and the
 // session goes on; only a broken stream ends it.
-func serveRaw(ctx context.Context, h Host, raw json.RawMessage, greeted bool) (response, bool, error) {
+func serveRaw(ctx context.Context, h cluster.Host, raw json.RawMessage, greeted bool) (response, bool, error) {
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
 		err = fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, err)
@@ -55,7 +57,7 @@ func serveRaw(ctx context.Context, h Host, raw json.RawMessage, greeted bool) (r
 
 // serveOne answers one request. It returns whether the session is over and
 // an error that ends it (after the response has told the client why).
-func serveOne(ctx context.Context, h Host, req request, greeted bool) (resp response, done bool, err error) {
+func serveOne(ctx context.Context, h cluster.Host, req request, greeted bool) (resp response, done bool, err error) {
 	resp.ID = req.ID
 	fail := func(err error) (response, bool, error) {
 		resp.Error = errorToWire(err)
@@ -75,7 +77,7 @@ func serveOne(ctx context.Context, h Host, req request, greeted bool) (resp resp
 			return fail(fmt.Errorf("agent speaks protocol %d, the client %d: use the same lvsctl version on both sides", ProtocolVersion, got))
 		}
 	case opRead:
-		var rr ReadRequest
+		var rr cluster.ReadRequest
 		if req.Read != nil {
 			rr = *req.Read
 		}

@@ -1,9 +1,10 @@
-package host
+package agent
 
 import (
 	"errors"
 	"runtime/debug"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -26,11 +27,11 @@ const (
 )
 
 type request struct {
-	ID      uint64        `json:"id"`
-	Op      string        `json:"op"`
-	Hello   *hello        `json:"hello,omitempty"`
-	Read    *ReadRequest  `json:"read,omitempty"`
-	Changes []plan.Change `json:"changes,omitempty"` // plan.Change carries its action in its JSON
+	ID      uint64               `json:"id"`
+	Op      string               `json:"op"`
+	Hello   *hello               `json:"hello,omitempty"`
+	Read    *cluster.ReadRequest `json:"read,omitempty"`
+	Changes []plan.Change        `json:"changes,omitempty"` // plan.Change carries its action in its JSON
 }
 
 type response struct {
@@ -48,7 +49,7 @@ type hello struct {
 }
 
 // wireError carries an error across; Permission lets the client match it
-// against ErrPermission again.
+// against cluster.ErrPermission again.
 type wireError struct {
 	Message    string `json:"message"`
 	Permission bool   `json:"permission,omitempty"`
@@ -62,7 +63,7 @@ func errorToWire(err error) *wireError {
 }
 
 func isPermission(err error) bool {
-	return errors.Is(err, ErrPermission)
+	return errors.Is(err, cluster.ErrPermission)
 }
 
 // version is the lvsctl version built into this binary, for the hello.

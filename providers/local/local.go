@@ -1,4 +1,9 @@
-package host
+// Package local is the host lvsctl runs on (or the network namespace it
+// runs in), reached in-process through the providers: it reads the live
+// state, applies changes in the kernel, and keeps the ownership record of
+// what lvsctl made there. `lvsctl agent` serves one of these to a client
+// elsewhere (transport/agent).
+package local
 
 import (
 	"context"
@@ -8,14 +13,15 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/netlink"
 	"github.com/lvsctl/lvsctl/providers/sysctl"
 )
 
-// LocalOptions configure a Local host. Nil providers are opened on the
+// Options configure a local host. Nil providers are opened on the
 // kernel of the network namespace the process runs in.
-type LocalOptions struct {
+type Options struct {
 	// Name is the host's name in the configuration; errors carry it.
 	Name string
 	// IPVS nil opens the kernel's IPVS lazily, only when a read asks for
@@ -31,27 +37,27 @@ type LocalOptions struct {
 	RecordPath string
 }
 
-// Local is this machine (or the namespace the process is in), reached
+// Host is this machine (or the namespace the process is in), reached
 // in-process through the providers.
-type Local struct {
+type Host struct {
 	name       string
 	recordPath string
 	nl         *netlink.Provider
 	sys        *sysctl.Provider
 	ipvs       IPVS
 	openIPVS   func() (IPVS, error)
-	// closers are the providers Local opened itself and must release.
+	// closers are the providers the host opened itself and must release.
 	closers []func() error
 }
 
-var _ Host = (*Local)(nil)
+var _ cluster.Host = (*Host)(nil)
 
-// NewLocal returns the local host, opening the providers opts leaves nil.
-func NewLocal(opts LocalOptions) (*Local, error) {
+// New returns the local host, opening the providers opts leaves nil.
+func New(opts Options) (*Host, error) {
 	if opts.RecordPath == "" {
 		return nil, fmt.Errorf("host %s: no ownership record path: use RecordPath(RecordDir(), \"local\")", opts.Name)
 	}
-	l := &Local{
+	l := &Host{
 		name:       opts.Name,
 		recordPath: opts.RecordPath,
 		nl:         opts.Netlink,
@@ -84,7 +90,7 @@ func readError(err error, format string, args ...any) error {
 }
 
 // ipvsTable returns the IPVS table, opening it on first use.
-func (l *Local) ipvsTable() (IPVS, error) {
+func (l *Host) ipvsTable() (IPVS, error) {
 	if l.ipvs != nil {
 		return l.ipvs, nil
 	}
@@ -101,12 +107,12 @@ func (l *Local) ipvsTable() (IPVS, error) {
 // route, the sysctls asked for plus those the record keeps an original of
 // (so restores can be planned), and the IPVS table when asked. A sysctl
 // that does not exist on this kernel is left out.
-func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
+func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, error) {
 	if err := ctx.Err(); err != nil {
 		return state.Host{}, err
 	}
 	h := state.Host{Name: l.name}
-	rec, err := loadRecord(l.recordPath)
+	rec, err := LoadRecord(l.recordPath)
 	if err != nil {
 		return h, err
 	}
@@ -150,7 +156,7 @@ func (l *Local) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 }
 
 // Close releases the providers the host opened itself.
-func (l *Local) Close() error {
+func (l *Host) Close() error {
 	var errs []error
 	for _, c := range l.closers {
 		errs = append(errs, c())

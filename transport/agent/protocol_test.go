@@ -1,4 +1,4 @@
-package host
+package agent
 
 import (
 	"bufio"
@@ -9,12 +9,16 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 func TestWireChangesKeepTheirAction(t *testing.T) {
-	vip := addrOf("lo", "10.0.0.1/32", "lo:0")
+	vip := plantest.Addr("lo", "10.0.0.1/32", "lo:0")
 	var changes []plan.Change
 	for _, a := range []plan.Action{plan.NoOp, plan.Create, plan.Update, plan.Delete, plan.Replace} {
 		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: "address " + vip.Key(), Action: a,
@@ -28,7 +32,7 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(changes, got.Changes, cmpOpts); d != "" {
+	if d := cmp.Diff(changes, got.Changes, clustertest.CmpOpts); d != "" {
 		t.Errorf("changes across the wire (-sent +received):\n%s", d)
 	}
 }
@@ -36,7 +40,7 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 // echoHost answers every read with its name and applies nothing.
 type echoHost struct{}
 
-func (echoHost) Read(context.Context, ReadRequest) (state.Host, error) {
+func (echoHost) Read(context.Context, cluster.ReadRequest) (state.Host, error) {
 	return state.Host{Name: "echo"}, nil
 }
 
@@ -50,9 +54,9 @@ func (echoHost) Apply(_ context.Context, changes []plan.Change) ([]plan.Result, 
 
 func (echoHost) Close() error { return nil }
 
-// FuzzServeAgent feeds the agent arbitrary input: whatever it gets, it must
+// FuzzServe feeds the agent arbitrary input: whatever it gets, it must
 // only ever write well-formed responses, and never panic or hang.
-func FuzzServeAgent(f *testing.F) {
+func FuzzServe(f *testing.F) {
 	for _, s := range []string{
 		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
 		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
@@ -64,7 +68,7 @@ func FuzzServeAgent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
-		_ = ServeAgent(context.Background(), bytes.NewReader(in), &out, echoHost{})
+		_ = Serve(context.Background(), bytes.NewReader(in), &out, echoHost{})
 		sc := bufio.NewScanner(&out)
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {

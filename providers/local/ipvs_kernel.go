@@ -1,4 +1,4 @@
-package host
+package local
 
 import "github.com/lvsctl/lvsctl/providers/ipvs"
 

@@ -1,4 +1,4 @@
-// Package hosttest builds real host.Local hosts over the providers'
+// Package hosttest builds real local.Host hosts over the providers'
 // in-memory kernels (ipvstest, nltest, sysctltest) for engine tests: plans
 // are carried out by the code that carries them out on a host, ownership
 // record included, without root or IPVS.
@@ -14,9 +14,9 @@ import (
 	vnl "github.com/vishvananda/netlink"
 
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 	"github.com/lvsctl/lvsctl/providers/ipvs"
 	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
+	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/netlink"
 	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
 	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
@@ -26,7 +26,16 @@ import (
 // addresses, routes, sysctls and IPVS timeouts — and whose record file
 // holds live.Owned. Interfaces lo and eth0, every interface live names, and
 // links are made, all up. The host is closed when the test ends.
-func New(t testing.TB, live state.Host, links ...string) *host.Local {
+func New(t testing.TB, live state.Host, links ...string) *local.Host {
+	t.Helper()
+	l, _ := NewWithNetlink(t, live, links...)
+	return l
+}
+
+// NewWithNetlink is New that also returns the host's in-memory rtnetlink,
+// for tests that change it behind the host's back (say, take privilege
+// away with Unprivileged).
+func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host, *nltest.Fake) {
 	t.Helper()
 	dir := t.TempDir()
 
@@ -107,12 +116,12 @@ func New(t testing.TB, live state.Host, links ...string) *host.Local {
 		}
 	}
 
-	l, err := host.NewLocal(host.LocalOptions{
+	l, err := local.New(local.Options{
 		Name: live.Name, IPVS: table, Netlink: nlp, Sysctl: sys, RecordPath: recordPath,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Close() })
-	return l
+	return l, nl
 }

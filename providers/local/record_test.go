@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"bytes"
@@ -11,7 +11,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -32,7 +35,7 @@ func TestRecordPath(t *testing.T) {
 
 func TestLoadRecord(t *testing.T) {
 	dir := t.TempDir()
-	if rec, err := loadRecord(filepath.Join(dir, "missing.json")); rec != nil || err != nil {
+	if rec, err := LoadRecord(filepath.Join(dir, "missing.json")); rec != nil || err != nil {
 		t.Errorf("missing record: %+v, %v; want none and no error", rec, err)
 	}
 	for name, content := range map[string]string{
@@ -43,7 +46,7 @@ func TestLoadRecord(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := loadRecord(path); err == nil || !strings.Contains(err.Error(), path) {
+		if _, err := LoadRecord(path); err == nil || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s record: %v, want an error naming the file", name, err)
 		}
 	}
@@ -72,7 +75,7 @@ func TestRecordWriteIsAtomic(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := loadRecord(path); err != nil {
+				if _, err := LoadRecord(path); err != nil {
 					select {
 					case torn <- err.Error():
 					default:
@@ -95,7 +98,7 @@ func TestRecordWriteIsAtomic(t *testing.T) {
 		t.Fatalf("a reader saw a torn record: %s", msg)
 	default:
 	}
-	got, err := loadRecord(path)
+	got, err := LoadRecord(path)
 	if err != nil || len(got.Addresses) != writes {
 		t.Fatalf("final record: %d addresses, %v; want %d", len(got.Addresses), err, writes)
 	}
@@ -142,7 +145,7 @@ func TestRecordSurvivesFailedWrite(t *testing.T) {
 }
 
 func TestOwn(t *testing.T) {
-	route := hostRoute("10.0.0.1", "lo")
+	route := plantest.HostRoute("10.0.0.1", "lo")
 	gwOld := state.Route{Destination: route.Destination, Interface: "eth0"}
 	svcA, svcB := service("10.0.0.1"), service("10.0.0.2")
 	for _, tc := range []struct {
@@ -152,7 +155,7 @@ func TestOwn(t *testing.T) {
 		want   state.Record
 	}{{
 		name:   "create address",
-		change: addAddress(addrOf("lo", "10.0.0.1/32", "lo:0")),
+		change: plantest.AddAddress(plantest.Addr("lo", "10.0.0.1/32", "lo:0")),
 		want:   state.Record{Addresses: []string{"lo/10.0.0.1/32"}},
 	}, {
 		name:   "replace service under a new key",
@@ -162,7 +165,7 @@ func TestOwn(t *testing.T) {
 	}, {
 		name:   "remember keeps the first original",
 		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
-		change: setSysctl("net.ipv4.ip_forward", "1", "0"),
+		change: plantest.SetSysctl("net.ipv4.ip_forward", "1", "0"),
 		want:   state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
 	}, {
 		name: "remember a route",
@@ -172,12 +175,12 @@ func TestOwn(t *testing.T) {
 	}, {
 		name:   "forget a route and its original",
 		start:  state.Record{Routes: []string{route.Key()}, RouteOriginals: map[string]state.Route{route.Key(): gwOld}},
-		change: deleteRoute(route),
+		change: plantest.DeleteRoute(route),
 		want:   state.Record{Routes: []string{}, RouteOriginals: map[string]state.Route{}},
 	}, {
 		name:   "forget a sysctl",
 		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
-		change: restoreSysctl("net.ipv4.ip_forward", "1", "0"),
+		change: plantest.RestoreSysctl("net.ipv4.ip_forward", "1", "0"),
 		want:   state.Record{Sysctls: map[string]string{}},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,7 +189,7 @@ func TestOwn(t *testing.T) {
 			b, _ := json.Marshal(tc.start)
 			_ = json.Unmarshal(b, &rec)
 			own(&rec, tc.change)
-			if d := cmp.Diff(tc.want, rec, cmpOpts); d != "" {
+			if d := cmp.Diff(tc.want, rec, clustertest.CmpOpts); d != "" {
 				t.Errorf("record (-want +got):\n%s", d)
 			}
 		})

@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 )
 
 // IPVS is the IPVS table of a host: what providers/ipvs.Provider does,
-// kept as an interface so a Local host can run on the kernel provider or
+// kept as an interface so a local host can run on the kernel provider or
 // on one built over a fake client.
 type IPVS interface {
 	Services() ([]state.Service, error)

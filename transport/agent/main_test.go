@@ -1,10 +1,12 @@
-package host
+package agent
 
 import (
 	"context"
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 // Environment of the test binary acting as `lvsctl agent` (see TestMain).
@@ -26,13 +28,13 @@ func TestMain(m *testing.M) {
 }
 
 func serveTestAgent() int {
-	local, err := NewLocal(LocalOptions{Name: os.Getenv(testAgentNameEnv), RecordPath: os.Getenv(testAgentRecordEnv)})
+	local, err := local.New(local.Options{Name: os.Getenv(testAgentNameEnv), RecordPath: os.Getenv(testAgentRecordEnv)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer local.Close()
-	if err := ServeAgent(context.Background(), os.Stdin, os.Stdout, local); err != nil {
+	if err := Serve(context.Background(), os.Stdin, os.Stdout, local); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -41,7 +43,7 @@ func serveTestAgent() int {
 
 // testAgentCommand is the agent command for the test binary, passing its
 // settings through env(1) because `ip netns exec` keeps the environment
-// of the command it runs but the Agent does not set one.
+// of the command it runs but Exec does not set one.
 func testAgentCommand(name, record string) []string {
 	return []string{"env", testAgentEnv + "=1", testAgentNameEnv + "=" + name, testAgentRecordEnv + "=" + record, os.Args[0]}
 }

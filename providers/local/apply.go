@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 // before the next change starts, so a crash leaves a record that is true.
 // It stops at the first failure and returns the results so far, the failed
 // one included.
-func (l *Local) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
-	rec, err := loadRecord(l.recordPath)
+func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
+	rec, err := LoadRecord(l.recordPath)
 	if err != nil {
 		return nil, fmt.Errorf("host %s: %w", l.name, err)
 	}
@@ -44,7 +44,7 @@ func (l *Local) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result
 }
 
 // applyChange makes one change in the kernel.
-func (l *Local) applyChange(c plan.Change) error {
+func (l *Host) applyChange(c plan.Change) error {
 	before, after := resource(c.Before), resource(c.After)
 	if c.Action == plan.NoOp {
 		return nil
@@ -116,7 +116,7 @@ func pair[T any](action plan.Action, before, after *T) error {
 	return nil
 }
 
-func (l *Local) applyService(action plan.Action, before, after *state.Service) error {
+func (l *Host) applyService(action plan.Action, before, after *state.Service) error {
 	if err := pair(action, before, after); err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (l *Local) applyService(action plan.Action, before, after *state.Service) e
 		func() error { return t.DeleteService(*before) })
 }
 
-func (l *Local) applyServer(c plan.Change, before, after *state.Server) error {
+func (l *Host) applyServer(c plan.Change, before, after *state.Server) error {
 	if err := pair(c.Action, before, after); err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (l *Local) applyServer(c plan.Change, before, after *state.Server) error {
 		drainAndDelete)
 }
 
-func (l *Local) applyAddress(action plan.Action, before, after *state.Address) error {
+func (l *Host) applyAddress(action plan.Action, before, after *state.Address) error {
 	if err := pair(action, before, after); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (l *Local) applyAddress(action plan.Action, before, after *state.Address) e
 	return l.nl.ReplaceAddress(*before, *after)
 }
 
-func (l *Local) applyRoute(action plan.Action, before, after *state.Route) error {
+func (l *Host) applyRoute(action plan.Action, before, after *state.Route) error {
 	if err := pair(action, before, after); err != nil {
 		return err
 	}

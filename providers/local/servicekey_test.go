@@ -1,9 +1,11 @@
-package host
+package local
 
 import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 )
 
 func TestParseServiceKey(t *testing.T) {
@@ -40,7 +42,7 @@ func FuzzParseServiceKey(f *testing.F) {
 		if err != nil {
 			t.Fatalf("key %q of parsed %q does not parse: %v", svc.Key(), key, err)
 		}
-		if d := cmp.Diff(svc, again, cmpOpts); d != "" {
+		if d := cmp.Diff(svc, again, clustertest.CmpOpts); d != "" {
 			t.Fatalf("round trip of %q (-first +second):\n%s", key, d)
 		}
 	})

@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"context"
@@ -14,19 +14,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/ipvs"
 	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
 )
-
-func sysctls(kv ...string) []state.Sysctl {
-	var out []state.Sysctl
-	for i := 0; i < len(kv); i += 2 {
-		out = append(out, state.Sysctl{Name: kv[i], Value: kv[i+1]})
-	}
-	return out
-}
 
 func TestApplyRealServer(t *testing.T) {
 	r := newRig(t)
@@ -34,14 +29,14 @@ func TestApplyRealServer(t *testing.T) {
 	if before.Owned != nil {
 		t.Fatalf("a host without a record file reads with record %+v", before.Owned)
 	}
-	r.apply(t, r.local, realServerChanges("172.25.0.100"))
+	r.apply(t, r.local, plantest.RealServerChanges("172.25.0.100"))
 
 	want := state.Host{
 		Name: "web1",
-		Addresses: []state.Address{addrOf("eth0", "172.25.0.31/24", ""), addrOf("lo", "127.0.0.1/8", ""),
-			addrOf("lo", "172.25.0.100/32", "lo:0"), addrOf("lo", "::1/128", "")},
-		Routes: []state.Route{hostRoute("172.25.0.100", "lo")},
-		Sysctls: sysctls(
+		Addresses: []state.Address{plantest.Addr("eth0", "172.25.0.31/24", ""), plantest.Addr("lo", "127.0.0.1/8", ""),
+			plantest.Addr("lo", "172.25.0.100/32", "lo:0"), plantest.Addr("lo", "::1/128", "")},
+		Routes: []state.Route{plantest.HostRoute("172.25.0.100", "lo")},
+		Sysctls: plantest.Sysctls(
 			"net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
 			"net.ipv4.conf.lo.arp_announce", "2", "net.ipv4.conf.lo.arp_ignore", "1",
 			"net.ipv4.ip_forward", "0"),
@@ -56,7 +51,7 @@ func TestApplyRealServer(t *testing.T) {
 			},
 		},
 	}
-	if d := cmp.Diff(want, r.read(t, r.local), cmpOpts); d != "" {
+	if d := cmp.Diff(want, r.read(t, r.local), clustertest.CmpOpts); d != "" {
 		t.Errorf("state after apply (-want +got):\n%s", d)
 	}
 	// The record on disk is the one Read reported, and readable as JSON
@@ -69,20 +64,20 @@ func TestApplyRealServer(t *testing.T) {
 	if err := json.Unmarshal(b, &onDisk); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(*want.Owned, onDisk, cmpOpts); d != "" {
+	if d := cmp.Diff(*want.Owned, onDisk, clustertest.CmpOpts); d != "" {
 		t.Errorf("record file (-want +got):\n%s", d)
 	}
 	if fi, err := os.Stat(r.record); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Errorf("record file mode: %v, %v; want 0644", fi.Mode(), err)
 	}
 
-	r.apply(t, r.local, realServerTeardown("172.25.0.100"))
+	r.apply(t, r.local, plantest.RealServerTeardown("172.25.0.100"))
 	after := r.read(t, r.local)
 	before.Owned, after.Owned = nil, nil
-	if d := cmp.Diff(before, after, cmpOpts); d != "" {
+	if d := cmp.Diff(before, after, clustertest.CmpOpts); d != "" {
 		t.Errorf("teardown did not restore the host (-before +after):\n%s", d)
 	}
-	if rec, err := loadRecord(r.record); err != nil || len(rec.Addresses)+len(rec.Routes)+len(rec.Sysctls) != 0 {
+	if rec, err := LoadRecord(r.record); err != nil || len(rec.Addresses)+len(rec.Routes)+len(rec.Sysctls) != 0 {
 		t.Errorf("record after teardown: %+v, %v; want it empty", rec, err)
 	}
 }
@@ -122,13 +117,13 @@ func TestApplyDirector(t *testing.T) {
 	before := r.read(t, r.local)
 	svc := service("172.25.0.100")
 	s1, s2 := server("172.25.0.31", 1), server("172.25.0.32", 2)
-	vip := addrOf("eth0", "172.25.0.100/32", "eth0:0")
+	vip := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0")
 	oldT, newT := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}, state.Timeouts{TCP: 600, TCPFin: 60, UDP: 120}
 	r.apply(t, r.local, []plan.Change{
-		setSysctl("net.ipv4.ip_forward", "0", "1"),
+		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
 		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &oldT}, After: &plan.Resource{Timeouts: &newT}},
-		addAddress(vip),
+		plantest.AddAddress(vip),
 		serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate),
 		serverChange(plan.Create, svc, nil, &s1),
 		serverChange(plan.Create, svc, nil, &s2),
@@ -136,7 +131,7 @@ func TestApplyDirector(t *testing.T) {
 	got := r.read(t, r.local)
 	withServers := svc
 	withServers.Servers = []state.Server{s1, s2}
-	if d := cmp.Diff([]state.Service{withServers}, got.Services, cmpOpts); d != "" {
+	if d := cmp.Diff([]state.Service{withServers}, got.Services, clustertest.CmpOpts); d != "" {
 		t.Errorf("services (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff(&newT, got.Timeouts); d != "" {
@@ -152,7 +147,7 @@ func TestApplyDirector(t *testing.T) {
 		Sysctls:       map[string]string{"net.ipv4.ip_forward": "0"},
 		Timeouts:      &oldT,
 	}
-	if d := cmp.Diff(wantRec, got.Owned, cmpOpts); d != "" {
+	if d := cmp.Diff(wantRec, got.Owned, clustertest.CmpOpts); d != "" {
 		t.Errorf("record (-want +got):\n%s", d)
 	}
 
@@ -166,14 +161,14 @@ func TestApplyDirector(t *testing.T) {
 	r.apply(t, r.local, []plan.Change{
 		serverChange(plan.Delete, svc, &s1, nil),
 		serviceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
-		deleteAddress(vip),
+		plantest.DeleteAddress(vip),
 		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
 			Before: &plan.Resource{Timeouts: &newT}, After: &plan.Resource{Timeouts: &oldT}},
-		restoreSysctl("net.ipv4.ip_forward", "1", "0"),
+		plantest.RestoreSysctl("net.ipv4.ip_forward", "1", "0"),
 	})
 	after := r.read(t, r.local)
 	before.Owned, after.Owned = nil, nil
-	if d := cmp.Diff(before, after, cmpOpts); d != "" {
+	if d := cmp.Diff(before, after, clustertest.CmpOpts); d != "" {
 		t.Errorf("teardown did not restore the host (-before +after):\n%s", d)
 	}
 }
@@ -181,18 +176,18 @@ func TestApplyDirector(t *testing.T) {
 func TestApplyReplace(t *testing.T) {
 	r := newRig(t)
 	old, moved := service("172.25.0.100"), service("172.25.0.101")
-	a0, a1 := addrOf("eth0", "172.25.0.100/32", "eth0:0"), addrOf("eth0", "172.25.0.100/32", "eth0:1")
+	a0, a1 := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0"), plantest.Addr("eth0", "172.25.0.100/32", "eth0:1")
 	gw1 := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1")}
 	gw2 := gw1
 	gw2.Gateway = netip.MustParseAddr("172.25.0.2")
 	r.apply(t, r.local, []plan.Change{
 		serviceChange(plan.Create, "http", nil, &old, plan.OwnCreate),
-		addAddress(a0),
-		addRoute(gw1),
+		plantest.AddAddress(a0),
+		plantest.AddRoute(gw1),
 	})
-	relabel := addAddress(a1)
+	relabel := plantest.AddAddress(a1)
 	relabel.Action, relabel.Before = plan.Update, &plan.Resource{Address: &a0}
-	regw := addRoute(gw2)
+	regw := plantest.AddRoute(gw2)
 	regw.Action, regw.Before = plan.Update, &plan.Resource{Route: &gw1}
 	r.apply(t, r.local, []plan.Change{
 		serviceChange(plan.Replace, "http", &old, &moved, plan.OwnCreate),
@@ -206,24 +201,24 @@ func TestApplyReplace(t *testing.T) {
 	if d := cmp.Diff(map[string]string{moved.Key(): "http"}, got.Owned.Services); d != "" {
 		t.Errorf("record services (-want +got):\n%s", d)
 	}
-	wantAddrs := []state.Address{addrOf("eth0", "172.25.0.100/32", "eth0:1"), addrOf("eth0", "172.25.0.31/24", ""),
-		addrOf("lo", "127.0.0.1/8", ""), addrOf("lo", "::1/128", "")}
-	if d := cmp.Diff(wantAddrs, got.Addresses, cmpOpts); d != "" {
+	wantAddrs := []state.Address{plantest.Addr("eth0", "172.25.0.100/32", "eth0:1"), plantest.Addr("eth0", "172.25.0.31/24", ""),
+		plantest.Addr("lo", "127.0.0.1/8", ""), plantest.Addr("lo", "::1/128", "")}
+	if d := cmp.Diff(wantAddrs, got.Addresses, clustertest.CmpOpts); d != "" {
 		t.Errorf("addresses (-want +got):\n%s", d)
 	}
 	gw2.Interface = "eth0" // the kernel resolves it
-	if d := cmp.Diff([]state.Route{gw2}, got.Routes, cmpOpts); d != "" {
+	if d := cmp.Diff([]state.Route{gw2}, got.Routes, clustertest.CmpOpts); d != "" {
 		t.Errorf("routes (-want +got):\n%s", d)
 	}
 }
 
 func TestApplyStopsAtFirstFailure(t *testing.T) {
 	r := newRig(t)
-	vip := addrOf("lo", "172.25.0.100/32", "lo:0")
+	vip := plantest.Addr("lo", "172.25.0.100/32", "lo:0")
 	changes := []plan.Change{
-		addAddress(vip),
-		deleteRoute(hostRoute("10.9.9.9", "lo")), // not there
-		setSysctl("net.ipv4.ip_forward", "0", "1"),
+		plantest.AddAddress(vip),
+		plantest.DeleteRoute(plantest.HostRoute("10.9.9.9", "lo")), // not there
+		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
 	}
 	results, err := r.local.Apply(context.Background(), changes)
 	if err == nil {
@@ -251,9 +246,9 @@ func TestApplyStopsAtFirstFailure(t *testing.T) {
 func TestPermissionErrors(t *testing.T) {
 	r := newRig(t)
 	r.nl.Unprivileged = true
-	_, err := r.local.Apply(context.Background(), []plan.Change{addAddress(addrOf("lo", "172.25.0.100/32", "lo:0"))})
-	if !errors.Is(err, ErrPermission) {
-		t.Fatalf("Apply without privilege: %v, want ErrPermission", err)
+	_, err := r.local.Apply(context.Background(), []plan.Change{plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0"))})
+	if !errors.Is(err, cluster.ErrPermission) {
+		t.Fatalf("Apply without privilege: %v, want cluster.ErrPermission", err)
 	}
 	if !strings.Contains(err.Error(), "run as root") || !strings.Contains(err.Error(), "lvsctl plan --state FILE") {
 		t.Errorf("error does not say what to do: %v", err)
@@ -271,7 +266,7 @@ func (deniedIPVS) CreateService(cfipvs.Service) error          { return unix.EPE
 // and the host layer adds the advice.
 func TestPermissionAdviceOnce(t *testing.T) {
 	r := newRig(t)
-	l, err := NewLocal(LocalOptions{
+	l, err := New(Options{
 		Name: "web1", Netlink: r.local.nl, Sysctl: r.sys, RecordPath: r.record,
 		IPVS: ipvs.New(deniedIPVS{ipvstest.NewFake()}),
 	})
@@ -279,17 +274,17 @@ func TestPermissionAdviceOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := service("172.25.0.100")
-	_, readErr := l.Read(context.Background(), ReadRequest{IPVS: true})
+	_, readErr := l.Read(context.Background(), cluster.ReadRequest{IPVS: true})
 	_, ipvsErr := l.Apply(context.Background(), []plan.Change{serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate)})
 	r.nl.Unprivileged = true
-	_, nlErr := l.Apply(context.Background(), []plan.Change{addAddress(addrOf("lo", "172.25.0.100/32", "lo:0"))})
+	_, nlErr := l.Apply(context.Background(), []plan.Change{plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0"))})
 	for name, err := range map[string]error{"read IPVS": readErr, "apply IPVS": ipvsErr, "apply netlink": nlErr} {
-		if !errors.Is(err, ErrPermission) || !errors.Is(err, fs.ErrPermission) {
-			t.Errorf("%s: %v, want ErrPermission and fs.ErrPermission", name, err)
+		if !errors.Is(err, cluster.ErrPermission) || !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s: %v, want cluster.ErrPermission and fs.ErrPermission", name, err)
 			continue
 		}
 		msg := err.Error()
-		for _, advice := range []string{permissionAdvice, "as root", "CAP_NET_ADMIN"} {
+		for _, advice := range []string{cluster.PermissionAdvice, "as root", "CAP_NET_ADMIN"} {
 			if n := strings.Count(msg, advice); n != 1 {
 				t.Errorf("%s: %q appears %d times in %q, want once", name, advice, n, msg)
 			}
@@ -309,14 +304,14 @@ func TestReadSysctls(t *testing.T) {
 	if err := r.sys.Set("net.ipv4.ip_forward", "1"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := r.local.Read(context.Background(), ReadRequest{Sysctls: []string{
+	got, err := r.local.Read(context.Background(), cluster.ReadRequest{Sysctls: []string{
 		"net.ipv4.conf.lo.arp_ignore",
 		"net.ipv4.conf.tunl0.rp_filter", // no tunl0 on this host: left out
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := sysctls("net.ipv4.conf.lo.arp_ignore", "0", "net.ipv4.ip_forward", "1")
+	want := plantest.Sysctls("net.ipv4.conf.lo.arp_ignore", "0", "net.ipv4.ip_forward", "1")
 	if d := cmp.Diff(want, got.Sysctls); d != "" {
 		t.Errorf("sysctls (-want +got):\n%s", d)
 	}
@@ -328,7 +323,7 @@ func TestReadSysctls(t *testing.T) {
 func TestLazyIPVS(t *testing.T) {
 	r := newRig(t)
 	opened := 0
-	l, err := NewLocal(LocalOptions{
+	l, err := New(Options{
 		Name: "web1", Netlink: r.local.nl, Sysctl: r.sys, RecordPath: r.record,
 		OpenIPVS: func() (IPVS, error) {
 			opened++
@@ -339,11 +334,11 @@ func TestLazyIPVS(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A real server needs no IPVS.
-	r.apply(t, l, realServerChanges("172.25.0.100"))
-	if _, err := l.Read(context.Background(), ReadRequest{Sysctls: rigSysctls}); err != nil || opened != 0 {
+	r.apply(t, l, plantest.RealServerChanges("172.25.0.100"))
+	if _, err := l.Read(context.Background(), cluster.ReadRequest{Sysctls: rigSysctls}); err != nil || opened != 0 {
 		t.Fatalf("read without IPVS: %v, IPVS opened %d times", err, opened)
 	}
-	_, err = l.Read(context.Background(), ReadRequest{IPVS: true})
+	_, err = l.Read(context.Background(), cluster.ReadRequest{IPVS: true})
 	if err == nil || !strings.Contains(err.Error(), "read IPVS: IPVS is not available") || opened != 1 {
 		t.Errorf("read with IPVS: %v (opened %d times)", err, opened)
 	}
@@ -363,14 +358,14 @@ func TestApplyRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.apply(t, r.local, []plan.Change{
-		setSysctl("net.ipv4.ip_forward", "0", "1"),
+		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
 		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &orig}, After: &plan.Resource{Timeouts: &set}},
 		{Kind: plan.KindRoute, Address: "route " + ours.Key(), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Route: &defaultRoute}, After: &plan.Resource{Route: &ours}},
 	})
 	mid := r.read(t, r.local)
-	if d := cmp.Diff(map[string]state.Route{defaultRoute.Key(): defaultRoute}, mid.Owned.RouteOriginals, cmpOpts); d != "" {
+	if d := cmp.Diff(map[string]state.Route{defaultRoute.Key(): defaultRoute}, mid.Owned.RouteOriginals, clustertest.CmpOpts); d != "" {
 		t.Fatalf("route originals (-want +got):\n%s", d)
 	}
 	r.apply(t, r.local, []plan.Change{
@@ -382,13 +377,13 @@ func TestApplyRestores(t *testing.T) {
 			After: &plan.Resource{Timeouts: &orig}},
 	})
 	got := r.read(t, r.local)
-	if d := cmp.Diff([]state.Route{defaultRoute}, got.Routes, cmpOpts); d != "" {
+	if d := cmp.Diff([]state.Route{defaultRoute}, got.Routes, clustertest.CmpOpts); d != "" {
 		t.Errorf("routes after restore (-want +got):\n%s", d)
 	}
 	if v, _ := got.Sysctl("net.ipv4.ip_forward"); v != "0" || *got.Timeouts != orig {
 		t.Errorf("after restore: ip_forward %s, timeouts %+v", v, got.Timeouts)
 	}
-	if d := cmp.Diff(newRecord(), got.Owned, cmpOpts); d != "" {
+	if d := cmp.Diff(newRecord(), got.Owned, clustertest.CmpOpts); d != "" {
 		t.Errorf("record after restore (-want +got):\n%s", d)
 	}
 }

@@ -1,10 +1,10 @@
-package host
+package agent
 
 // Integration tests on the running kernel, in network namespaces of their
 // own. They need root and iproute2; without them they skip, unless
 // LVSCTL_REQUIRE_NETNS=1 (CI) makes them fail. Run them with
 //
-//	sudo go test ./providers/host -run Netns -v
+//	sudo go test ./transport/agent -run Netns -v
 //
 // Each test creates lvsctl-t-PID-TESTNAME with `ip netns add`, runs the test
 // binary inside it as the agent (`ip netns exec NS env LVSCTL_TEST_AGENT=1
@@ -24,8 +24,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
 )
 
@@ -34,7 +39,7 @@ import (
 // that lvsctl must leave alone.
 type netnsHost struct {
 	ns     string
-	agent  *Agent
+	agent  *Client
 	record string
 }
 
@@ -44,8 +49,8 @@ func newNetnsHost(t *testing.T) *netnsHost {
 	nltest.IP(t, "-n", ns, "link", "set", "lo", "up")
 	nltest.IP(t, "-n", ns, "addr", "add", "172.25.0.31/24", "dev", "eth0")
 	nltest.IP(t, "-n", ns, "addr", "add", "10.99.0.9/32", "dev", "lo", "label", "lo:9")
-	record := RecordPath(t.TempDir(), "netns-"+ns)
-	a, err := NewNetns(context.Background(), "web1", ns, testAgentCommand("web1", record))
+	record := local.RecordPath(t.TempDir(), "netns-"+ns)
+	a, err := Netns(context.Background(), "web1", ns, testAgentCommand("web1", record))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +133,7 @@ func sysctlChanges(live state.Host, want map[string]string) []plan.Change {
 	var out []plan.Change
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		old, _ := live.Sysctl(name)
-		out = append(out, setSysctl(name, old, want[name]))
+		out = append(out, plantest.SetSysctl(name, old, want[name]))
 	}
 	return out
 }
@@ -138,14 +143,14 @@ func restores(live state.Host) []plan.Change {
 	var out []plan.Change
 	for _, name := range slices.Sorted(maps.Keys(live.Owned.Sysctls)) {
 		cur, _ := live.Sysctl(name)
-		out = append(out, restoreSysctl(name, cur, live.Owned.Sysctls[name]))
+		out = append(out, plantest.RestoreSysctl(name, cur, live.Owned.Sysctls[name]))
 	}
 	return out
 }
 
 func (h *netnsHost) read(t *testing.T, sysctls []string) state.Host {
 	t.Helper()
-	got, err := h.agent.Read(context.Background(), ReadRequest{Sysctls: sysctls})
+	got, err := h.agent.Read(context.Background(), cluster.ReadRequest{Sysctls: sysctls})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,21 +166,21 @@ func TestNetnsRealServer(t *testing.T) {
 	h := newNetnsHost(t)
 	before := h.view(t, arpSysctls)
 	live := h.read(t, arpSysctls)
-	if !containsAddress(live.Addresses, addrOf("lo", "10.99.0.9/32", "lo:9")) || live.Owned != nil {
+	if !containsAddress(live.Addresses, plantest.Addr("lo", "10.99.0.9/32", "lo:9")) || live.Owned != nil {
 		t.Fatalf("first read: addresses %v, record %+v; want the hand-made lo:9 and no record", live.Addresses, live.Owned)
 	}
 
 	// ARP first, then the VIPs on lo, then their host routes; and a
 	// default route through the director, as for a NAT real server.
-	vip4, vip6 := addrOf("lo", "172.25.0.100/32", "lo:0"), addrOf("lo", "2001:db8::100/128", "")
-	route4 := hostRoute("172.25.0.100", "lo")
+	vip4, vip6 := plantest.Addr("lo", "172.25.0.100/32", "lo:0"), plantest.Addr("lo", "2001:db8::100/128", "")
+	route4 := plantest.HostRoute("172.25.0.100", "lo")
 	route6 := state.Route{Destination: vip6.Prefix, Interface: "lo"}
 	gw := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1"), Interface: "eth0"}
 	changes := sysctlChanges(live, map[string]string{
 		"net.ipv4.conf.all.arp_ignore": "1", "net.ipv4.conf.all.arp_announce": "2",
 		"net.ipv4.conf.lo.arp_ignore": "1", "net.ipv4.conf.lo.arp_announce": "2",
 	})
-	changes = append(changes, addAddress(vip4), addAddress(vip6), addRoute(route4), addRoute(route6), addRoute(gw))
+	changes = append(changes, plantest.AddAddress(vip4), plantest.AddAddress(vip6), plantest.AddRoute(route4), plantest.AddRoute(route6), plantest.AddRoute(gw))
 	if _, err := h.agent.Apply(context.Background(), changes); err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +210,7 @@ func TestNetnsRealServer(t *testing.T) {
 	desired := live
 	desired.Addresses = append(slices.Clone(live.Addresses), vip4, vip6)
 	desired.Routes = append(slices.Clone(live.Routes), gw, route4, route6)
-	desired.Sysctls = sysctls("net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
+	desired.Sysctls = plantest.Sysctls("net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
 		"net.ipv4.conf.lo.arp_announce", "2", "net.ipv4.conf.lo.arp_ignore", "1")
 	desired.Owned = &state.Record{
 		FormatVersion: state.FormatVersion,
@@ -221,12 +226,12 @@ func TestNetnsRealServer(t *testing.T) {
 	}
 	desired.Normalize()
 	applied := h.read(t, arpSysctls)
-	if d := cmp.Diff(desired, applied, cmpOpts); d != "" {
+	if d := cmp.Diff(desired, applied, clustertest.CmpOpts); d != "" {
 		t.Errorf("second read is not the desired state (-desired +read):\n%s", d)
 	}
 
 	// Tear down in the safe order: routes, VIPs, then ARP back as it was.
-	teardown := []plan.Change{deleteRoute(gw), deleteRoute(route6), deleteRoute(route4), deleteAddress(vip6), deleteAddress(vip4)}
+	teardown := []plan.Change{plantest.DeleteRoute(gw), plantest.DeleteRoute(route6), plantest.DeleteRoute(route4), plantest.DeleteAddress(vip6), plantest.DeleteAddress(vip4)}
 	teardown = append(teardown, restores(applied)...)
 	if _, err := h.agent.Apply(context.Background(), teardown); err != nil {
 		t.Fatal(err)
@@ -242,8 +247,8 @@ func TestNetnsDirector(t *testing.T) {
 
 	// The VIP as an alias on the LAN interface, ifconfig eth0:0 style, and
 	// forwarding on; then the alias renumbered, as a reordered config would.
-	alias0, alias1 := addrOf("eth0", "172.25.0.100/32", "eth0:0"), addrOf("eth0", "172.25.0.100/32", "eth0:1")
-	changes := append(sysctlChanges(live, map[string]string{"net.ipv4.ip_forward": "1"}), addAddress(alias0))
+	alias0, alias1 := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0"), plantest.Addr("eth0", "172.25.0.100/32", "eth0:1")
+	changes := append(sysctlChanges(live, map[string]string{"net.ipv4.ip_forward": "1"}), plantest.AddAddress(alias0))
 	if _, err := h.agent.Apply(context.Background(), changes); err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +259,7 @@ func TestNetnsDirector(t *testing.T) {
 	if v.Sysctls["net.ipv4.ip_forward"] != "1" {
 		t.Errorf("/proc/sys says ip_forward = %s, want 1", v.Sysctls["net.ipv4.ip_forward"])
 	}
-	relabel := addAddress(alias1)
+	relabel := plantest.AddAddress(alias1)
 	relabel.Action, relabel.Before = plan.Update, &plan.Resource{Address: &alias0}
 	if _, err := h.agent.Apply(context.Background(), []plan.Change{relabel}); err != nil {
 		t.Fatal(err)
@@ -266,18 +271,18 @@ func TestNetnsDirector(t *testing.T) {
 	applied := h.read(t, names)
 	desired := live
 	desired.Addresses = append(slices.Clone(live.Addresses), alias1)
-	desired.Sysctls = sysctls("net.ipv4.ip_forward", "1")
+	desired.Sysctls = plantest.Sysctls("net.ipv4.ip_forward", "1")
 	desired.Owned = &state.Record{
 		FormatVersion: state.FormatVersion,
 		Addresses:     []string{alias1.Key()},
 		Sysctls:       map[string]string{"net.ipv4.ip_forward": "0"},
 	}
 	desired.Normalize()
-	if d := cmp.Diff(desired, applied, cmpOpts); d != "" {
+	if d := cmp.Diff(desired, applied, clustertest.CmpOpts); d != "" {
 		t.Errorf("read after apply is not the desired state (-desired +read):\n%s", d)
 	}
 
-	if _, err := h.agent.Apply(context.Background(), append([]plan.Change{deleteAddress(alias1)}, restores(applied)...)); err != nil {
+	if _, err := h.agent.Apply(context.Background(), append([]plan.Change{plantest.DeleteAddress(alias1)}, restores(applied)...)); err != nil {
 		t.Fatal(err)
 	}
 	h.checkRestored(t, before, names)
@@ -294,7 +299,7 @@ func (h *netnsHost) checkRestored(t *testing.T, before kernelView, sysctls []str
 	if _, ok := after.addr("lo", "10.99.0.9"); !ok {
 		t.Error("the address added by hand is gone")
 	}
-	rec, err := loadRecord(h.record)
+	rec, err := local.LoadRecord(h.record)
 	if err != nil || rec == nil || len(rec.Addresses)+len(rec.Routes)+len(rec.Sysctls)+len(rec.Services) != 0 {
 		t.Errorf("record after teardown: %+v, %v; want an empty one", rec, err)
 	}

@@ -1,4 +1,4 @@
-package host
+package agent
 
 import (
 	"context"
@@ -8,13 +8,17 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// pipeAgent connects an Agent to ServeAgent over io.Pipe, in process. It
-// returns the agent and a channel that yields what ServeAgent returned.
-func pipeAgent(t testing.TB, h Host) (*Agent, <-chan error) {
+// pipeAgent connects a Client to Serve over io.Pipe, in process. It
+// returns the agent and a channel that yields what Serve returned.
+func pipeAgent(t testing.TB, h cluster.Host) (*Client, <-chan error) {
 	t.Helper()
 	reqR, reqW := io.Pipe()
 	respR, respW := io.Pipe()
@@ -24,7 +28,7 @@ func pipeAgent(t testing.TB, h Host) (*Agent, <-chan error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go func() {
-		err := ServeAgent(ctx, reqR, respW, h)
+		err := Serve(ctx, reqR, respW, h)
 		_ = respW.Close()
 		served <- err
 	}()
@@ -39,7 +43,9 @@ func pipeAgent(t testing.TB, h Host) (*Agent, <-chan error) {
 		_ = reqR.CloseWithError(errors.New("killed"))
 		_ = respW.CloseWithError(errors.New("killed"))
 	}
-	a, err := startAgent(context.Background(), "web1", "in-process agent", reqW, respR, &tail{max: 1024}, wait, kill)
+	a, err := Start(context.Background(), Session{
+		Name: "web1", Command: "in-process agent", Stdin: reqW, Stdout: respR, Wait: wait, Kill: kill,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +55,14 @@ func pipeAgent(t testing.TB, h Host) (*Agent, <-chan error) {
 func TestAgentRoundTrip(t *testing.T) {
 	r := newRig(t)
 	a, served := pipeAgent(t, r.local)
-	r.apply(t, a, realServerChanges("172.25.0.100"))
+	r.apply(t, a, plantest.RealServerChanges("172.25.0.100"))
 	// What the agent reads is what the host reads, record included.
-	if d := cmp.Diff(r.read(t, r.local), r.read(t, a), cmpOpts); d != "" {
+	if d := cmp.Diff(r.read(t, r.local), r.read(t, a), clustertest.CmpOpts); d != "" {
 		t.Errorf("read through the agent differs (-local +agent):\n%s", d)
 	}
 	// Every action crosses the wire intact: a replace and a no-op too.
-	v0, v1 := addrOf("lo", "172.25.0.100/32", "lo:0"), addrOf("lo", "172.25.0.100/32", "lo:7")
-	relabel := addAddress(v1)
+	v0, v1 := plantest.Addr("lo", "172.25.0.100/32", "lo:0"), plantest.Addr("lo", "172.25.0.100/32", "lo:7")
+	relabel := plantest.AddAddress(v1)
 	relabel.Action, relabel.Before = plan.Replace, &plan.Resource{Address: &v0}
 	r.apply(t, a, []plan.Change{relabel, {Kind: plan.KindSysctl, Address: "sysctl x", Action: plan.NoOp}})
 	if got := r.read(t, r.local); !containsAddress(got.Addresses, v1) {
@@ -64,18 +70,18 @@ func TestAgentRoundTrip(t *testing.T) {
 	}
 
 	// Failures come back with the results so far and the host's message.
-	results, err := a.Apply(context.Background(), []plan.Change{deleteRoute(hostRoute("10.9.9.9", "lo"))})
+	results, err := a.Apply(context.Background(), []plan.Change{plantest.DeleteRoute(plantest.HostRoute("10.9.9.9", "lo"))})
 	if err == nil || !strings.Contains(err.Error(), "host web1: route 10.9.9.9/32") || len(results) != 1 || results[0].Error == "" {
 		t.Errorf("failed apply through the agent: %v, %+v", err, results)
 	}
 	// A failure is not the end of the session.
-	if _, err := a.Read(context.Background(), ReadRequest{}); err != nil {
+	if _, err := a.Read(context.Background(), cluster.ReadRequest{}); err != nil {
 		t.Errorf("read after a failed apply: %v", err)
 	}
 	// Permission errors keep their identity across.
 	r.nl.Unprivileged = true
-	_, err = a.Apply(context.Background(), []plan.Change{addAddress(addrOf("lo", "10.0.0.9/32", ""))})
-	if !errors.Is(err, ErrPermission) || !strings.Contains(err.Error(), "run as root") {
+	_, err = a.Apply(context.Background(), []plan.Change{plantest.AddAddress(plantest.Addr("lo", "10.0.0.9/32", ""))})
+	if !errors.Is(err, cluster.ErrPermission) || !strings.Contains(err.Error(), "run as root") {
 		t.Errorf("permission error through the agent: %v", err)
 	}
 
@@ -83,9 +89,9 @@ func TestAgentRoundTrip(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 	if err := <-served; err != nil {
-		t.Errorf("ServeAgent: %v", err)
+		t.Errorf("Serve: %v", err)
 	}
-	if _, err := a.Read(context.Background(), ReadRequest{}); err == nil || !strings.Contains(err.Error(), "closed") {
+	if _, err := a.Read(context.Background(), cluster.ReadRequest{}); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("read after Close: %v", err)
 	}
 }
@@ -100,9 +106,9 @@ func containsAddress(list []state.Address, a state.Address) bool {
 }
 
 // blockingHost's Read waits until its context is done.
-type blockingHost struct{ Host }
+type blockingHost struct{ cluster.Host }
 
-func (blockingHost) Read(ctx context.Context, _ ReadRequest) (state.Host, error) {
+func (blockingHost) Read(ctx context.Context, _ cluster.ReadRequest) (state.Host, error) {
 	<-ctx.Done()
 	return state.Host{}, ctx.Err()
 }
@@ -111,12 +117,12 @@ func TestAgentCancelledCall(t *testing.T) {
 	a, _ := pipeAgent(t, blockingHost{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := a.Read(ctx, ReadRequest{}); !errors.Is(err, context.Canceled) {
+	if _, err := a.Read(ctx, cluster.ReadRequest{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled read: %v", err)
 	}
 	// The session is out of step now; later calls say so instead of
 	// reading the wrong answer.
-	_, err := a.Read(context.Background(), ReadRequest{})
+	_, err := a.Read(context.Background(), cluster.ReadRequest{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("read after a cancelled one: %v", err)
 	}
@@ -125,22 +131,22 @@ func TestAgentCancelledCall(t *testing.T) {
 	}
 }
 
-func TestServeAgentWantsHelloFirst(t *testing.T) {
+func TestServeWantsHelloFirst(t *testing.T) {
 	in := strings.NewReader(`{"id":1,"op":"read"}` + "\n")
 	var out strings.Builder
-	err := ServeAgent(context.Background(), in, &out, blockingHost{})
+	err := Serve(context.Background(), in, &out, blockingHost{})
 	if err == nil || !strings.Contains(out.String(), `"error":{"message":"agent: the first request must be hello`) {
-		t.Errorf("ServeAgent = %v, wrote %s", err, out.String())
+		t.Errorf("Serve = %v, wrote %s", err, out.String())
 	}
 	in = strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":99}}` + "\n")
 	out.Reset()
-	err = ServeAgent(context.Background(), in, &out, blockingHost{})
+	err = Serve(context.Background(), in, &out, blockingHost{})
 	if err == nil || !strings.Contains(err.Error(), "use the same lvsctl version") {
-		t.Errorf("ServeAgent with protocol 99 = %v", err)
+		t.Errorf("Serve with protocol 99 = %v", err)
 	}
 }
 
-func TestNewAgentFailures(t *testing.T) {
+func TestExecFailures(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name    string
@@ -155,10 +161,10 @@ func TestNewAgentFailures(t *testing.T) {
 			[]string{"host web1", "start agent `/nonexistent/lvsctl agent`"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := NewAgent(ctx, AgentOptions{Name: "web1", Command: tc.command})
+			a, err := Exec(ctx, "web1", tc.command)
 			if err == nil {
 				_ = a.Close()
-				t.Fatal("NewAgent succeeded")
+				t.Fatal("Exec succeeded")
 			}
 			for _, want := range tc.want {
 				if !strings.Contains(err.Error(), want) {
@@ -169,22 +175,22 @@ func TestNewAgentFailures(t *testing.T) {
 	}
 }
 
-func TestNewNetnsMissing(t *testing.T) {
-	_, err := NewNetns(context.Background(), "web1", "lvsctl-no-such-netns", nil)
+func TestNetnsMissing(t *testing.T) {
+	_, err := Netns(context.Background(), "web1", "lvsctl-no-such-netns", []string{"lvsctl", "agent"})
 	if err == nil || !strings.Contains(err.Error(), "ip netns add lvsctl-no-such-netns") {
 		t.Errorf("NewNetns of a missing namespace: %v", err)
 	}
-	if _, err := NewNetns(context.Background(), "web1", "../etc", nil); err == nil {
+	if _, err := Netns(context.Background(), "web1", "../etc", []string{"lvsctl", "agent"}); err == nil {
 		t.Error("NewNetns accepted a path as a namespace name")
 	}
 }
 
-func TestServeAgentAnswersBadRequests(t *testing.T) {
+func TestServeAnswersBadRequests(t *testing.T) {
 	in := strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" +
 		`{"id":2,"op":"apply","changes":[{"kind":"address","address":"a","action":"explode"}]}` + "\n" +
 		`{"id":3,"op":"read"}` + "\n")
 	var out strings.Builder
-	if err := ServeAgent(context.Background(), in, &out, echoHost{}); err != nil {
+	if err := Serve(context.Background(), in, &out, echoHost{}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

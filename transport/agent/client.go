@@ -1,33 +1,54 @@
-package host
+// Package agent is the agent transport: `lvsctl agent` serves a host's
+// Read and Apply as newline-delimited JSON on its stdin and stdout (Serve),
+// and Client is the engine's side of that session (a cluster.Host). How the
+// agent process is started is the launcher's business: Exec runs a command
+// here, Netns runs it inside a network namespace, and an SSH transport hands
+// Start the pipes of a remote session.
+package agent
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// AgentOptions say how to start an agent.
-type AgentOptions struct {
+// Session is an agent process already started, however it was: Start runs
+// the client side of the protocol over its pipes.
+type Session struct {
 	// Name is the host's name in the configuration; errors carry it.
 	Name string
-	// Command runs `lvsctl agent` (or anything speaking its protocol) on
-	// the host, e.g. ip netns exec NS lvsctl agent --record PATH.
-	Command []string
+	// Command says how the agent was started, for messages (e.g.
+	// "ip netns exec lvs1 lvsctl agent", "ssh root@lvs1 lvsctl agent").
+	Command string
+	// Stdin is the agent's standard input: requests go there. Close ends
+	// the session by closing it.
+	Stdin io.WriteCloser
+	// Stdout is the agent's standard output: responses come from there.
+	Stdout io.Reader
+	// Stderr, if set, holds the end of what the agent wrote on its standard
+	// error (make the process write there before starting it), quoted in
+	// the error when the agent stops. Nil leaves it out.
+	Stderr *Tail
+	// Wait reaps the agent once Stdout has ended and returns how it ended
+	// (exec.Cmd.Wait, ssh.Session.Wait).
+	Wait func() error
+	// Kill stops the agent (when a call is cancelled, or it does not exit
+	// after Close). It may be called more than once.
+	Kill func()
 }
 
-// Agent is a host reached through an agent process: the client side of
-// ServeAgent over the process's stdin and stdout. Calls are serialised.
-type Agent struct {
+// Client is a host reached through an agent: the client side of Serve over
+// the agent's stdin and stdout. Calls are serialised.
+type Client struct {
 	name    string
 	command string
 	stdin   io.WriteCloser
@@ -39,7 +60,7 @@ type Agent struct {
 	responses chan response
 	exited    chan struct{}
 	waitErr   error
-	stderr    *tail
+	stderr    *Tail
 
 	mu sync.Mutex
 	id uint64
@@ -48,20 +69,21 @@ type Agent struct {
 	broken error
 }
 
-var _ Host = (*Agent)(nil)
+var _ cluster.Host = (*Client)(nil)
 
 // closeWait bounds how long Close waits for the agent to exit.
 const closeWait = 10 * time.Second
 
-// NewAgent starts the agent command and greets it. The process lives until
-// Close or until ctx is done.
-func NewAgent(ctx context.Context, opts AgentOptions) (*Agent, error) {
-	if len(opts.Command) == 0 {
-		return nil, fmt.Errorf("host %s: no agent command", opts.Name)
+// Exec starts command (`lvsctl agent`, or anything speaking its protocol)
+// on this machine and greets it; name is the host's name in the
+// configuration. The process lives until Close or until ctx is done.
+func Exec(ctx context.Context, name string, command []string) (*Client, error) {
+	if len(command) == 0 {
+		return nil, fmt.Errorf("host %s: no agent command", name)
 	}
-	command := strings.Join(opts.Command, " ")
-	stderr := &tail{max: 8 << 10}
-	cmd := exec.CommandContext(ctx, opts.Command[0], opts.Command[1:]...)
+	line := strings.Join(command, " ")
+	stderr := NewTail()
+	cmd := exec.CommandContext(ctx, command[0], command[1:]...)
 	cmd.Stderr = stderr
 	cmd.WaitDelay = closeWait
 	stdin, err := cmd.StdinPipe()
@@ -69,38 +91,47 @@ func NewAgent(ctx context.Context, opts AgentOptions) (*Agent, error) {
 		var stdout io.Reader
 		if stdout, err = cmd.StdoutPipe(); err == nil {
 			if err = cmd.Start(); err == nil {
-				kill := func() { _ = cmd.Process.Kill() }
-				return startAgent(ctx, opts.Name, command, stdin, stdout, stderr, cmd.Wait, kill)
+				return Start(ctx, Session{
+					Name: name, Command: line, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+					Wait: cmd.Wait, Kill: func() { _ = cmd.Process.Kill() },
+				})
 			}
 		}
 	}
-	return nil, fmt.Errorf("host %s: start agent `%s`: %w", opts.Name, command, err)
+	return nil, fmt.Errorf("host %s: start agent `%s`: %w", name, line, err)
 }
 
-// startAgent runs the client side of a session over a started agent: it
-// writes requests to w, reads responses from r, and greets the agent.
-// wait reaps the agent once r has ended; kill stops it.
-func startAgent(ctx context.Context, name, command string, w io.WriteCloser, r io.Reader, stderr *tail, wait func() error, kill func()) (*Agent, error) {
-	a := &Agent{
-		name:    name,
-		command: command,
-		stdin:   w,
-		enc:     json.NewEncoder(w),
+// Start runs the client side of a session over an agent already started:
+// it writes requests to s.Stdin, reads responses from s.Stdout, and greets
+// the agent. When the greeting fails, the agent is killed and reaped.
+func Start(ctx context.Context, s Session) (*Client, error) {
+	if s.Stdin == nil || s.Stdout == nil || s.Wait == nil || s.Kill == nil {
+		return nil, fmt.Errorf("host %s: agent session without stdin, stdout, wait or kill", s.Name)
+	}
+	stderr := s.Stderr
+	if stderr == nil {
+		stderr = NewTail()
+	}
+	a := &Client{
+		name:    s.Name,
+		command: s.Command,
+		stdin:   s.Stdin,
+		enc:     json.NewEncoder(s.Stdin),
 		// One slot: after a cancelled call the agent may still answer, and
 		// nobody will take that answer.
 		responses: make(chan response, 1),
 		exited:    make(chan struct{}),
 		stderr:    stderr,
-		kill:      kill,
+		kill:      s.Kill,
 	}
-	go a.readLoop(r, wait)
+	go a.readLoop(s.Stdout, s.Wait)
 	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version()}})
 	if err == nil && (resp.Hello == nil || resp.Hello.Protocol != ProtocolVersion) {
-		err = a.errorf("agent `%s` does not speak protocol %d: use the same lvsctl version on both sides", command, ProtocolVersion)
+		err = a.errorf("agent `%s` does not speak protocol %d: use the same lvsctl version on both sides", s.Command, ProtocolVersion)
 	}
 	if err != nil {
-		kill()
-		_ = w.Close()
+		s.Kill()
+		_ = s.Stdin.Close()
 		<-a.exited
 		return nil, err
 	}
@@ -109,7 +140,7 @@ func startAgent(ctx context.Context, name, command string, w io.WriteCloser, r i
 
 // readLoop hands each response line to the caller waiting for it, then
 // reaps the process once its output ends.
-func (a *Agent) readLoop(r io.Reader, wait func() error) {
+func (a *Client) readLoop(r io.Reader, wait func() error) {
 	dec := json.NewDecoder(r)
 	for {
 		var resp response
@@ -123,12 +154,12 @@ func (a *Agent) readLoop(r io.Reader, wait func() error) {
 	close(a.exited)
 }
 
-func (a *Agent) errorf(format string, args ...any) error {
+func (a *Client) errorf(format string, args ...any) error {
 	return fmt.Errorf("host %s: "+format, append([]any{a.name}, args...)...)
 }
 
 // call sends one request and waits for its response.
-func (a *Agent) call(ctx context.Context, req request) (response, error) {
+func (a *Client) call(ctx context.Context, req request) (response, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.broken != nil {
@@ -159,14 +190,14 @@ func (a *Agent) call(ctx context.Context, req request) (response, error) {
 }
 
 // fail marks the session broken with err and returns it.
-func (a *Agent) fail(err error) error {
+func (a *Client) fail(err error) error {
 	a.broken = err
 	return err
 }
 
 // exitError explains why the agent stopped answering, with its exit status
 // and the end of what it wrote on stderr.
-func (a *Agent) exitError(doing string) error {
+func (a *Client) exitError(doing string) error {
 	select {
 	case <-a.exited:
 	case <-time.After(closeWait):
@@ -181,7 +212,7 @@ func (a *Agent) exitError(doing string) error {
 }
 
 // Read reads the host's state through the agent.
-func (a *Agent) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
+func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, error) {
 	resp, err := a.call(ctx, request{Op: opRead, Read: &req})
 	if err != nil {
 		return state.Host{}, err
@@ -194,7 +225,7 @@ func (a *Agent) Read(ctx context.Context, req ReadRequest) (state.Host, error) {
 
 // Apply applies changes through the agent. Results cover the changes the
 // agent attempted, also when it reports an error.
-func (a *Agent) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
+func (a *Client) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
 	resp, err := a.call(ctx, request{Op: opApply, Changes: changes})
 	return resp.Results, err
 }
@@ -202,7 +233,7 @@ func (a *Agent) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result
 // Close ends the session and waits for the agent to exit. After a call
 // failed for the session as a whole, that error has been reported and
 // Close only reaps the process.
-func (a *Agent) Close() error {
+func (a *Client) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeWait)
 	defer cancel()
 	a.mu.Lock()
@@ -233,53 +264,18 @@ func (a *Agent) Close() error {
 	return err
 }
 
-// NetnsDir is where `ip netns` keeps its named namespaces.
-const NetnsDir = "/run/netns"
-
-// NewNetns starts an agent inside network namespace netns with
-// `ip netns exec NETNS AGENTCMD...`. agentCmd nil runs this binary as
-//
-//	lvsctl agent --name NAME --record RECORD
-//
-// where RECORD is RecordPath(RecordDir(), "netns-"+netns): the agent runs
-// in the namespace but on this machine's file system, so each namespace
-// needs a record of its own.
-func NewNetns(ctx context.Context, name, netns string, agentCmd []string) (*Agent, error) {
-	if netns == "" || strings.ContainsAny(netns, "/\x00") || netns == "." || netns == ".." {
-		return nil, fmt.Errorf("host %s: %q is not a network namespace name", name, netns)
-	}
-	if _, err := os.Stat(filepath.Join(NetnsDir, netns)); err != nil {
-		return nil, fmt.Errorf("host %s: network namespace %s does not exist (%v): create it with `ip netns add %s` or fix the host's netns setting",
-			name, netns, err, netns)
-	}
-	ip, err := exec.LookPath("ip")
-	if err != nil {
-		return nil, fmt.Errorf("host %s: the ip command (iproute2) is needed to enter network namespace %s: install iproute2: %w", name, netns, err)
-	}
-	if agentCmd == nil {
-		self, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
-		}
-		agentCmd = []string{self, "agent", "--name", name, "--record", RecordPath(RecordDir(), "netns-"+netns)}
-	}
-	a, err := NewAgent(ctx, AgentOptions{Name: name, Command: append([]string{ip, "netns", "exec", netns}, agentCmd...)})
-	if err != nil && os.Geteuid() != 0 {
-		// `ip netns exec` reports a failed setns on stderr only; without
-		// root that is the likely cause, and the way out is the same.
-		return nil, &permissionError{fmt.Errorf("%w (entering a network namespace needs root)", err)}
-	}
-	return a, err
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
+// Tail keeps the end of what is written to it: an agent's standard error,
+// for messages.
+type Tail struct {
 	mu  sync.Mutex
 	max int
 	buf []byte
 }
 
-func (t *tail) Write(p []byte) (int, error) {
+// NewTail keeps the last 8 KiB written to it.
+func NewTail() *Tail { return &Tail{max: 8 << 10} }
+
+func (t *Tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
@@ -289,8 +285,19 @@ func (t *tail) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tail) String() string {
+func (t *Tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
 }
+
+// remoteError is an error an agent reported, rebuilt on the client side.
+type remoteError struct {
+	msg        string
+	permission bool
+}
+
+func (e *remoteError) Error() string { return e.msg }
+
+// Is makes errors.Is(err, cluster.ErrPermission) true when the agent said so.
+func (e *remoteError) Is(target error) bool { return e.permission && target == cluster.ErrPermission }

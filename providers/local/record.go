@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"encoding/json"
@@ -39,8 +39,9 @@ func RecordPath(dir, hostID string) string {
 	return filepath.Join(dir, hostID+".json")
 }
 
-// loadRecord reads a record; a missing file means no record (nil).
-func loadRecord(path string) (*state.Record, error) {
+// LoadRecord reads the ownership record at path; a missing file means no
+// record (nil).
+func LoadRecord(path string) (*state.Record, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

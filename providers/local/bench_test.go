@@ -1,4 +1,4 @@
-package host
+package local
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkApplyAddresses(b *testing.B) {
 	add, del := make([]plan.Change, n), make([]plan.Change, n)
 	for i := range n {
 		a := state.Address{Interface: "lo", Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, 0, byte(i)}), 32), Label: fmt.Sprintf("lo:%d", i)}
-		add[i], del[i] = addAddress(a), deleteAddress(a)
+		add[i], del[i] = plantest.AddAddress(a), plantest.DeleteAddress(a)
 	}
 	ctx := context.Background()
 	for b.Loop() {
@@ -30,25 +31,4 @@ func BenchmarkApplyAddresses(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*n), "ns/change")
-}
-
-// BenchmarkAgentRead measures a read through the agent protocol (in
-// process, over pipes) against one straight from the host.
-func BenchmarkAgentRead(b *testing.B) {
-	r := newRig(b)
-	a, _ := pipeAgent(b, r.local)
-	defer a.Close()
-	req := ReadRequest{IPVS: true, Sysctls: rigSysctls}
-	for _, h := range []struct {
-		name string
-		host Host
-	}{{"local", r.local}, {"agent", a}} {
-		b.Run(h.name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := h.host.Read(context.Background(), req); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }
