@@ -4,7 +4,7 @@
 GO          ?= go
 BIN         ?= bin/lvsctl
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/internal/version.Version=$(VERSION)
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6

@@ -81,31 +81,40 @@ func WritePlan(w io.Writer, p Plan) error {
 // would do with them.
 func ReadPlan(r io.Reader) (Plan, error) {
 	var p Plan
+	if err := decodePlan(r, &p, &p); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// decodePlan decodes one JSON document from r into v, which holds p (a
+// plan, or a saved plan around it), and checks the plan.
+func decodePlan(r io.Reader, v any, p *Plan) error {
 	dec := json.NewDecoder(r)
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return Plan{}, errors.New("read plan: the file is empty; save a plan with `lvsctl plan -out FILE`")
+			return errors.New("read plan: the file is empty; save a plan with `lvsctl plan -out FILE`")
 		}
-		return Plan{}, fmt.Errorf("read plan: not a plan saved by `lvsctl plan -out`: %w", err)
+		return fmt.Errorf("read plan: not a plan saved by `lvsctl plan -out`: %w", err)
 	}
 	if p.FormatVersion == "" {
-		return Plan{}, errors.New("read plan: no format_version: not a plan saved by `lvsctl plan -out`")
+		return errors.New("read plan: no format_version: not a plan saved by `lvsctl plan -out`")
 	}
 	if major(p.FormatVersion) != major(FormatVersion) {
-		return Plan{}, fmt.Errorf("read plan: format version %s is not supported by this lvsctl (it reads %s.x): make the plan again with this lvsctl (`lvsctl plan -out FILE`)",
+		return fmt.Errorf("read plan: format version %s is not supported by this lvsctl (it reads %s.x): make the plan again with this lvsctl (`lvsctl plan -out FILE`)",
 			p.FormatVersion, major(FormatVersion))
 	}
 	if dec.More() {
-		return Plan{}, errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
+		return errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
 	}
 	for _, h := range p.Hosts {
 		for _, c := range h.Changes {
 			if err := c.Validate(); err != nil {
-				return Plan{}, fmt.Errorf("read plan: host %s: %w: the file was changed or damaged; make the plan again", h.Host, err)
+				return fmt.Errorf("read plan: host %s: %w: the file was changed or damaged; make the plan again", h.Host, err)
 			}
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // Validate checks that the change carries what its action needs of the

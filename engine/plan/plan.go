@@ -7,8 +7,9 @@ import (
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// FormatVersion of the JSON plan (`plan -json`, `plan -out`). Bump the major
-// part on incompatible changes.
+// FormatVersion of the public JSON plan (`plan -json`, and the plan inside a
+// saved plan). Bump the major part on incompatible changes, the minor on
+// additions; testdata/format pins it.
 const FormatVersion = "1.0"
 
 // Action is what a change does, drawn as its symbol.
@@ -152,9 +153,6 @@ type Plan struct {
 	Peers map[string]state.Peer `json:"peers,omitempty"`
 	// Warnings concern the cluster rather than one host.
 	Warnings []string `json:"warnings,omitempty"`
-	// Connections say how to reach each host. Only a plan saved for apply
-	// (`plan -out`) has them: apply of that file needs no configuration.
-	Connections map[string]state.Connection `json:"connections,omitempty"`
 }
 
 // Result is the outcome of applying one change.

@@ -19,6 +19,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/version"
 )
 
 // Session is an agent process already started, however it was: Start runs
@@ -125,8 +126,14 @@ func Start(ctx context.Context, s Session) (*Client, error) {
 		kill:      s.Kill,
 	}
 	go a.readLoop(s.Stdout, s.Wait)
-	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version()}})
-	if err == nil && (resp.Hello == nil || resp.Hello.Protocol != ProtocolVersion) {
+	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version.String()}})
+	switch {
+	case resp.Hello != nil && resp.Hello.Protocol != ProtocolVersion:
+		// Checked before err: an agent of another version refuses the
+		// hello, and what the operator needs is which versions met.
+		err = a.errorf("agent `%s` runs lvsctl agent protocol %d (lvsctl %s) and does not speak protocol %d, which this lvsctl (%s) speaks: use the same lvsctl version on both sides",
+			s.Command, resp.Hello.Protocol, resp.Hello.Version, ProtocolVersion, version.String())
+	case err == nil && resp.Hello == nil:
 		err = a.errorf("agent `%s` does not speak protocol %d: use the same lvsctl version on both sides", s.Command, ProtocolVersion)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package agent
 
 import (
 	"errors"
-	"runtime/debug"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -10,12 +9,17 @@ import (
 )
 
 // ProtocolVersion is the version of the agent protocol. Both sides must
-// speak the same one; bump it on any incompatible change.
+// speak the same one; bump it on any change of what crosses the wire (the
+// requests and responses here, and plan.Change, plan.Result, state.Host
+// inside them). testdata/protocol-vN.golden pins version N.
 //
 // The protocol is newline-delimited JSON over a byte stream: the client
 // writes one request per line and the agent answers each with one response
 // line carrying the same id. The first request is a hello; then any number
-// of read and apply requests; then close.
+// of read and apply requests; then close. The hello exchange, {"id":1,
+// "op":"hello","hello":{"protocol":N,"version":"..."}} and its answer with
+// the agent's hello, is the same in every version, so two versions can
+// always tell each other apart and say so.
 const ProtocolVersion = 1
 
 // Request operations.
@@ -64,12 +68,4 @@ func errorToWire(err error) *wireError {
 
 func isPermission(err error) bool {
 	return errors.Is(err, cluster.ErrPermission)
-}
-
-// version is the lvsctl version built into this binary, for the hello.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

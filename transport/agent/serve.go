@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/internal/version"
 )
 
 // Serve answers agent requests read from r with responses written to
@@ -68,7 +69,7 @@ func serveOne(ctx context.Context, h cluster.Host, req request, greeted bool) (r
 	}
 	switch req.Op {
 	case opHello:
-		resp.Hello = &hello{Protocol: ProtocolVersion, Version: version()}
+		resp.Hello = &hello{Protocol: ProtocolVersion, Version: version.String()}
 		if req.Hello == nil || req.Hello.Protocol != ProtocolVersion {
 			got := 0
 			if req.Hello != nil {

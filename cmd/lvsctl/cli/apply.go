@@ -116,7 +116,8 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 // and opens the hosts it touches. The caller closes the hosts.
 func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
 	if isPlanFile(o.path) {
-		p, err := readPlanFile(o.path)
+		saved, err := readPlanFile(o.path)
+		p := saved.Plan
 		if err != nil {
 			return plan.Plan{}, nil, false, err
 		}
@@ -128,7 +129,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			return plan.Plan{}, nil, false, err
 		}
 		for _, hp := range p.Hosts {
-			conn, ok := p.Connections[hp.Host]
+			conn, ok := saved.Connections[hp.Host]
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
