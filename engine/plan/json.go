@@ -124,10 +124,11 @@ func (c Change) Validate() error {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("change %q: "+format, append([]any{c.Address}, a...)...)
 	}
-	switch c.Kind {
-	case KindService, KindServer, KindAddress, KindRoute, KindSysctl, KindTimeouts, KindPeers:
-	default:
+	if !c.Kind.Known() {
 		return fail("unknown kind %q", c.Kind)
+	}
+	if c.Step() == StepUnknown {
+		return fail("a %s change has no place in the apply order", c.Kind)
 	}
 	if c.Kind == KindServer && c.Service == "" {
 		return fail("a server change names no service")
@@ -151,21 +152,35 @@ func (c Change) Validate() error {
 
 // holds reports whether the resource holds exactly the value of kind k.
 func (r *Resource) holds(k Kind) bool {
-	set := map[Kind]bool{
-		KindService:  r.Service != nil,
-		KindServer:   r.Server != nil,
-		KindAddress:  r.Address != nil,
-		KindRoute:    r.Route != nil,
-		KindSysctl:   r.Sysctl != nil,
-		KindTimeouts: r.Timeouts != nil,
-		KindPeers:    r.Peers != nil,
-	}
-	for kind, isSet := range set {
-		if isSet != (kind == k) {
-			return false
+	n := 0
+	for _, v := range []bool{r.Service != nil, r.Server != nil, r.Address != nil, r.Route != nil,
+		r.Sysctl != nil, r.Timeouts != nil, r.Peers != nil} {
+		if v {
+			n++
 		}
 	}
-	return true
+	return n == 1 && r.Has(k)
+}
+
+// Has reports whether the resource holds a value of kind k.
+func (r *Resource) Has(k Kind) bool {
+	switch k {
+	case KindService:
+		return r.Service != nil
+	case KindServer:
+		return r.Server != nil
+	case KindAddress:
+		return r.Address != nil
+	case KindRoute:
+		return r.Route != nil
+	case KindSysctl:
+		return r.Sysctl != nil
+	case KindTimeouts:
+		return r.Timeouts != nil
+	case KindPeers:
+		return r.Peers != nil
+	}
+	return false
 }
 
 func major(version string) string {

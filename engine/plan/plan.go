@@ -4,6 +4,8 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -67,6 +69,28 @@ const (
 	// Apply adds it after a successful apply; plans never list it.
 	KindPeers Kind = "peers"
 )
+
+// kinds is every Kind, in the order `show` draws them. A kind added above
+// must be added here too; TestKinds then says what else it needs (see
+// "Adding a managed resource" in the README).
+var kinds = []Kind{KindService, KindServer, KindTimeouts, KindAddress, KindRoute, KindSysctl, KindPeers}
+
+// Kinds returns every kind of change.
+func Kinds() []Kind { return slices.Clone(kinds) }
+
+// Address names a resource of kind k with key for people: "KIND KEY"
+// (`service tcp/10.0.0.1:80`, `address lo/10.0.0.1/32`), or just
+// "timeouts", a host having one set. Plans, the ownership marks of `show`
+// and messages all name resources with it.
+func Address(k Kind, key string) string {
+	if k == KindTimeouts {
+		return string(k)
+	}
+	return string(k) + " " + key
+}
+
+// Known reports whether k is one of Kinds.
+func (k Kind) Known() bool { return slices.Contains(kinds, k) }
 
 // Resource holds exactly one value, the one named by the change's Kind.
 // A Service here never carries its Servers: each server is its own change.

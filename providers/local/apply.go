@@ -19,7 +19,7 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 		return nil, fmt.Errorf("host %s: %w", l.name, err)
 	}
 	if rec == nil {
-		rec = newRecord()
+		rec = plan.NewRecord()
 	}
 	results := make([]plan.Result, 0, len(changes))
 	for i, c := range changes {
@@ -27,10 +27,8 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 			return results, fmt.Errorf("host %s: stopped before %s (%d of %d changes applied): %w", l.name, c.Address, i, len(changes), err)
 		}
 		err := l.applyChange(c)
-		if err == nil && own(rec, c) {
-			if werr := saveRecord(l.recordPath, rec); werr != nil {
-				err = fmt.Errorf("the change was made but not recorded: %w", werr)
-			}
+		if err == nil {
+			err = l.record(rec, c)
 		}
 		if err != nil {
 			err = checkPermission(err)
@@ -43,15 +41,30 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 	return results, nil
 }
 
+// record updates the ownership record for a change made, and saves it.
+func (l *Host) record(rec *state.Record, c plan.Change) error {
+	changed, err := plan.RecordChange(rec, c)
+	if err != nil {
+		return fmt.Errorf("the change was made but cannot be recorded: %w", err)
+	}
+	if !changed {
+		return nil
+	}
+	if err := saveRecord(l.recordPath, rec); err != nil {
+		return fmt.Errorf("the change was made but not recorded: %w", err)
+	}
+	return nil
+}
+
 // applyChange makes one change in the kernel.
 func (l *Host) applyChange(c plan.Change) error {
-	before, after := resource(c.Before), resource(c.After)
+	before, after := c.Before.Value(), c.After.Value()
 	if c.Action == plan.NoOp {
 		return nil
 	}
 	switch c.Kind {
 	case plan.KindPeers:
-		return nil // the record only; own() writes it
+		return nil // the record only: plan.RecordChange writes it
 	case plan.KindService:
 		return l.applyService(c.Action, before.Service, after.Service)
 	case plan.KindServer:

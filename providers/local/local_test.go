@@ -82,41 +82,11 @@ func TestApplyRealServer(t *testing.T) {
 	}
 }
 
-func service(vip string) state.Service {
-	return state.Service{Protocol: "tcp", Address: netip.MustParseAddr(vip), Port: 80, Family: "inet", Scheduler: "wrr", Netmask: 32}
-}
-
-func server(rip string, weight uint32) state.Server {
-	return state.Server{Address: netip.MustParseAddr(rip), Port: 80, Method: "dr", Weight: weight}
-}
-
-func serviceChange(action plan.Action, name string, before, after *state.Service, own plan.Ownership) plan.Change {
-	c := plan.Change{Kind: plan.KindService, Name: name, Action: action, Own: own}
-	if before != nil {
-		c.Before, c.Address = &plan.Resource{Service: before}, "service "+before.Key()
-	}
-	if after != nil {
-		c.After, c.Address = &plan.Resource{Service: after}, "service "+after.Key()
-	}
-	return c
-}
-
-func serverChange(action plan.Action, svc state.Service, before, after *state.Server) plan.Change {
-	c := plan.Change{Kind: plan.KindServer, Service: svc.Key(), Action: action}
-	if before != nil {
-		c.Before, c.Address = &plan.Resource{Server: before}, "server "+svc.Key()+" -> "+before.Key()
-	}
-	if after != nil {
-		c.After, c.Address = &plan.Resource{Server: after}, "server "+svc.Key()+" -> "+after.Key()
-	}
-	return c
-}
-
 func TestApplyDirector(t *testing.T) {
 	r := newRig(t)
 	before := r.read(t, r.local)
-	svc := service("172.25.0.100")
-	s1, s2 := server("172.25.0.31", 1), server("172.25.0.32", 2)
+	svc := plantest.Service("172.25.0.100")
+	s1, s2 := plantest.Server("172.25.0.31", 1), plantest.Server("172.25.0.32", 2)
 	vip := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0")
 	oldT, newT := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}, state.Timeouts{TCP: 600, TCPFin: 60, UDP: 120}
 	r.apply(t, r.local, []plan.Change{
@@ -124,9 +94,9 @@ func TestApplyDirector(t *testing.T) {
 		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &oldT}, After: &plan.Resource{Timeouts: &newT}},
 		plantest.AddAddress(vip),
-		serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate),
-		serverChange(plan.Create, svc, nil, &s1),
-		serverChange(plan.Create, svc, nil, &s2),
+		plantest.ServiceChange(plan.Create, "http", nil, &svc, plan.OwnCreate),
+		plantest.ServerChange(plan.Create, svc, nil, &s1),
+		plantest.ServerChange(plan.Create, svc, nil, &s2),
 	})
 	got := r.read(t, r.local)
 	withServers := svc
@@ -154,13 +124,13 @@ func TestApplyDirector(t *testing.T) {
 	// Reweigh one server, then take everything down again.
 	s2b := s2
 	s2b.Weight = 5
-	r.apply(t, r.local, []plan.Change{serverChange(plan.Update, svc, &s2, &s2b)})
+	r.apply(t, r.local, []plan.Change{plantest.ServerChange(plan.Update, svc, &s2, &s2b)})
 	if srv, _ := r.read(t, r.local).Services[0].Server(s2.Key()); srv.Weight != 5 {
 		t.Errorf("server after update: %+v, want weight 5", srv)
 	}
 	r.apply(t, r.local, []plan.Change{
-		serverChange(plan.Delete, svc, &s1, nil),
-		serviceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
+		plantest.ServerChange(plan.Delete, svc, &s1, nil),
+		plantest.ServiceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
 		plantest.DeleteAddress(vip),
 		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
 			Before: &plan.Resource{Timeouts: &newT}, After: &plan.Resource{Timeouts: &oldT}},
@@ -175,13 +145,13 @@ func TestApplyDirector(t *testing.T) {
 
 func TestApplyReplace(t *testing.T) {
 	r := newRig(t)
-	old, moved := service("172.25.0.100"), service("172.25.0.101")
+	old, moved := plantest.Service("172.25.0.100"), plantest.Service("172.25.0.101")
 	a0, a1 := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0"), plantest.Addr("eth0", "172.25.0.100/32", "eth0:1")
 	gw1 := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1")}
 	gw2 := gw1
 	gw2.Gateway = netip.MustParseAddr("172.25.0.2")
 	r.apply(t, r.local, []plan.Change{
-		serviceChange(plan.Create, "http", nil, &old, plan.OwnCreate),
+		plantest.ServiceChange(plan.Create, "http", nil, &old, plan.OwnCreate),
 		plantest.AddAddress(a0),
 		plantest.AddRoute(gw1),
 	})
@@ -190,7 +160,7 @@ func TestApplyReplace(t *testing.T) {
 	regw := plantest.AddRoute(gw2)
 	regw.Action, regw.Before = plan.Update, &plan.Resource{Route: &gw1}
 	r.apply(t, r.local, []plan.Change{
-		serviceChange(plan.Replace, "http", &old, &moved, plan.OwnCreate),
+		plantest.ServiceChange(plan.Replace, "http", &old, &moved, plan.OwnCreate),
 		relabel,
 		regw,
 	})
@@ -273,9 +243,9 @@ func TestPermissionAdviceOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service("172.25.0.100")
+	svc := plantest.Service("172.25.0.100")
 	_, readErr := l.Read(context.Background(), cluster.ReadRequest{IPVS: true})
-	_, ipvsErr := l.Apply(context.Background(), []plan.Change{serviceChange(plan.Create, "http", nil, &svc, plan.OwnCreate)})
+	_, ipvsErr := l.Apply(context.Background(), []plan.Change{plantest.ServiceChange(plan.Create, "http", nil, &svc, plan.OwnCreate)})
 	r.nl.Unprivileged = true
 	_, nlErr := l.Apply(context.Background(), []plan.Change{plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0"))})
 	for name, err := range map[string]error{"read IPVS": readErr, "apply IPVS": ipvsErr, "apply netlink": nlErr} {
@@ -296,7 +266,7 @@ func TestReadSysctls(t *testing.T) {
 	r := newRig(t)
 	// A record keeps an original for a sysctl the request does not name:
 	// Read includes it so the restore can be planned.
-	rec := newRecord()
+	rec := plan.NewRecord()
 	rec.Sysctls = map[string]string{"net.ipv4.ip_forward": "0"}
 	if err := saveRecord(r.record, rec); err != nil {
 		t.Fatal(err)
@@ -383,7 +353,7 @@ func TestApplyRestores(t *testing.T) {
 	if v, _ := got.Sysctl("net.ipv4.ip_forward"); v != "0" || *got.Timeouts != orig {
 		t.Errorf("after restore: ip_forward %s, timeouts %+v", v, got.Timeouts)
 	}
-	if d := cmp.Diff(newRecord(), got.Owned, clustertest.CmpOpts); d != "" {
+	if d := cmp.Diff(plan.NewRecord(), got.Owned, clustertest.CmpOpts); d != "" {
 		t.Errorf("record after restore (-want +got):\n%s", d)
 	}
 }

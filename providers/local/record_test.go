@@ -2,7 +2,6 @@ package local
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
-	"github.com/lvsctl/lvsctl/engine/plan/plantest"
-	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 func TestRecordPath(t *testing.T) {
@@ -56,7 +52,7 @@ func TestLoadRecord(t *testing.T) {
 // rewritten: with a plain truncate-and-write they would see torn files.
 func TestRecordWriteIsAtomic(t *testing.T) {
 	path := RecordPath(filepath.Join(t.TempDir(), "new", "dir"), "local")
-	rec := newRecord()
+	rec := plan.NewRecord()
 	if err := saveRecord(path, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +111,7 @@ func TestRecordWriteIsAtomic(t *testing.T) {
 func TestRecordSurvivesFailedWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "local.json")
-	old := newRecord()
+	old := plan.NewRecord()
 	old.Addresses = []string{"lo/10.0.0.1/32"}
 	if err := saveRecord(path, old); err != nil {
 		t.Fatal(err)
@@ -141,57 +137,5 @@ func TestRecordSurvivesFailedWrite(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"blocked.json", "local.json"}, names); d != "" {
 		t.Errorf("files left (-want +got):\n%s", d)
-	}
-}
-
-func TestOwn(t *testing.T) {
-	route := plantest.HostRoute("10.0.0.1", "lo")
-	gwOld := state.Route{Destination: route.Destination, Interface: "eth0"}
-	svcA, svcB := service("10.0.0.1"), service("10.0.0.2")
-	for _, tc := range []struct {
-		name   string
-		start  state.Record
-		change plan.Change
-		want   state.Record
-	}{{
-		name:   "create address",
-		change: plantest.AddAddress(plantest.Addr("lo", "10.0.0.1/32", "lo:0")),
-		want:   state.Record{Addresses: []string{"lo/10.0.0.1/32"}},
-	}, {
-		name:   "replace service under a new key",
-		start:  state.Record{Services: map[string]string{svcA.Key(): "http"}},
-		change: serviceChange(plan.Replace, "http", &svcA, &svcB, plan.OwnCreate),
-		want:   state.Record{Services: map[string]string{svcB.Key(): "http"}},
-	}, {
-		name:   "remember keeps the first original",
-		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
-		change: plantest.SetSysctl("net.ipv4.ip_forward", "1", "0"),
-		want:   state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
-	}, {
-		name: "remember a route",
-		change: plan.Change{Kind: plan.KindRoute, Action: plan.Update, Own: plan.OwnRemember,
-			Before: &plan.Resource{Route: &gwOld}, After: &plan.Resource{Route: &route}},
-		want: state.Record{RouteOriginals: map[string]state.Route{route.Key(): gwOld}},
-	}, {
-		name:   "forget a route and its original",
-		start:  state.Record{Routes: []string{route.Key()}, RouteOriginals: map[string]state.Route{route.Key(): gwOld}},
-		change: plantest.DeleteRoute(route),
-		want:   state.Record{Routes: []string{}, RouteOriginals: map[string]state.Route{}},
-	}, {
-		name:   "forget a sysctl",
-		start:  state.Record{Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}},
-		change: plantest.RestoreSysctl("net.ipv4.ip_forward", "1", "0"),
-		want:   state.Record{Sysctls: map[string]string{}},
-	}} {
-		t.Run(tc.name, func(t *testing.T) {
-			// Deep-copy the start through JSON so cases do not share maps.
-			var rec state.Record
-			b, _ := json.Marshal(tc.start)
-			_ = json.Unmarshal(b, &rec)
-			own(&rec, tc.change)
-			if d := cmp.Diff(tc.want, rec, clustertest.CmpOpts); d != "" {
-				t.Errorf("record (-want +got):\n%s", d)
-			}
-		})
 	}
 }

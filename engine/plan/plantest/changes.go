@@ -99,3 +99,37 @@ func Sysctls(kv ...string) []state.Sysctl {
 	}
 	return out
 }
+
+// Service is a tcp service on port 80 of vip, scheduled wrr.
+func Service(vip string) state.Service {
+	return state.Service{Protocol: "tcp", Address: netip.MustParseAddr(vip), Port: 80, Family: "inet", Scheduler: "wrr", Netmask: 32}
+}
+
+// Server is a DR server on port 80 of rip.
+func Server(rip string, weight uint32) state.Server {
+	return state.Server{Address: netip.MustParseAddr(rip), Port: 80, Method: "dr", Weight: weight}
+}
+
+// ServiceChange changes a service as the diff would.
+func ServiceChange(action plan.Action, name string, before, after *state.Service, own plan.Ownership) plan.Change {
+	c := plan.Change{Kind: plan.KindService, Name: name, Action: action, Own: own}
+	if before != nil {
+		c.Before, c.Address = &plan.Resource{Service: before}, "service "+before.Key()
+	}
+	if after != nil {
+		c.After, c.Address = &plan.Resource{Service: after}, "service "+after.Key()
+	}
+	return c
+}
+
+// ServerChange changes a server of svc as the diff would.
+func ServerChange(action plan.Action, svc state.Service, before, after *state.Server) plan.Change {
+	c := plan.Change{Kind: plan.KindServer, Service: svc.Key(), Action: action}
+	if before != nil {
+		c.Before, c.Address = &plan.Resource{Server: before}, "server "+svc.Key()+" -> "+before.Key()
+	}
+	if after != nil {
+		c.After, c.Address = &plan.Resource{Server: after}, "server "+svc.Key()+" -> "+after.Key()
+	}
+	return c
+}
