@@ -199,7 +199,7 @@ func (d *differ) replaceService(want, old *state.Service) {
 // servers diffs the servers of a desired service against those it has live
 // (have is nil for a service about to be created).
 func (d *differ) servers(want, have *state.Service) {
-	svc := want.Key()
+	svc := want.ID()
 	var live map[string]*state.Server
 	if have != nil {
 		live = make(map[string]*state.Server, len(have.Servers))
@@ -214,12 +214,12 @@ func (d *differ) servers(want, have *state.Service) {
 		switch {
 		case !ok:
 			d.add(Change{
-				Kind: KindServer, Action: Create, Address: serverAddress(svc, key), Service: svc, Name: want.Name,
+				Kind: KindServer, Action: Create, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
 				After: &Resource{Server: ptr(*w)},
 			})
 		case !sameServer(w, h):
 			d.add(Change{
-				Kind: KindServer, Action: Update, Address: serverAddress(svc, key), Service: svc, Name: want.Name,
+				Kind: KindServer, Action: Update, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
 				Before: &Resource{Server: ptr(*h)}, After: &Resource{Server: ptr(*w)},
 			})
 		}
@@ -234,7 +234,7 @@ func (d *differ) servers(want, have *state.Service) {
 			continue
 		}
 		d.add(Change{
-			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: svc, Name: want.Name,
+			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: ptr(svc), Name: want.Name,
 			Before: &Resource{Server: ptr(*h)}, Reason: reasonDrain,
 		})
 	}
@@ -283,9 +283,12 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-func serviceAddress(key string) string { return "service " + key }
+func serviceAddress(key string) string { return Address(KindService, key) }
 
-func serverAddress(svc, key string) string { return "server " + svc + " -> " + key }
+// serverAddress names a server under its service: "server SERVICE -> SERVER".
+func serverAddress(svc state.ServiceID, key string) string {
+	return Address(KindServer, svc.Key()+" -> "+key)
+}
 
 // serviceOnly copies a service without its servers (each server is a change
 // of its own), with its flags sorted as in a normalized state.

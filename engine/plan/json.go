@@ -130,7 +130,7 @@ func (c Change) Validate() error {
 	if c.Step() == StepUnknown {
 		return fail("a %s change has no place in the apply order", c.Kind)
 	}
-	if c.Kind == KindServer && c.Service == "" {
+	if c.Kind == KindServer && c.Service == nil {
 		return fail("a server change names no service")
 	}
 	needBefore := c.Action == Delete || c.Action == Replace

@@ -134,8 +134,9 @@ type Change struct {
 	// Address names the resource for people: `service tcp/10.0.0.1:80`,
 	// `server tcp/10.0.0.1:80 -> 10.0.0.2:80`, `address lo/10.0.0.1/32`.
 	Address string `json:"address"`
-	// Service is the key of the parent service of a server change.
-	Service string `json:"service,omitempty"`
+	// Service is the identity of the parent service of a server change
+	// (as JSON, its key).
+	Service *state.ServiceID `json:"service,omitempty"`
 	// Name is the config block that asked for this (virtual_server "http"), if any.
 	Name   string    `json:"name,omitempty"`
 	Action Action    `json:"-"`

@@ -71,7 +71,7 @@ func TestHumanFooter(t *testing.T) {
 	var symbols = map[string]int{}
 	for _, l := range lines {
 		f := strings.Fields(l)
-		if len(f) > 1 && (f[1] == "service" || f[1] == "server" || f[1] == "address" || f[1] == "route" || f[1] == "sysctl" || f[1] == "timeouts") {
+		if len(f) > 1 && plan.Kind(f[1]).Known() {
 			symbols[f[0]]++
 		}
 	}

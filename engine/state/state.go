@@ -146,12 +146,7 @@ type Peer struct {
 }
 
 // Key identifies a service: "tcp/10.0.0.1:80", "udp/[2001:db8::1]:53" or "fwmark/1/inet".
-func (s Service) Key() string {
-	if s.FWMark != 0 {
-		return fmt.Sprintf("fwmark/%d/%s", s.FWMark, s.Family)
-	}
-	return s.Protocol + "/" + netip.AddrPortFrom(s.Address, s.Port).String()
-}
+func (s Service) Key() string { return s.ID().Key() }
 
 // Key identifies a server within its service: "10.0.0.2:80".
 func (d Server) Key() string { return netip.AddrPortFrom(d.Address, d.Port).String() }
