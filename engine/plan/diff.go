@@ -256,16 +256,16 @@ func sameServer(want, have *state.Server) bool {
 		want.UpperThreshold != have.UpperThreshold || want.LowerThreshold != have.LowerThreshold {
 		return false
 	}
-	if want.Method != "tun" {
+	if want.Method != state.MethodTUN {
 		return true
 	}
 	return tunnelType(want.TunnelType) == tunnelType(have.TunnelType) &&
 		want.TunnelPort == have.TunnelPort && want.TunnelChecksum == have.TunnelChecksum
 }
 
-func tunnelType(t string) string {
+func tunnelType(t state.TunnelType) state.TunnelType {
 	if t == "" {
-		return "ipip"
+		return state.TunnelIPIP
 	}
 	return t
 }

@@ -17,7 +17,7 @@ type ServiceID struct {
 	Address  netip.Addr
 	Port     uint16
 	FWMark   uint32
-	Family   string
+	Family   Family
 }
 
 // ID returns the service's identity.
@@ -61,14 +61,14 @@ func ParseServiceID(key string) (ServiceID, error) {
 	if proto == "fwmark" {
 		mark, family, ok := strings.Cut(rest, "/")
 		m, err := strconv.ParseUint(mark, 10, 32)
-		if !ok || err != nil || m == 0 || (family != "inet" && family != "inet6") {
+		if !ok || err != nil || m == 0 || !Known(Family(family), Families()) {
 			return ServiceID{}, fmt.Errorf("service key %q: want fwmark/MARK/inet or fwmark/MARK/inet6", key)
 		}
-		return ServiceID{FWMark: uint32(m), Family: family}, nil
+		return ServiceID{FWMark: uint32(m), Family: Family(family)}, nil
 	}
 	ap, err := netip.ParseAddrPort(rest)
 	if err != nil {
 		return ServiceID{}, fmt.Errorf("service key %q: %w", key, err)
 	}
-	return ServiceID{Protocol: proto, Address: ap.Addr(), Port: ap.Port(), Family: Family(ap.Addr())}, nil
+	return ServiceID{Protocol: proto, Address: ap.Addr(), Port: ap.Port(), Family: FamilyOf(ap.Addr())}, nil
 }

@@ -19,7 +19,7 @@ func TestParseServiceID(t *testing.T) {
 		{"fwmark/7/inet6", "inet6"},
 	} {
 		svc, err := state.ParseServiceID(s.key)
-		if err != nil || svc.Key() != s.key || svc.Family != s.family {
+		if err != nil || svc.Key() != s.key || string(svc.Family) != s.family {
 			t.Errorf("ParseServiceID(%q) = %+v, %v", s.key, svc, err)
 		}
 	}

@@ -56,8 +56,8 @@ type Service struct {
 	Port     uint16     `json:"port,omitempty"`
 	FWMark   uint32     `json:"fwmark,omitempty"`
 	// Family is "inet" or "inet6"; it matters on its own only for fwmark services.
-	Family    string `json:"family"`
-	Scheduler string `json:"scheduler"`
+	Family    Family    `json:"family"`
+	Scheduler Scheduler `json:"scheduler"`
 	// Flags are scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port. Sorted.
 	Flags []string `json:"flags,omitempty"`
 	// Persistence timeout in seconds; 0 means not persistent.
@@ -74,14 +74,14 @@ type Server struct {
 	Address netip.Addr `json:"address"`
 	Port    uint16     `json:"port"`
 	// Method is dr, nat or tun.
-	Method string `json:"method"`
+	Method Method `json:"method"`
 	// Tunnel settings apply to method tun only: type ipip (default), gue or gre.
-	TunnelType     string `json:"tunnel_type,omitempty"`
-	TunnelPort     uint16 `json:"tunnel_port,omitempty"`
-	TunnelChecksum string `json:"tunnel_checksum,omitempty"` // "", "csum" or "remcsum"
-	Weight         uint32 `json:"weight"`
-	UpperThreshold uint32 `json:"upper_threshold,omitempty"`
-	LowerThreshold uint32 `json:"lower_threshold,omitempty"`
+	TunnelType     TunnelType `json:"tunnel_type,omitempty"`
+	TunnelPort     uint16     `json:"tunnel_port,omitempty"`
+	TunnelChecksum string     `json:"tunnel_checksum,omitempty"` // "", "csum" or "remcsum"
+	Weight         uint32     `json:"weight"`
+	UpperThreshold uint32     `json:"upper_threshold,omitempty"`
+	LowerThreshold uint32     `json:"lower_threshold,omitempty"`
 }
 
 // Address is an IP address on an interface, as `ip addr` shows it.
