@@ -60,7 +60,7 @@ func reconcile(desired, live state.Host) *differ {
 	d.timeouts()
 	SortChanges(d.changes)
 	slices.SortFunc(d.unmanaged, NaturalCompare)
-	slices.Sort(d.warnings)
+	slices.SortFunc(d.warnings, func(a, b Warning) int { return strings.Compare(a.Detail, b.Detail) })
 	return d
 }
 
@@ -70,7 +70,7 @@ type differ struct {
 	rec           *state.Record
 	changes       []Change
 	unmanaged     []string
-	warnings      []string
+	warnings      []Warning
 }
 
 func (d *differ) add(c Change) { d.changes = append(d.changes, c) }
@@ -191,9 +191,12 @@ func (d *differ) replaceService(want, old *state.Service) {
 		Before: &Resource{Service: serviceOnly(old)}, Own: OwnForget,
 		Reason: "replaced by " + serviceAddress(want.Key()),
 	})
-	d.warnings = append(d.warnings, fmt.Sprintf(
-		"virtual_server %q: %s is deleted when %s replaces it; its established connections are dropped",
-		want.Name, old.Key(), want.Key()))
+	block := fmt.Sprintf("virtual_server %q", want.Name)
+	d.warnings = append(d.warnings, Warning{
+		Host: d.desired.Name, Summary: "Established connections dropped", Block: block,
+		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; its established connections are dropped",
+			block, old.Key(), want.Key()),
+	})
 }
 
 // servers diffs the servers of a desired service against those it has live

@@ -10,8 +10,8 @@ import (
 )
 
 // FormatVersion of the public JSON plan (`plan -json`, and the plan inside a
-// saved plan). Bump the major part on incompatible changes, the minor on
-// additions; testdata/format pins it.
+// saved plan). Bump the major part on incompatible changes; testdata/format
+// pins it.
 const FormatVersion = "1.0"
 
 // Action is what a change does, drawn as its symbol.
@@ -162,8 +162,9 @@ type HostPlan struct {
 	Unmanaged []string `json:"unmanaged,omitempty"`
 	// Desired is the state apply verifies against afterwards.
 	Desired state.Host `json:"desired"`
-	// Warnings are notes for the reviewer that do not stop the plan.
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings are notes for the reviewer that do not stop the plan (in
+	// JSON, see Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 	// Removed marks a host whose block is gone from the configuration but
 	// whose peers remember it: the plan removes what lvsctl made there.
 	Removed bool `json:"removed,omitempty"`
@@ -176,8 +177,9 @@ type Plan struct {
 	// Peers is the cluster membership apply records on every host of the
 	// plan (hosts marked Removed are made to forget it).
 	Peers map[string]state.Peer `json:"peers,omitempty"`
-	// Warnings concern the cluster rather than one host.
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings concern the cluster rather than one host (in JSON, see
+	// Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 }
 
 // Result is the outcome of applying one change.

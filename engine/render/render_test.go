@@ -122,7 +122,7 @@ func TestWriteErrors(t *testing.T) {
 
 // A backtick fence inside the plan must not end the markdown code block.
 func TestMarkdownFence(t *testing.T) {
-	p := plan.Plan{Hosts: []plan.HostPlan{{Host: "lvs1", Warnings: []string{"odd text ``` inside"}}}}
+	p := plan.Plan{Hosts: []plan.HostPlan{{Host: "lvs1", Warnings: []plan.Warning{{Summary: "Odd", Detail: "odd text ``` inside"}}}}}
 	var b bytes.Buffer
 	if err := render.Markdown(&b, p); err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return err
 		}
 	}
-	if err := render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)}); err != nil {
+	if err := render.Human(stdio.Out, p, o.renderOptions(stdio)); err != nil {
 		return err
 	}
 	if !p.HasChanges() {

@@ -30,6 +30,10 @@ type configOptions struct {
 	parallelism int
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
+	// files and blocks are the configuration's sources and where its
+	// blocks are, set by loadTargets: plan warnings about a block show there.
+	files  map[string]*hcl.File
+	blocks map[string]hcl.Range
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -53,6 +57,27 @@ func pathArg(args []string) string {
 
 func (o *configOptions) color(stdio IO) bool {
 	return !o.noColor && stdio.OutTerminal && os.Getenv("NO_COLOR") == ""
+}
+
+// renderOptions draw a plan for stdio, its warnings at their blocks.
+func (o *configOptions) renderOptions(stdio IO) render.Options {
+	return render.Options{Color: o.color(stdio), Files: o.files, Blocks: o.blocks}
+}
+
+// blockRanges are the places of the configuration's blocks by address, as
+// plan warnings name them (`virtual_server "http"`).
+func blockRanges(cfg *config.Config) map[string]hcl.Range {
+	m := map[string]hcl.Range{}
+	for _, d := range cfg.Directors {
+		m[fmt.Sprintf("director %q", d.Name)] = d.DefRange
+	}
+	for _, r := range cfg.RealServers {
+		m[fmt.Sprintf("real_server %q", r.Name)] = r.DefRange
+	}
+	for _, vs := range cfg.VirtualServers {
+		m[fmt.Sprintf("virtual_server %q", vs.Name)] = vs.DefRange
+	}
+	return m
 }
 
 // loadTargets loads, validates and compiles the configuration, prints its
@@ -88,6 +113,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 		return nil, errReported
 	}
 	o.all = targets
+	o.files, o.blocks = cfg.Files, blockRanges(cfg)
 	return selectTargets(targets, o.targets)
 }
 

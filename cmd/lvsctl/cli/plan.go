@@ -79,7 +79,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	case o.markdown:
 		err = render.Markdown(stdio.Out, p)
 	default:
-		err = render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)})
+		err = render.Human(stdio.Out, p, o.renderOptions(stdio))
 		if err == nil && o.out != "" {
 			fmt.Fprintf(stdio.Out, "\nSaved the plan to %s. Apply exactly these changes with:\n  lvsctl apply %s\n", o.out, o.out)
 		}
