@@ -59,6 +59,27 @@ func (o *configOptions) color(stdio IO) bool {
 	return !o.noColor && stdio.OutTerminal && os.Getenv("NO_COLOR") == ""
 }
 
+// oneOf fails when more than one of the flags set chooses the same thing
+// (what, e.g. "how the plan is printed"), rather than silently picking one.
+func oneOf(what string, flags ...flagSet) error {
+	var set []string
+	for _, f := range flags {
+		if f.set {
+			set = append(set, "-"+f.name)
+		}
+	}
+	if len(set) > 1 {
+		return fmt.Errorf("%s each choose %s: pass only one of them", strings.Join(set, " and "), what)
+	}
+	return nil
+}
+
+// flagSet is a flag's name and whether it was given.
+type flagSet struct {
+	name string
+	set  bool
+}
+
 // renderOptions draw a plan for stdio, its warnings at their blocks.
 func (o *configOptions) renderOptions(stdio IO) render.Options {
 	return render.Options{Color: o.color(stdio), Files: o.files, Blocks: o.blocks}

@@ -42,6 +42,9 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
   lvsctl plan -json | jq '.hosts[].changes[].address'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := oneOf("how the plan is printed", flagSet{"json", o.jsonOut}, flagSet{"markdown", o.markdown}); err != nil {
+				return err
+			}
 			o.path = pathArg(args)
 			return runPlan(cmd.Context(), stdio, &o)
 		},
