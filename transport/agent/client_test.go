@@ -201,3 +201,11 @@ func TestServeAnswersBadRequests(t *testing.T) {
 		t.Errorf("responses:\n%s\nwant an error for the bad apply and the session to go on", out.String())
 	}
 }
+
+// Start needs the pipes of a started agent and a way to reap and stop it.
+func TestStartNeedsASession(t *testing.T) {
+	_, err := Start(context.Background(), Session{Name: "web1", Command: "ssh web1 lvsctl agent"})
+	if err == nil || !strings.Contains(err.Error(), "host web1") {
+		t.Errorf("Start without pipes: %v", err)
+	}
+}
