@@ -53,13 +53,19 @@ func TestScript(t *testing.T) {
 // setupScript gives each script a unique namespace prefix (NS) it may use
 // for `ip netns add $NS-x`, and removes every namespace with that prefix
 // when the script ends, pass or fail. EXAMPLES is the examples directory,
-// for `cp $EXAMPLES/dr-lab.hcl .`.
+// for `cp $EXAMPLES/dr-lab.hcl .`; RENDER_GOLDEN is engine/render/testdata.
 func setupScript(env *testscript.Env) error {
 	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
 	if err != nil {
 		return err
 	}
 	env.Setenv("EXAMPLES", examples)
+	// Goldens of engine/render, which some scripts compare the CLI's output with.
+	render, err := filepath.Abs(filepath.Join("..", "..", "engine", "render", "testdata"))
+	if err != nil {
+		return err
+	}
+	env.Setenv("RENDER_GOLDEN", render)
 	script := env.WorkDir[strings.LastIndex(env.WorkDir, "script-")+len("script-"):]
 	prefix := fmt.Sprintf("lt%d-%s", os.Getpid(), script)
 	env.Setenv("NS", prefix)

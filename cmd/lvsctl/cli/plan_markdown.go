@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/render"
+)
+
+// markdownOptions are plan's flags for the pull-request comment.
+type markdownOptions struct {
+	commentID string
+	limit     int
+	fullPlan  string
+}
+
+func (o *markdownOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.commentID, "comment-id", "", "with -markdown: key the comment's hidden marker with `ID`, so each cluster in a repository updates its own comment")
+	fs.IntVar(&o.limit, "markdown-limit", render.DefaultMarkdownLimit, "with -markdown: the most characters the comment may have (GitHub's limit); past it host details are cut")
+	fs.StringVar(&o.fullPlan, "markdown-full-plan", "", "with -markdown: where the full plan is (Markdown, e.g. a link to the CI artifact), said when details are cut")
+}
+
+func (o *markdownOptions) check() error {
+	if err := render.CheckCommentID(o.commentID); err != nil {
+		return fmt.Errorf("-comment-id: %w", err)
+	}
+	if o.limit < 1000 {
+		return fmt.Errorf("-markdown-limit %d: give at least 1000 characters, room for the summary of a plan", o.limit)
+	}
+	return nil
+}
+
+// render returns the options of the comment; out is plan's -out file, the
+// first place to look for the whole plan when details are cut.
+func (o *markdownOptions) render(out string) render.MarkdownOptions {
+	full := o.fullPlan
+	if full == "" && out != "" {
+		full = "the saved plan `" + out + "` (`jq .hosts[].changes " + out + "`), or run `lvsctl plan` on this branch"
+	}
+	return render.MarkdownOptions{CommentID: o.commentID, Limit: o.limit, FullPlan: full}
+}
+
+func (o *markdownOptions) write(w io.Writer, p plan.Plan, out string) error {
+	return render.Markdown(w, p, o.render(out))
+}
+
+// writeFailed puts a failed plan where the comment would be, so the pull
+// request shows it; the error itself still goes to stderr and the exit
+// status. Nil, and -detailed-exitcode's status 2, are not failures.
+func (o *markdownOptions) writeFailed(w io.Writer, err error) {
+	if ee := (*exitError)(nil); err == nil || errors.As(err, &ee) && ee.err == nil {
+		return
+	}
+	msg := err.Error()
+	if errors.Is(err, errReported) {
+		msg = "The configuration is not valid: run `lvsctl validate` for every problem with its file:line."
+	}
+	_ = render.MarkdownFailed(w, msg, o.render(""))
+}
