@@ -119,4 +119,3 @@ func TestWriteErrors(t *testing.T) {
 		t.Error("Markdown: no error from a failing writer")
 	}
 }
-
