@@ -9,7 +9,7 @@ STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 
-.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz clean
+.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
 
 all: build
 
@@ -19,7 +19,7 @@ build:
 ## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
 ## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
 test: deps lint
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
+	LVSCTL_REQUIRE_NETNS=1 LVSCTL_REQUIRE_TOOLS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
 		| $(GO) run ./tools/testsummary -no-skip
 	$(MAKE) e2e
 
@@ -43,6 +43,7 @@ deps:
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -60,6 +61,11 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+## docs: the pictures in docs/ (README shows them), drawn with Graphviz.
+docs:
+	$(GO) run ./cmd/lvsctl graph -format dot examples/dr-lab.hcl | dot -Tsvg > docs/dr-lab.svg
+	$(GO) run ./cmd/lvsctl graph -format dot --state examples/keepalived.state.json examples/keepalived.hcl | dot -Tsvg > docs/keepalived-plan.svg
 
 clean:
 	rm -rf bin bench.txt

@@ -31,6 +31,8 @@ type configOptions struct {
 	parallelism int
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
+	// cfg is the loaded configuration, set by loadTargets (for graph).
+	cfg *config.Config
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -88,7 +90,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	if diags.HasErrors() {
 		return nil, errReported
 	}
-	o.all = targets
+	o.all, o.cfg = targets, cfg
 	return selectTargets(targets, o.targets)
 }
 

@@ -84,7 +84,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	case o.jsonOut:
 		err = plan.WritePlan(stdio.Out, p)
 	case o.markdown:
-		err = o.md.write(stdio.Out, p, o.out)
+		err = o.md.write(stdio.Out, p, o.out, &o.configOptions)
 	default:
 		err = render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)})
 		if err == nil && o.out != "" {

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/lvsctl/lvsctl/engine/graph"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 )
@@ -16,11 +18,13 @@ type markdownOptions struct {
 	commentID string
 	limit     int
 	fullPlan  string
+	graph     bool
 }
 
 func (o *markdownOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.commentID, "comment-id", "", "with -markdown: key the comment's hidden marker with `ID`, so each cluster in a repository updates its own comment")
 	fs.IntVar(&o.limit, "markdown-limit", render.DefaultMarkdownLimit, "with -markdown: the most characters the comment may have (GitHub's limit); past it host details are cut")
+	fs.BoolVar(&o.graph, "graph", false, "with -markdown: include a picture of the cluster marked with the plan (Mermaid; see lvsctl graph)")
 	fs.StringVar(&o.fullPlan, "markdown-full-plan", "", "with -markdown: where the full plan is (Markdown, e.g. a link to the CI artifact), said when details are cut")
 }
 
@@ -44,8 +48,18 @@ func (o *markdownOptions) render(out string) render.MarkdownOptions {
 	return render.MarkdownOptions{CommentID: o.commentID, Limit: o.limit, FullPlan: full}
 }
 
-func (o *markdownOptions) write(w io.Writer, p plan.Plan, out string) error {
-	return render.Markdown(w, p, o.render(out))
+func (o *markdownOptions) write(w io.Writer, p plan.Plan, out string, cfg *configOptions) error {
+	opts := o.render(out)
+	if o.graph {
+		g := graph.Build(cfg.cfg, cfg.all)
+		g.Mark(p)
+		var b strings.Builder
+		if err := g.Mermaid(&b); err != nil {
+			return err
+		}
+		opts.Graph = b.String()
+	}
+	return render.Markdown(w, p, opts)
 }
 
 // writeFailed puts a failed plan where the comment would be, so the pull
