@@ -4,17 +4,25 @@
 GO          ?= go
 BIN         ?= bin/lvsctl
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION) \
+               -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Commit=$(COMMIT)
+DIST        ?= dist
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 
-.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
+.PHONY: all build release test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/lvsctl
+
+## release: static linux/amd64 and linux/arm64 binaries (dist/lvsctl-linux-ARCH),
+## dist/SHA256SUMS and the man pages in dist/man.
+release:
+	GO=$(GO) VERSION=$(VERSION) COMMIT=$(COMMIT) tools/release/release.sh $(DIST)
 
 ## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
 ## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
@@ -68,6 +76,6 @@ docs:
 	$(GO) run ./cmd/lvsctl graph -format dot --state examples/keepalived.state.json examples/keepalived.hcl | dot -Tsvg > docs/keepalived-plan.svg
 
 clean:
-	rm -rf bin bench.txt
+	rm -rf bin bench.txt $(DIST)
 
 include e2e/Makefile.inc

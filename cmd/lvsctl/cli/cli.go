@@ -97,8 +97,6 @@ Flags may be written with one dash or two: -auto-approve and --auto-approve
 are the same.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		// Shell completion is cobra's, not ours to document; keep it out of the list.
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
 	root.AddCommand(
 		newValidateCommand(stdio),
@@ -110,6 +108,7 @@ are the same.`,
 		newFmtCommand(stdio),
 		newVersionCommand(stdio),
 		newAgentCommand(stdio),
+		newManCommand(stdio),
 	)
 	return root
 }

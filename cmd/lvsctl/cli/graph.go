@@ -47,6 +47,8 @@ or plan -json), or a plan made against a state snapshot with --state FILE.
 	}
 	o.addFlags(cmd.Flags(), true)
 	cmd.Flags().StringVar(&o.format, "format", "mermaid", "output format: mermaid or dot")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
+		[]string{"mermaid\tfor GitHub and GitLab Markdown", "dot\tfor Graphviz"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVar(&o.planFile, "plan", "", "mark what the saved plan `FILE` (plan -out or plan -json) changes")
 	return cmd
 }
