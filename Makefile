@@ -52,6 +52,7 @@ deps:
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
