@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -150,4 +151,148 @@ var palette = map[Status]struct{ stroke, fill string }{
 	Added:   {"#1a7f37", "#dafbe1"},
 	Changed: {"#9a6700", "#fff8c5"},
 	Removed: {"#cf222e", "#ffebe9"},
+}
+
+func write(w io.Writer, s string) error {
+	if _, err := io.WriteString(w, s); err != nil {
+		return fmt.Errorf("write graph: %w", err)
+	}
+	return nil
+}
+
+// Mermaid writes the picture as a Mermaid flowchart, which GitHub and
+// GitLab draw inside a ```mermaid block of any Markdown.
+func (g *Graph) Mermaid(w io.Writer) error {
+	nodes, edges := g.elements()
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	classes := map[Status][]string{}
+	for _, n := range nodes {
+		label := mermaidText(strings.Join(labelled(n.lines, n.status), "\n"))
+		open, closing := "[", "]"
+		switch n.kind {
+		case "service":
+			open, closing = "{{", "}}"
+		case "real_server":
+			open, closing = "(", ")"
+		case "server":
+			open, closing = "([", "])"
+		}
+		fmt.Fprintf(&b, "  %s%s\"%s\"%s\n", n.id, open, label, closing)
+		if n.status != Same {
+			classes[n.status] = append(classes[n.status], n.id)
+		}
+	}
+	links := map[Status][]string{}
+	for i, e := range edges {
+		arrow := "-->"
+		switch {
+		case e.vrrp:
+			arrow = "-.-"
+		case e.status == Removed:
+			arrow = "-.->"
+		}
+		if label := edgeLabel(e); label != "" {
+			fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", e.from, arrow, mermaidText(label), e.to)
+		} else {
+			fmt.Fprintf(&b, "  %s %s %s\n", e.from, arrow, e.to)
+		}
+		if e.status != Same {
+			links[e.status] = append(links[e.status], strconv.Itoa(i))
+		}
+	}
+	for _, st := range []Status{Added, Changed, Removed} {
+		c := palette[st]
+		if len(classes[st]) > 0 {
+			dash := ""
+			if st == Removed {
+				dash = ",stroke-dasharray:5 5"
+			}
+			fmt.Fprintf(&b, "  classDef %s fill:%s,stroke:%s,color:%s%s\n", st.class(), c.fill, c.stroke, c.stroke, dash)
+			fmt.Fprintf(&b, "  class %s %s\n", strings.Join(classes[st], ","), st.class())
+		}
+		if len(links[st]) > 0 {
+			fmt.Fprintf(&b, "  linkStyle %s stroke:%s,color:%s\n", strings.Join(links[st], ","), c.stroke, c.stroke)
+		}
+	}
+	return write(w, b.String())
+}
+
+// mermaidText escapes a label for a quoted Mermaid string; lines break with <br/>.
+func mermaidText(s string) string {
+	s = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;").Replace(s)
+	return strings.ReplaceAll(s, "\n", "<br/>")
+}
+
+// DOT writes the picture in Graphviz's language: `dot -Tsvg` draws it.
+func (g *Graph) DOT(w io.Writer) error {
+	nodes, edges := g.elements()
+	var b strings.Builder
+	b.WriteString("digraph lvsctl {\n")
+	b.WriteString("  rankdir=LR;\n")
+	b.WriteString("  fontname=\"Helvetica,Arial,sans-serif\";\n  fontsize=10;\n")
+	b.WriteString("  node [fontname=\"Helvetica,Arial,sans-serif\", fontsize=11];\n")
+	b.WriteString("  edge [fontname=\"Helvetica,Arial,sans-serif\", fontsize=10];\n")
+	if g.Marked {
+		b.WriteString("  labelloc=b;\n  label=\"+ added   ~ changed   - removed\";\n")
+	}
+	var directors []string
+	for _, n := range nodes {
+		attrs := []string{"label=" + dotText(strings.Join(labelled(n.lines, n.status), "\n"))}
+		style := []string{}
+		switch n.kind {
+		case "director":
+			attrs = append(attrs, "shape=box")
+			directors = append(directors, n.id)
+		case "service":
+			attrs = append(attrs, "shape=hexagon")
+		case "real_server":
+			attrs = append(attrs, "shape=box")
+			style = append(style, "rounded")
+		case "server":
+			attrs = append(attrs, "shape=ellipse")
+		}
+		if c, ok := palette[n.status]; ok {
+			style = append(style, "filled")
+			attrs = append(attrs, "color="+dotText(c.stroke), "fillcolor="+dotText(c.fill), "fontcolor="+dotText(c.stroke))
+		}
+		if n.status == Removed {
+			style = append(style, "dashed")
+		}
+		if len(style) > 0 {
+			attrs = append(attrs, "style="+dotText(strings.Join(style, ",")))
+		}
+		fmt.Fprintf(&b, "  %s [%s];\n", n.id, strings.Join(attrs, ", "))
+	}
+	if len(directors) > 1 {
+		fmt.Fprintf(&b, "  { rank=same; %s; }\n", strings.Join(directors, "; "))
+	}
+	for _, e := range edges {
+		var attrs []string
+		if label := edgeLabel(e); label != "" {
+			attrs = append(attrs, "label="+dotText(label))
+		}
+		if e.vrrp {
+			attrs = append(attrs, "dir=none", "style=dashed", "constraint=false")
+		}
+		if c, ok := palette[e.status]; ok {
+			attrs = append(attrs, "color="+dotText(c.stroke), "fontcolor="+dotText(c.stroke))
+		}
+		if e.status == Removed {
+			attrs = append(attrs, "style=dashed")
+		}
+		line := "  " + e.from + " -> " + e.to
+		if len(attrs) > 0 {
+			line += " [" + strings.Join(attrs, ", ") + "]"
+		}
+		b.WriteString(line + ";\n")
+	}
+	b.WriteString("}\n")
+	return write(w, b.String())
+}
+
+// dotText quotes s as a DOT string; newlines become line breaks.
+func dotText(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+	return `"` + strings.ReplaceAll(s, "\n", `\n`) + `"`
 }

@@ -192,55 +192,37 @@ func (g *Graph) addService(director string, s state.Service, alias string, st St
 }
 
 func (g *Graph) service(key string) *Service {
-	for _, s := range g.Services {
-		if s.Key == key {
-			return s
-		}
-	}
-	return nil
+	return find(g.Services, func(s *Service) bool { return s.Key == key })
 }
 
 func (s *Service) link(director string) *Link {
-	for _, l := range s.Directors {
-		if l.Director == director {
-			return l
-		}
-	}
-	return nil
+	return find(s.Directors, func(l *Link) bool { return l.Director == director })
 }
 
 func (s *Service) backend(key string) *Backend {
-	for _, b := range s.Servers {
-		if b.Address.String() == key {
-			return b
-		}
-	}
-	return nil
+	return find(s.Servers, func(b *Backend) bool { return b.Address.String() == key })
 }
 
+// hostAt is the name of the real server at the address, "" if none.
 func (g *Graph) hostAt(a netip.Addr) string {
-	for _, rs := range g.RealServers {
-		if rs.Address == a {
-			return rs.Name
-		}
+	if rs := find(g.RealServers, func(rs *RealServer) bool { return rs.Address == a }); rs != nil {
+		return rs.Name
 	}
 	return ""
 }
 
 func (g *Graph) director(name string) *Director {
-	for _, d := range g.Directors {
-		if d.Name == name {
-			return d
-		}
-	}
-	return nil
+	return find(g.Directors, func(d *Director) bool { return d.Name == name })
 }
 
 func (g *Graph) realServer(name string) *RealServer {
-	for _, rs := range g.RealServers {
-		if rs.Name == name {
-			return rs
-		}
+	return find(g.RealServers, func(rs *RealServer) bool { return rs.Name == name })
+}
+
+// find returns the first item match accepts, or nil.
+func find[T any](items []*T, match func(*T) bool) *T {
+	if i := slices.IndexFunc(items, match); i >= 0 {
+		return items[i]
 	}
 	return nil
 }
