@@ -17,6 +17,10 @@ import (
 // GitLab allows far more (1,000,000), so this default fits both forges.
 const DefaultMarkdownLimit = 65536
 
+// MinMarkdownLimit is the smallest limit Markdown honours: room for the
+// head of a plan of a few hosts and the note on what was cut.
+const MinMarkdownLimit = 1000
+
 // MarkdownOptions tune the pull-request comment.
 type MarkdownOptions struct {
 	// CommentID keys the hidden marker, so that several clusters planned in
@@ -24,8 +28,9 @@ type MarkdownOptions struct {
 	// one default comment. See Marker.
 	CommentID string
 	// Limit is the most characters (not bytes: forges count characters) the
-	// comment may have; 0 means DefaultMarkdownLimit. Past it, host details
-	// are cut, last host first, and a note says where the full plan is.
+	// comment may have; 0 means DefaultMarkdownLimit, and less than
+	// MinMarkdownLimit means that. Past it, host details are cut, last host
+	// first, and a note says where the full plan is.
 	Limit int
 	// FullPlan says where the whole plan can be read, for that note: "the
 	// plan artifact of this job", "`lvsctl plan` on the branch". Markdown.
@@ -83,6 +88,7 @@ func Markdown(w io.Writer, p plan.Plan, opts MarkdownOptions) error {
 	if limit <= 0 {
 		limit = DefaultMarkdownLimit
 	}
+	limit = max(limit, MinMarkdownLimit)
 	head := markdownHead(p, opts)
 	var graph string
 	if opts.Graph != "" {
@@ -107,7 +113,7 @@ func MarkdownFailed(w io.Writer, message string, opts MarkdownOptions) error {
 	b.WriteString(fenced("text", strings.TrimSuffix(message, "\n")+"\n"))
 	b.WriteString("\nFix the problem and push again; the job's log has the whole output.\n")
 	s := b.String()
-	if limit := opts.Limit; limit > 0 && utf8.RuneCountInString(s) > limit {
+	if limit := max(opts.Limit, MinMarkdownLimit); opts.Limit > 0 && utf8.RuneCountInString(s) > limit {
 		s = cutLines(s, limit)
 	}
 	return writeString(w, s)
@@ -269,10 +275,10 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// hostDetails is one host's plan folded in a <details> block. With max > 0
-// the diff is cut at a line boundary so the block has at most max
+// hostDetails is one host's plan folded in a <details> block. With limit > 0
+// the diff is cut at a line boundary so the block has at most limit
 // characters, and says so; ok is false when not even the start fits.
-func hostDetails(h plan.HostPlan, max int) (block string, ok bool) {
+func hostDetails(h plan.HostPlan, limit int) (block string, ok bool) {
 	var body strings.Builder
 	pr := printer{w: bufio.NewWriter(&body), diff: true}
 	pr.host(h)
@@ -283,16 +289,23 @@ func hostDetails(h plan.HostPlan, max int) (block string, ok bool) {
 		summary += ", removed from the configuration"
 	}
 	block = folded(summary, "diff", body.String())
-	if max <= 0 || utf8.RuneCountInString(block) <= max {
+	if limit <= 0 || utf8.RuneCountInString(block) <= limit {
 		return block, true
 	}
+	// Keep the most lines that fit, counting with prefix sums: rebuilding
+	// the block for every candidate is quadratic in a big host's lines.
 	lines := strings.SplitAfter(body.String(), "\n")
+	prefix := make([]int, len(lines)+1)
+	for i, l := range lines {
+		prefix[i+1] = prefix[i] + utf8.RuneCountInString(l)
+	}
+	// The fence of the whole body is at least as long as that of a part.
+	fence := max(3, longestRun(body.String(), '`')+1)
+	overhead := utf8.RuneCountInString(folded(summary+" (cut)", "diff", "")) + 2*(fence-3)
 	for n := len(lines) - 1; n > 0; n-- {
-		kept := strings.Join(lines[:n], "")
 		note := fmt.Sprintf("... %d more lines cut to fit the comment\n", len(lines)-n)
-		block = folded(summary+" (cut)", "diff", kept+note)
-		if utf8.RuneCountInString(block) <= max {
-			return block, true
+		if overhead+prefix[n]+utf8.RuneCountInString(note) <= limit {
+			return folded(summary+" (cut)", "diff", strings.Join(lines[:n], "")+note), true
 		}
 	}
 	return "", false

@@ -142,7 +142,7 @@ func TestMarkdownLimit(t *testing.T) {
 	if strings.Contains(full, "[!NOTE]") {
 		t.Fatal("a plan within the limit has a cut note")
 	}
-	for _, limit := range []int{utf8.RuneCountInString(full), len(full) / 2, len(full) / 5, 2000, 900} {
+	for _, limit := range []int{utf8.RuneCountInString(full), len(full) / 2, len(full) / 5, 2000, render.MinMarkdownLimit} {
 		got := markdown(t, p, render.MarkdownOptions{Limit: limit, FullPlan: "the `plan` artifact", Graph: "graph LR\n  a --> b\n"})
 		if n := utf8.RuneCountInString(got); n > limit {
 			t.Errorf("limit %d: %d characters", limit, n)
@@ -156,6 +156,10 @@ func TestMarkdownLimit(t *testing.T) {
 		if strings.Count(got, "<details>") != strings.Count(got, "</details>") || strings.Count(got, "```")%2 != 0 {
 			t.Errorf("limit %d: a block is left open:\n%s", limit, got)
 		}
+	}
+	// Below MinMarkdownLimit the limit is MinMarkdownLimit.
+	if n := utf8.RuneCountInString(markdown(t, p, render.MarkdownOptions{Limit: 10})); n > render.MinMarkdownLimit || n < render.MinMarkdownLimit/2 {
+		t.Errorf("limit 10: %d characters, want up to %d", n, render.MinMarkdownLimit)
 	}
 	// The limit counts characters, not bytes.
 	p = bigPlan(1, 2)
@@ -191,4 +195,32 @@ func TestMarkdownFence(t *testing.T) {
 	if !strings.Contains(got, "\n````diff\n") || !strings.Contains(got, "\n````\n") {
 		t.Fatalf("the fence is not longer than the backticks inside:\n%s", got)
 	}
+}
+
+// However big the plan, whatever its text, and whatever the limit, the
+// comment keeps within the limit, starts with its marker and headline, and
+// leaves no <details> block open.
+func FuzzMarkdownLimit(f *testing.F) {
+	f.Add(uint8(4), uint8(60), uint16(2000), "warning")
+	f.Add(uint8(1), uint8(200), uint16(1000), "``` fence ``` and <html> | pipe")
+	f.Add(uint8(30), uint8(3), uint16(900), "é日本")
+	f.Add(uint8(0), uint8(0), uint16(5000), "")
+	f.Fuzz(func(t *testing.T, hosts, changes uint8, limit uint16, text string) {
+		p := bigPlan(int(hosts%40), int(changes))
+		for i := range p.Hosts {
+			p.Hosts[i].Warnings = []string{text}
+			p.Hosts[i].Host += text
+		}
+		p.Warnings = []string{text}
+		got := markdown(t, p, render.MarkdownOptions{Limit: int(limit), FullPlan: text, CommentID: "x"})
+		if n, max := utf8.RuneCountInString(got), max(int(limit), render.MinMarkdownLimit); n > max {
+			t.Fatalf("%d characters, limit %d", n, max)
+		}
+		if !strings.HasPrefix(got, "<!-- lvsctl-plan: x -->\n### lvsctl plan (x): ") {
+			t.Fatalf("no marker and headline:\n%.300s", got)
+		}
+		if strings.Count(got, "<details><summary>") != strings.Count(got, "\n</details>\n") {
+			t.Fatalf("a <details> block is left open:\n%s", got)
+		}
+	})
 }

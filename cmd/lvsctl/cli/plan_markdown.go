@@ -32,8 +32,8 @@ func (o *markdownOptions) check() error {
 	if err := render.CheckCommentID(o.commentID); err != nil {
 		return fmt.Errorf("-comment-id: %w", err)
 	}
-	if o.limit < 1000 {
-		return fmt.Errorf("-markdown-limit %d: give at least 1000 characters, room for the summary of a plan", o.limit)
+	if o.limit < render.MinMarkdownLimit {
+		return fmt.Errorf("-markdown-limit %d: give at least %d characters, room for the summary of a plan", o.limit, render.MinMarkdownLimit)
 	}
 	return nil
 }
