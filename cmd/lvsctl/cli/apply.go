@@ -30,8 +30,9 @@ type applyOptions struct {
 func newApplyCommand(stdio IO) *cobra.Command {
 	var o applyOptions
 	cmd := &cobra.Command{
-		Use:   "apply [PATH | PLANFILE]",
-		Short: "Make the hosts match the configuration",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "apply [PATH | PLANFILE]",
+		Short:       "Make the hosts match the configuration",
 		Long: `Apply plans like ` + "`lvsctl plan`" + `, shows the plan, asks for confirmation, and
 carries it out: real servers are prepared first (ARP suppression before the
 VIP), then the directors change (new servers before old ones leave, leaving
