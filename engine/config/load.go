@@ -156,7 +156,21 @@ func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 	if strings.HasSuffix(name, ".json") {
 		return l.parser.ParseJSONFile(name)
 	}
-	return l.parser.ParseHCLFile(name)
+	if f := l.parser.Files()[name]; f != nil {
+		return f, nil
+	}
+	src, err := os.ReadFile(name)
+	if err != nil {
+		// As hclparse words it.
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Failed to read file",
+			Detail:   fmt.Sprintf("The configuration file %q could not be read.", name),
+		}}
+	}
+	f, diags := parseHCLSource(src, name)
+	l.parser.Files()[name] = f
+	return f, diags
 }
 
 func ioError(summary string, err error) *hcl.Diagnostic {
