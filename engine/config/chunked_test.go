@@ -100,7 +100,7 @@ func TestParseChunkedMatchesWhole(t *testing.T) {
 
 func TestParseChunkedBrokenFallsBackToWhole(t *testing.T) {
 	for _, src := range []string{
-		"a {\n}\nb {\n",                // unclosed block
+		"a {\n}\nb {\n",                  // unclosed block
 		"a = \"x\n\"\nb {\n}\n",          // newline in a string
 		"a = <<EOT\nno end\n",            // heredoc without its marker
 		"/* open\n\nb {\n}\n",            // comment without its end
