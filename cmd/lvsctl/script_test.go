@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -26,7 +25,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"lvsctl": func() {
-			os.Exit(cli.Run(context.Background(), os.Args[1:], cli.StdIO()))
+			os.Exit(cli.Main(os.Args[1:]))
 		},
 	})
 }

@@ -268,13 +268,6 @@ func destroyItem(c plan.Change) (string, bool) {
 	return text, false
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
 // hostDetails is one host's plan folded in a <details> block. With limit > 0
 // the diff is cut at a line boundary so the block has at most limit
 // characters, and says so; ok is false when not even the start fits.

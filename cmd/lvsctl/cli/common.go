@@ -63,6 +63,9 @@ func (o *configOptions) color(stdio IO) bool {
 // remembers every host of the configuration in o.all: a targeted run must
 // still know the whole cluster.
 func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
+	if isPlanFile(o.path) {
+		return nil, notAConfiguration(o.path)
+	}
 	vars := map[string]string{}
 	for _, v := range o.vars {
 		name, value, ok := strings.Cut(v, "=")
@@ -89,6 +92,11 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	}
 	if diags.HasErrors() {
 		return nil, errReported
+	}
+	if len(targets) == 0 {
+		// An empty file is more often a mistake (a plan cut short, the
+		// wrong path) than a cluster.
+		return nil, fmt.Errorf("%s declares no director or real_server, so there is nothing to do: add the cluster's hosts (see the configuration reference in the README), or check the path", o.path)
 	}
 	o.all, o.cfg = targets, cfg
 	return selectTargets(targets, o.targets)
@@ -187,4 +195,14 @@ func (s *session) close() {
 		_ = m.Host.Close()
 	}
 	s.members = nil
+}
+
+// notAConfiguration answers a saved plan or a snapshot given where a
+// configuration belongs with what to do with it instead.
+func notAConfiguration(path string) error {
+	b, err := os.ReadFile(path)
+	if err == nil && isSnapshot(b) {
+		return fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a configuration: plan against it with `lvsctl plan --state %s CONFIG`", path, path)
+	}
+	return fmt.Errorf("%s is a saved plan, not a configuration: apply it with `lvsctl apply %s`, or read it with `lvsctl show %s`", path, path, path)
 }

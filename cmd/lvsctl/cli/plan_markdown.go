@@ -43,7 +43,7 @@ func (o *markdownOptions) check() error {
 func (o *markdownOptions) render(out string) render.MarkdownOptions {
 	full := o.fullPlan
 	if full == "" && out != "" {
-		full = "the saved plan `" + out + "` (`jq .hosts[].changes " + out + "`), or run `lvsctl plan` on this branch"
+		full = "the saved plan `" + out + "` (`lvsctl show " + out + "` prints it)"
 	}
 	return render.MarkdownOptions{CommentID: o.commentID, Limit: o.limit, FullPlan: full}
 }
