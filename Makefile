@@ -4,22 +4,30 @@
 GO          ?= go
 BIN         ?= bin/lvsctl
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/internal/version.Version=$(VERSION) \
+               -X github.com/lvsctl/lvsctl/internal/version.Commit=$(COMMIT)
+DIST        ?= dist
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 
-.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz clean
+.PHONY: all build release test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/lvsctl
 
+## release: static linux/amd64 and linux/arm64 binaries (dist/lvsctl-linux-ARCH),
+## dist/SHA256SUMS and the man pages in dist/man.
+release:
+	GO=$(GO) VERSION=$(VERSION) COMMIT=$(COMMIT) tools/release/release.sh $(DIST)
+
 ## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
 ## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
 test: deps lint
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
+	LVSCTL_REQUIRE_NETNS=1 LVSCTL_REQUIRE_TOOLS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
 		| $(GO) run ./tools/testsummary -no-skip
 	$(MAKE) e2e
 
@@ -30,7 +38,7 @@ unit:
 ## netns: the tests that build hosts in network namespaces (root): host and
 ## netlink kernel tests, and the CLI scripts (those without [netns] are quick).
 netns:
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./cmd/...
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./transport/... ./cmd/...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
@@ -43,12 +51,14 @@ deps:
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 ## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... ./transport/... | tee bench.txt
 
 bench-compare:
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(OLD) $(NEW)
@@ -61,7 +71,12 @@ fuzz:
 	  done; \
 	done
 
+## docs: the pictures in docs/ (README shows them), drawn with Graphviz.
+docs:
+	$(GO) run ./cmd/lvsctl graph -format dot examples/dr-lab.hcl | dot -Tsvg > docs/dr-lab.svg
+	$(GO) run ./cmd/lvsctl graph -format dot --state examples/keepalived.state.json examples/keepalived.hcl | dot -Tsvg > docs/keepalived-plan.svg
+
 clean:
-	rm -rf bin bench.txt
+	rm -rf bin bench.txt $(DIST)
 
 include e2e/Makefile.inc

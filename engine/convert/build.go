@@ -183,7 +183,7 @@ func (c *Cluster) nameTaken(name string) bool {
 }
 
 // servedBy returns the services with a server at addr and their methods.
-func (c *Cluster) servedBy(addr netip.Addr) (svcs []*Service, methods []string) {
+func (c *Cluster) servedBy(addr netip.Addr) (svcs []*Service, methods []state.Method) {
 	for _, s := range c.Services {
 		for _, srv := range s.S.Servers {
 			if srv.Address == addr {
@@ -267,7 +267,7 @@ func (c *Cluster) isDirectorAddress(a netip.Addr) bool {
 	return a.IsValid() && slices.ContainsFunc(c.Directors, func(d *Director) bool { return d.Address == a })
 }
 
-func defaultVIPIface(methods []string) string {
+func defaultVIPIface(methods []state.Method) string {
 	if slices.Contains(methods, "tun") && !slices.Contains(methods, "dr") {
 		return "tunl0"
 	}

@@ -51,7 +51,7 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 	if c.PE != "" {
 		h.Note(pos, LeftOut, what, "the persistence engine (--pe "+c.PE+") cannot be described in lvsctl yet; the service is converted without it")
 	}
-	if (c.Op == ipvsadm.AddService || c.Op == ipvsadm.EditService) && !slices.Contains(state.Schedulers(), c.Scheduler) {
+	if (c.Op == ipvsadm.AddService || c.Op == ipvsadm.EditService) && !state.Known(state.Scheduler(c.Scheduler), state.Schedulers()) {
 		h.Note(pos, Failed, what, "the kernel has no scheduler "+c.Scheduler+" (ipvsadm: Scheduler not found); the command changes nothing")
 		return
 	}
@@ -98,9 +98,9 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 
 func (h *Host) server(pos Pos, what string, c *ipvsadm.Command, svc *state.Service) {
 	srv := state.Server{
-		Address: c.Server, Port: c.ServerPort, Method: c.Method, Weight: c.Weight,
+		Address: c.Server, Port: c.ServerPort, Method: state.Method(c.Method), Weight: c.Weight,
 		UpperThreshold: c.Upper, LowerThreshold: c.Lower,
-		TunnelType: c.TunType, TunnelPort: c.TunPort, TunnelChecksum: c.TunCsum,
+		TunnelType: state.TunnelType(c.TunType), TunnelPort: c.TunPort, TunnelChecksum: c.TunCsum,
 	}
 	j := slices.IndexFunc(svc.Servers, func(s state.Server) bool { return s.Key() == srv.Key() })
 	switch {
@@ -138,7 +138,7 @@ func misfitFlags(c *ipvsadm.Command) []string {
 func serviceOf(c *ipvsadm.Command) state.Service {
 	s := state.Service{
 		Protocol: c.Service.Protocol, Address: c.Service.Addr, Port: c.Service.Port,
-		FWMark: c.Service.FWMark, Family: c.Service.Family, Scheduler: c.Scheduler,
+		FWMark: c.Service.FWMark, Family: state.Family(c.Service.Family), Scheduler: state.Scheduler(c.Scheduler),
 		Flags: slices.Sorted(slices.Values(c.Flags)), Persistence: c.Persistence, Netmask: c.Netmask,
 		OnePacket: c.OnePacket,
 	}

@@ -100,7 +100,7 @@ func writeService(b *hclwrite.Body, c *Cluster, s *Service) {
 		}
 		b.SetAttributeValue("port", cty.NumberIntVal(int64(svc.Port)))
 	}
-	b.SetAttributeValue("scheduler", cty.StringVal(svc.Scheduler))
+	b.SetAttributeValue("scheduler", cty.StringVal(string(svc.Scheduler)))
 	if len(svc.Flags) > 0 {
 		flags := make([]cty.Value, len(svc.Flags))
 		for i, f := range svc.Flags {
@@ -119,7 +119,7 @@ func writeService(b *hclwrite.Body, c *Cluster, s *Service) {
 	}
 	// Server defaults: the method and weight most servers share.
 	method, weight := common(svc.Servers)
-	b.SetAttributeValue("method", cty.StringVal(method))
+	b.SetAttributeValue("method", cty.StringVal(string(method)))
 	if weight != 1 {
 		b.SetAttributeValue("weight", cty.NumberIntVal(int64(weight)))
 	}
@@ -136,7 +136,7 @@ func writeService(b *hclwrite.Body, c *Cluster, s *Service) {
 			attrs = append(attrs, attr{"weight", cty.NumberIntVal(int64(srv.Weight))})
 		}
 		if srv.Method != method {
-			attrs = append(attrs, attr{"method", cty.StringVal(srv.Method)})
+			attrs = append(attrs, attr{"method", cty.StringVal(string(srv.Method))})
 		}
 		if srv.UpperThreshold != 0 {
 			attrs = append(attrs, attr{"upper_threshold", cty.NumberIntVal(int64(srv.UpperThreshold))})
@@ -145,7 +145,7 @@ func writeService(b *hclwrite.Body, c *Cluster, s *Service) {
 			attrs = append(attrs, attr{"lower_threshold", cty.NumberIntVal(int64(srv.LowerThreshold))})
 		}
 		if srv.Method == "tun" && srv.TunnelType != "" && srv.TunnelType != "ipip" {
-			attrs = append(attrs, attr{"tunnel_type", cty.StringVal(srv.TunnelType)})
+			attrs = append(attrs, attr{"tunnel_type", cty.StringVal(string(srv.TunnelType))})
 			if srv.TunnelPort != 0 {
 				attrs = append(attrs, attr{"tunnel_port", cty.NumberIntVal(int64(srv.TunnelPort))})
 			}
@@ -202,11 +202,11 @@ func connection(b *hclwrite.Body, c *Cluster, name string, addr netip.Addr) {
 
 // common returns the method and weight shared by most servers (the first
 // server's on a tie), ipvsadm's defaults when there are none.
-func common(servers []state.Server) (string, uint32) {
+func common(servers []state.Server) (state.Method, uint32) {
 	if len(servers) == 0 {
-		return "dr", 1
+		return state.MethodDR, 1
 	}
-	mc, wc := map[string]int{}, map[uint32]int{}
+	mc, wc := map[state.Method]int{}, map[uint32]int{}
 	method, weight := servers[0].Method, servers[0].Weight
 	for _, s := range servers {
 		mc[s.Method]++

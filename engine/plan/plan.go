@@ -4,11 +4,14 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// FormatVersion of the JSON plan (`plan -json`, `plan -out`). Bump the major
-// part on incompatible changes.
+// FormatVersion of the public JSON plan (`plan -json`, and the plan inside a
+// saved plan). Bump the major part on incompatible changes; testdata/format
+// pins it.
 const FormatVersion = "1.0"
 
 // Action is what a change does, drawn as its symbol.
@@ -67,6 +70,28 @@ const (
 	KindPeers Kind = "peers"
 )
 
+// kinds is every Kind, in the order `show` draws them. A kind added above
+// must be added here too; TestKinds then says what else it needs (see
+// "Adding a managed resource" in the README).
+var kinds = []Kind{KindService, KindServer, KindTimeouts, KindAddress, KindRoute, KindSysctl, KindPeers}
+
+// Kinds returns every kind of change.
+func Kinds() []Kind { return slices.Clone(kinds) }
+
+// Address names a resource of kind k with key for people: "KIND KEY"
+// (`service tcp/10.0.0.1:80`, `address lo/10.0.0.1/32`), or just
+// "timeouts", a host having one set. Plans, the ownership marks of `show`
+// and messages all name resources with it.
+func Address(k Kind, key string) string {
+	if k == KindTimeouts {
+		return string(k)
+	}
+	return string(k) + " " + key
+}
+
+// Known reports whether k is one of Kinds.
+func (k Kind) Known() bool { return slices.Contains(kinds, k) }
+
 // Resource holds exactly one value, the one named by the change's Kind.
 // A Service here never carries its Servers: each server is its own change.
 type Resource struct {
@@ -109,8 +134,9 @@ type Change struct {
 	// Address names the resource for people: `service tcp/10.0.0.1:80`,
 	// `server tcp/10.0.0.1:80 -> 10.0.0.2:80`, `address lo/10.0.0.1/32`.
 	Address string `json:"address"`
-	// Service is the key of the parent service of a server change.
-	Service string `json:"service,omitempty"`
+	// Service is the identity of the parent service of a server change
+	// (as JSON, its key).
+	Service *state.ServiceID `json:"service,omitempty"`
 	// Name is the config block that asked for this (virtual_server "http"), if any.
 	Name   string    `json:"name,omitempty"`
 	Action Action    `json:"-"`
@@ -136,8 +162,9 @@ type HostPlan struct {
 	Unmanaged []string `json:"unmanaged,omitempty"`
 	// Desired is the state apply verifies against afterwards.
 	Desired state.Host `json:"desired"`
-	// Warnings are notes for the reviewer that do not stop the plan.
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings are notes for the reviewer that do not stop the plan (in
+	// JSON, see Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 	// Removed marks a host whose block is gone from the configuration but
 	// whose peers remember it: the plan removes what lvsctl made there.
 	Removed bool `json:"removed,omitempty"`
@@ -150,11 +177,9 @@ type Plan struct {
 	// Peers is the cluster membership apply records on every host of the
 	// plan (hosts marked Removed are made to forget it).
 	Peers map[string]state.Peer `json:"peers,omitempty"`
-	// Warnings concern the cluster rather than one host.
-	Warnings []string `json:"warnings,omitempty"`
-	// Connections say how to reach each host. Only a plan saved for apply
-	// (`plan -out`) has them: apply of that file needs no configuration.
-	Connections map[string]state.Connection `json:"connections,omitempty"`
+	// Warnings concern the cluster rather than one host (in JSON, see
+	// Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 }
 
 // Result is the outcome of applying one change.

@@ -46,7 +46,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // operation can meet: a refusal for lack of privilege (IPVS commands all
 // need CAP_NET_ADMIN, even reads) and an IPv6 request to a kernel without
 // IPv6 in IPVS. The advice on privileges is not given here: the host layer
-// (providers/host) adds it once to every permission error, whichever
+// (providers/local) adds it once to every permission error, whichever
 // provider it came from. Callers explain the other errnos themselves when
 // Reason is still empty.
 func newError(op, resource string, err error) *Error {
@@ -102,7 +102,7 @@ func serverError(op string, svc state.Service, s state.Server, err error) error 
 			e.Reason = fmt.Sprintf("weight %d is out of range", s.Weight)
 		}
 	case errors.Is(err, unix.EINVAL):
-		if s.Method != "tun" && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
+		if s.Method != state.MethodTUN && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
 			e.Reason = "a server of the other address family needs method tun"
 		} else {
 			// An IPv4 server is also refused while the namespace has no
@@ -126,10 +126,10 @@ func openError(err error) error {
 
 // serviceFamily is the address family of a service: that of its address, or
 // the declared one for a fwmark service.
-func serviceFamily(s state.Service) string {
+func serviceFamily(s state.Service) state.Family {
 	if s.FWMark != 0 {
 		if s.Family == "" {
-			return FamilyInet
+			return state.Inet
 		}
 		return s.Family
 	}

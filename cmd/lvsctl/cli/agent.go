@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"github.com/lvsctl/lvsctl/providers/local"
+	"github.com/lvsctl/lvsctl/transport/agent"
 	"github.com/spf13/cobra"
-
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 type agentOptions struct {
@@ -14,8 +14,9 @@ type agentOptions struct {
 func newAgentCommand(stdio IO) *cobra.Command {
 	var o agentOptions
 	cmd := &cobra.Command{
-		Use:   "agent",
-		Short: "Serve this host's state to another lvsctl over stdin/stdout",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "agent",
+		Short:       "Serve this host's state to another lvsctl over stdin/stdout",
 		Long: `Agent is what lvsctl runs on a host it reaches indirectly: inside a network
 namespace (ip netns exec NS lvsctl agent) and, later, over SSH. It reads
 requests on standard input and answers on standard output. People do not
@@ -24,15 +25,15 @@ run it by hand.`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			local, err := host.NewLocal(host.LocalOptions{Name: o.name, RecordPath: o.record})
+			l, err := local.New(local.Options{Name: o.name, RecordPath: o.record})
 			if err != nil {
 				return err
 			}
-			defer local.Close()
-			return host.ServeAgent(cmd.Context(), stdio.In, stdio.Out, local)
+			defer l.Close()
+			return agent.Serve(cmd.Context(), stdio.In, stdio.Out, l)
 		},
 	}
 	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
-	cmd.Flags().StringVar(&o.record, "record", host.RecordPath(host.RecordDir(), "local"), "the ownership record file of this host")
+	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -12,10 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 type applyOptions struct {
@@ -29,8 +30,9 @@ type applyOptions struct {
 func newApplyCommand(stdio IO) *cobra.Command {
 	var o applyOptions
 	cmd := &cobra.Command{
-		Use:   "apply [PATH | PLANFILE]",
-		Short: "Make the hosts match the configuration",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "apply [PATH | PLANFILE]",
+		Short:       "Make the hosts match the configuration",
 		Long: `Apply plans like ` + "`lvsctl plan`" + `, shows the plan, asks for confirmation, and
 carries it out: real servers are prepared first (ARP suppression before the
 VIP), then the directors change (new servers before old ones leave, leaving
@@ -68,7 +70,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return err
 		}
 	}
-	if err := render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)}); err != nil {
+	if err := render.Human(stdio.Out, p, o.renderOptions(stdio)); err != nil {
 		return err
 	}
 	if !p.HasChanges() {
@@ -114,21 +116,28 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 
 // applyInputs makes the plan from the configuration, or reads a saved one,
 // and opens the hosts it touches. The caller closes the hosts.
-func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]host.Host, bool, error) {
+func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
+	if err := refuseEmpty(o.path); err != nil {
+		return plan.Plan{}, nil, false, err
+	}
 	if isPlanFile(o.path) {
-		p, err := readPlanFile(o.path)
+		if len(o.targets)+len(o.vars)+len(o.varFiles) > 0 {
+			return plan.Plan{}, nil, false, fmt.Errorf("%s is a saved plan, applied exactly as it was made: -target, -var and -var-file choose what is planned; pass them to `lvsctl plan -out FILE` instead", o.path)
+		}
+		saved, err := readPlanFile(o.path)
+		p := saved.Plan
 		if err != nil {
 			return plan.Plan{}, nil, false, err
 		}
-		hosts := map[string]host.Host{}
-		fail := func(err error) (plan.Plan, map[string]host.Host, bool, error) {
+		hosts := map[string]cluster.Host{}
+		fail := func(err error) (plan.Plan, map[string]cluster.Host, bool, error) {
 			for _, h := range hosts {
 				_ = h.Close()
 			}
 			return plan.Plan{}, nil, false, err
 		}
 		for _, hp := range p.Hosts {
-			conn, ok := p.Connections[hp.Host]
+			conn, ok := saved.Connections[hp.Host]
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
@@ -164,25 +173,42 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 // isPlanFile tells a saved plan from a configuration by content: a plan is
 // JSON, a configuration is HCL or a directory.
 func isPlanFile(path string) bool {
+	first, _ := firstByte(path)
+	return first == '{'
+}
+
+// firstByte is the first byte of a regular file that is not white space: 0
+// for a directory, an unreadable file, or a file with nothing in it (then
+// empty is true).
+func firstByte(path string) (first byte, empty bool) {
 	st, err := os.Stat(path)
 	if err != nil || st.IsDir() {
-		return false
+		return 0, false
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	defer f.Close()
 	r := bufio.NewReader(f)
 	for {
 		b, err := r.ReadByte()
 		if err != nil {
-			return false
+			return 0, err == io.EOF
 		}
 		if !strings.ContainsRune(" \t\r\n", rune(b)) {
-			return b == '{'
+			return b, false
 		}
 	}
+}
+
+// refuseEmpty stops apply from reading an empty file as a configuration
+// with nothing in it: such a file is most often a plan that was cut short.
+func refuseEmpty(path string) error {
+	if _, empty := firstByte(path); empty {
+		return fmt.Errorf("%s is empty: it is neither a saved plan nor a configuration. If it should be a plan, it was cut short: save it again with `lvsctl plan -out %s`", path, path)
+	}
+	return nil
 }
 
 // confirm asks on the terminal; without one it refuses rather than guess.

@@ -16,7 +16,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
@@ -31,6 +30,9 @@ type configOptions struct {
 	parallelism int
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
+	// cfg is the loaded configuration, set by loadTargets: for graph, and
+	// for plan warnings about a block, shown at its place.
+	cfg *config.Config
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -56,11 +58,60 @@ func (o *configOptions) color(stdio IO) bool {
 	return !o.noColor && stdio.OutTerminal && os.Getenv("NO_COLOR") == ""
 }
 
+// oneOf fails when more than one of the flags set chooses the same thing
+// (what, e.g. "how the plan is printed"), rather than silently picking one.
+func oneOf(what string, flags ...flagSet) error {
+	var set []string
+	for _, f := range flags {
+		if f.set {
+			set = append(set, "-"+f.name)
+		}
+	}
+	if len(set) > 1 {
+		return fmt.Errorf("%s each choose %s: pass only one of them", strings.Join(set, " and "), what)
+	}
+	return nil
+}
+
+// flagSet is a flag's name and whether it was given.
+type flagSet struct {
+	name string
+	set  bool
+}
+
+// renderOptions draw a plan for stdio, its warnings at their blocks.
+func (o *configOptions) renderOptions(stdio IO) render.Options {
+	opts := render.Options{Color: o.color(stdio)}
+	if o.cfg != nil {
+		opts.Files, opts.Blocks = o.cfg.Files, blockRanges(o.cfg)
+	}
+	return opts
+}
+
+// blockRanges are the places of the configuration's blocks by address, as
+// plan warnings name them (`virtual_server "http"`).
+func blockRanges(cfg *config.Config) map[string]hcl.Range {
+	m := map[string]hcl.Range{}
+	for _, d := range cfg.Directors {
+		m[fmt.Sprintf("director %q", d.Name)] = d.DefRange
+	}
+	for _, r := range cfg.RealServers {
+		m[fmt.Sprintf("real_server %q", r.Name)] = r.DefRange
+	}
+	for _, vs := range cfg.VirtualServers {
+		m[fmt.Sprintf("virtual_server %q", vs.Name)] = vs.DefRange
+	}
+	return m
+}
+
 // loadTargets loads, validates and compiles the configuration, prints its
 // diagnostics (warnings too) and keeps the targets -target names. It
 // remembers every host of the configuration in o.all: a targeted run must
 // still know the whole cluster.
 func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
+	if isPlanFile(o.path) {
+		return nil, notAConfiguration(o.path)
+	}
 	vars := map[string]string{}
 	for _, v := range o.vars {
 		name, value, ok := strings.Cut(v, "=")
@@ -88,7 +139,12 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	if diags.HasErrors() {
 		return nil, errReported
 	}
-	o.all = targets
+	if len(targets) == 0 {
+		// An empty file is more often a mistake (a plan cut short, the
+		// wrong path) than a cluster.
+		return nil, fmt.Errorf("%s declares no director or real_server, so there is nothing to do: add the cluster's hosts (see the configuration reference in the README), or check the path", o.path)
+	}
+	o.all, o.cfg = targets, cfg
 	return selectTargets(targets, o.targets)
 }
 
@@ -148,7 +204,7 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 	return s, nil
 }
 
-func (s *session) open(ctx context.Context, name string, conn state.Connection) (host.Host, error) {
+func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
 	return openHost(ctx, name, conn, s.snap, s.snapPath)
 }
 
@@ -163,8 +219,8 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 }
 
 // hosts maps each host's name to its connection, for apply.
-func (s *session) hosts() map[string]host.Host {
-	m := map[string]host.Host{}
+func (s *session) hosts() map[string]cluster.Host {
+	m := map[string]cluster.Host{}
 	for _, mb := range s.members {
 		m[mb.Desired.Name] = mb.Host
 	}
@@ -185,4 +241,14 @@ func (s *session) close() {
 		_ = m.Host.Close()
 	}
 	s.members = nil
+}
+
+// notAConfiguration answers a saved plan or a snapshot given where a
+// configuration belongs with what to do with it instead.
+func notAConfiguration(path string) error {
+	b, err := os.ReadFile(path)
+	if err == nil && isSnapshot(b) {
+		return fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a configuration: plan against it with `lvsctl plan --state %s CONFIG`", path, path)
+	}
+	return fmt.Errorf("%s is a saved plan, not a configuration: apply it with `lvsctl apply %s`, or read it with `lvsctl show %s`", path, path, path)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -13,12 +14,14 @@ import (
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
+	"github.com/lvsctl/lvsctl/internal/version"
 )
 
 type planOptions struct {
 	configOptions
 	jsonOut          bool
 	markdown         bool
+	md               markdownOptions
 	out              string
 	detailedExitcode bool
 }
@@ -40,19 +43,30 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
   lvsctl plan -json | jq '.hosts[].changes[].address'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := oneOf("how the plan is printed", flagSet{"json", o.jsonOut}, flagSet{"markdown", o.markdown}); err != nil {
+				return err
+			}
 			o.path = pathArg(args)
-			return runPlan(cmd.Context(), stdio, &o)
+			err := runPlan(cmd.Context(), stdio, &o)
+			if o.markdown && !o.jsonOut {
+				o.md.writeFailed(stdio.Out, err)
+			}
+			return err
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
 	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
+	o.md.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan to `FILE`, for lvsctl apply FILE")
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
 }
 
 func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
+	if err := o.md.check(); err != nil {
+		return err
+	}
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return err
@@ -75,9 +89,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	case o.jsonOut:
 		err = plan.WritePlan(stdio.Out, p)
 	case o.markdown:
-		err = render.Markdown(stdio.Out, p)
+		err = o.md.write(stdio.Out, p, o.out, &o.configOptions)
 	default:
-		err = render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)})
+		err = render.Human(stdio.Out, p, o.renderOptions(stdio))
 		if err == nil && o.out != "" {
 			fmt.Fprintf(stdio.Out, "\nSaved the plan to %s. Apply exactly these changes with:\n  lvsctl apply %s\n", o.out, o.out)
 		}
@@ -92,11 +106,10 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 }
 
 // writePlanFile saves the plan with the connections apply will use: the
-// same JSON as `plan -json`, plus a "connections" key.
+// same JSON as `plan -json`, plus "connections" and the versions.
 func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
-	p.Connections = conns
 	var b bytes.Buffer
-	if err := plan.WritePlan(&b, p); err != nil {
+	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, LvsctlVersion: version.String()}); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, b.Bytes(), 0); err != nil {
@@ -106,24 +119,24 @@ func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) 
 }
 
 // readPlanFile reads a plan saved by `plan -out`.
-func readPlanFile(path string) (plan.Plan, error) {
+func readPlanFile(path string) (plan.Saved, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return plan.Plan{}, err
+		return plan.Saved{}, err
 	}
 	// Snapshots and plans are both versioned JSON with hosts, and a
 	// snapshot decodes as an empty plan: tell them apart before that.
 	if isSnapshot(b) {
-		return plan.Plan{}, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
+		return plan.Saved{}, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
 	}
-	p, err := plan.ReadPlan(bytes.NewReader(b))
+	s, err := plan.ReadSaved(bytes.NewReader(b))
+	if errors.Is(err, plan.ErrNotSaved) {
+		return plan.Saved{}, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
+	}
 	if err != nil {
-		return plan.Plan{}, fmt.Errorf("%s: %w", path, err)
+		return plan.Saved{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if p.Connections == nil {
-		return plan.Plan{}, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
-	}
-	return p, nil
+	return s, nil
 }
 
 // isSnapshot reports whether b is a state snapshot: its hosts carry "name"

@@ -1,0 +1,21 @@
+package local
+
+import (
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// IPVS is the IPVS table of a host: what providers/ipvs.Provider does,
+// kept as an interface so a local host can run on the kernel provider or
+// on one built over a fake client.
+type IPVS interface {
+	Services() ([]state.Service, error)
+	Timeouts() (state.Timeouts, error)
+	SetTimeouts(state.Timeouts) error
+	CreateService(state.Service) error
+	UpdateService(state.Service) error
+	DeleteService(state.Service) error
+	CreateServer(svc state.Service, s state.Server) error
+	UpdateServer(svc state.Service, s state.Server) error
+	DeleteServer(svc state.Service, s state.Server) error
+	Close() error
+}
