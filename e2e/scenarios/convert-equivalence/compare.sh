@@ -92,8 +92,11 @@ run_script() {
 	ip netns exec "sa-$1" sh "$2" "${3:-start}" 2>&1 | sed 's/^/  | /'
 }
 
+# fresh starts a case: no namespaces, no ownership records of the last case
+# (they would remember its hosts as peers).
 fresh() {
 	e2e_cleanup
+	rm -rf "$LVSCTL_RECORD_DIR"
 	bridge_add e2esa
 	bridge_add e2elv
 }
