@@ -14,6 +14,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/config"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/exampletest"
 )
 
 // TestImportPlansNoChanges adopts each example cluster as it runs after an
@@ -21,13 +22,9 @@ import (
 // also has (its own address, 127.0.0.1, a default route, the default
 // timeouts). The imported configuration must plan no change against it.
 func TestImportPlansNoChanges(t *testing.T) {
-	examples, err := filepath.Glob(filepath.Join("..", "..", "..", "examples", "*.hcl"))
-	if err != nil || len(examples) == 0 {
-		t.Fatalf("no examples: %v", err)
-	}
-	for _, ex := range examples {
-		t.Run(filepath.Base(ex), func(t *testing.T) {
-			snap := appliedSnapshot(t, ex)
+	for _, ex := range exampletest.All(t) {
+		t.Run(ex.Name, func(t *testing.T) {
+			snap := appliedSnapshot(ex)
 			dir := t.TempDir()
 			snapPath := filepath.Join(dir, "live.json")
 			b, err := json.Marshal(snap)
@@ -74,25 +71,17 @@ func compileFile(t *testing.T, path string) []compile.Target {
 	return targets
 }
 
-// appliedSnapshot is the snapshot of a cluster after `lvsctl apply path`.
-func appliedSnapshot(t *testing.T, path string) state.Snapshot {
-	cfg, diags := config.Load(path, config.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	targets, more := compile.Compile(cfg)
-	if more.HasErrors() {
-		t.Fatal(more)
-	}
+// appliedSnapshot is the snapshot of an example after `lvsctl apply`.
+func appliedSnapshot(ex exampletest.Example) state.Snapshot {
 	own := map[string]netip.Addr{}
-	for _, d := range cfg.Directors {
+	for _, d := range ex.Config.Directors {
 		own[d.Name] = d.Address
 	}
-	for _, r := range cfg.RealServers {
+	for _, r := range ex.Config.RealServers {
 		own[r.Name] = r.Address
 	}
 	snap := state.Snapshot{FormatVersion: state.FormatVersion}
-	for _, tg := range targets {
+	for _, tg := range ex.Targets {
 		h := tg.Desired.Clone()
 		h.Addresses = append(h.Addresses, state.Address{Interface: "lo", Prefix: netip.MustParsePrefix("127.0.0.1/8")})
 		if a := own[h.Name]; a.IsValid() {
