@@ -3,6 +3,8 @@ package ipvsadm
 import (
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,6 +91,21 @@ func FuzzIpvsadmArgs(f *testing.F) {
 		"--start-daemon master --mcast-interface eth0", "-a -t 1.2.3.4:80 -r 5.6.7.8 -i --tun-type gue --tun-port 6080",
 	} {
 		f.Add(s)
+	}
+	// Every ipvsadm line of the convert corpus, scripts and save files.
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "testdata", "convert", "in", "*"))
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if _, args, ok := strings.Cut(line, "ipvsadm "); ok {
+				f.Add(args)
+			} else if strings.HasPrefix(line, "-") {
+				f.Add(line)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := Parse(strings.Fields(s))
