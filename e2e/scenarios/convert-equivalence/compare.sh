@@ -50,12 +50,18 @@ facts() {
 # line names something (an address or a sysctl) that lvsctl convert
 # reported about FILE, the input of that host.
 compare() {
+	unreported "$1" "$2" || fail "$1: a difference between the script and lvsctl that lvsctl convert did not report (see above; stderr in $E2E_WORK/convert.err)"
+}
+
+# unreported NAME FILE is compare's judgement: it fails, printing both
+# sides, when a difference is not one lvsctl convert reported about FILE.
+unreported() {
 	dump "sa-$1" >"$E2E_WORK/$1.script"
 	dump "$1" >"$E2E_WORK/$1.lvsctl"
 	diffs=$(sort "$E2E_WORK/$1.script" "$E2E_WORK/$1.lvsctl" | uniq -u)
 	if [ -z "$diffs" ]; then
 		echo "ok: $1 is the same after the script and after lvsctl apply ($(grep -c . "$E2E_WORK/$1.script") facts)"
-		return
+		return 0
 	fi
 	echo "$diffs" | while read -r line; do
 		side=script
@@ -71,7 +77,7 @@ compare() {
 			cat "$E2E_WORK/$1.lvsctl"
 			exit 1
 		fi
-	done || fail "$1: a difference between the script and lvsctl that lvsctl convert did not report (see above; stderr in $E2E_WORK/convert.err)"
+	done
 }
 
 # convert_apply ARGS...: lvsctl convert --netns ARGS into the case's HCL
