@@ -43,6 +43,7 @@ deps:
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
+	{ test -x /usr/sbin/sshd && command -v sudo >/dev/null; } || missing="$$missing openssh-server sudo"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
