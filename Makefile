@@ -4,7 +4,7 @@
 GO          ?= go
 BIN         ?= bin/lvsctl
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/cmd/lvsctl/cli.Version=$(VERSION)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/internal/version.Version=$(VERSION)
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
@@ -30,7 +30,7 @@ unit:
 ## netns: the tests that build hosts in network namespaces (root): host and
 ## netlink kernel tests, and the CLI scripts (those without [netns] are quick).
 netns:
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./cmd/...
+	LVSCTL_REQUIRE_NETNS=1 $(GO) test -count=1 -v -run 'Netns|/netns|TestScript' ./providers/... ./transport/... ./cmd/...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
@@ -49,7 +49,7 @@ deps:
 
 ## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... ./transport/... | tee bench.txt
 
 bench-compare:
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(OLD) $(NEW)

@@ -18,7 +18,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 // Options tune Apply.
@@ -30,57 +29,60 @@ type Options struct {
 	Progress func(host string, results []plan.Result, err error)
 }
 
-// wave is one step of the cross-host order: which hosts take part and which
-// of their changes.
-type wave struct {
-	name string
-	pick func(hp plan.HostPlan) []plan.Change
+// Waves name the steps of the cross-host order, in the order they run.
+var Waves = []string{"prepare real servers", "change directors", "clean up real servers"}
+
+// Wave returns the index in Waves of the wave that carries out c on a host
+// of role: a real server's setup first, then every change on directors,
+// then a real server's teardown. A change whose kind has no place in a
+// host's order (plan.StepUnknown) has none in the cluster's either.
+func Wave(role state.Role, c plan.Change) (int, error) {
+	if c.Step() == plan.StepUnknown {
+		return 0, fmt.Errorf("change %q: a %s change has no place in the apply order", c.Address, c.Kind)
+	}
+	switch {
+	case role != state.RoleRealServer:
+		return 1, nil
+	case c.IsTeardown():
+		return 2, nil
+	}
+	return 0, nil
 }
 
-var waves = []wave{
-	{"prepare real servers", func(hp plan.HostPlan) []plan.Change {
-		if hp.Role != state.RoleRealServer {
-			return nil
+// byWave splits each host's changes into the waves, keeping their order.
+func byWave(p plan.Plan) ([][]batch, error) {
+	out := make([][]batch, len(Waves))
+	for _, hp := range p.Hosts {
+		per := make([][]plan.Change, len(Waves))
+		for _, c := range hp.Changes {
+			w, err := Wave(hp.Role, c)
+			if err != nil {
+				return nil, fmt.Errorf("host %s: %w: the plan was made by another lvsctl version; make it again", hp.Host, err)
+			}
+			per[w] = append(per[w], c)
 		}
-		return filter(hp.Changes, func(c plan.Change) bool { return !c.IsTeardown() })
-	}},
-	{"change directors", func(hp plan.HostPlan) []plan.Change {
-		if hp.Role == state.RoleRealServer {
-			return nil
-		}
-		return hp.Changes
-	}},
-	{"clean up real servers", func(hp plan.HostPlan) []plan.Change {
-		if hp.Role != state.RoleRealServer {
-			return nil
-		}
-		return filter(hp.Changes, func(c plan.Change) bool { return c.IsTeardown() })
-	}},
-}
-
-func filter(cs []plan.Change, keep func(plan.Change) bool) []plan.Change {
-	var out []plan.Change
-	for _, c := range cs {
-		if keep(c) {
-			out = append(out, c)
+		for w, cs := range per {
+			if len(cs) > 0 {
+				out[w] = append(out[w], batch{hp.Host, cs})
+			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// batch is the changes one host makes in one wave.
+type batch struct {
+	host    string
+	changes []plan.Change
 }
 
 // Apply carries out p. hosts maps each host name in the plan to its Host.
-func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Options) error {
-	for _, w := range waves {
-		type batch struct {
-			host    string
-			changes []plan.Change
-		}
-		var batches []batch
-		for _, hp := range p.Hosts {
-			if cs := w.pick(hp); len(cs) > 0 {
-				batches = append(batches, batch{hp.Host, cs})
-			}
-		}
+func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts Options) error {
+	waves, err := byWave(p)
+	if err != nil {
+		return err
+	}
+	for w, batches := range waves {
 		err := cluster.Each(ctx, len(batches), opts.Parallelism, func(ctx context.Context, i int) error {
 			b := batches[i]
 			h, ok := hosts[b.host]
@@ -94,7 +96,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Op
 			return err // hosts name themselves in their errors
 		})
 		if err != nil {
-			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", w.name, err)
+			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves[w], err)
 		}
 	}
 	return nil
@@ -105,7 +107,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]host.Host, opts Op
 // plan can find hosts whose blocks were deleted. It runs after a successful
 // apply, and also when the plan had nothing to change: it is bookkeeping, a
 // record write where the membership differs, and nothing in the kernel.
-func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	if p.Peers == nil {
 		return nil
 	}
@@ -129,7 +131,7 @@ func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]host.Host, p
 
 // members rebuilds cluster members from a plan, for reading the same hosts
 // the same way the plan did.
-func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) {
+func members(p plan.Plan, hosts map[string]cluster.Host) ([]cluster.Member, error) {
 	ms := make([]cluster.Member, 0, len(p.Hosts))
 	for _, hp := range p.Hosts {
 		h, ok := hosts[hp.Host]
@@ -145,7 +147,7 @@ func members(p plan.Plan, hosts map[string]host.Host) ([]cluster.Member, error) 
 
 // CheckFresh refuses a plan made from a live state that has changed since:
 // applying it could undo someone else's change or act on stale assumptions.
-func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	ms, err := members(p, hosts)
 	if err != nil {
 		return err
@@ -169,7 +171,7 @@ func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]host.Host, pa
 
 // Verify reads the hosts back and reports every difference from the desired
 // state: after a successful apply, a new plan must be empty.
-func Verify(ctx context.Context, p plan.Plan, hosts map[string]host.Host, parallelism int) error {
+func Verify(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
 	ms, err := members(p, hosts)
 	if err != nil {
 		return err

@@ -15,8 +15,8 @@ import (
 	"github.com/lvsctl/lvsctl/engine/config"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
-	"github.com/lvsctl/lvsctl/providers/host/hosttest"
+	"github.com/lvsctl/lvsctl/providers/local"
+	"github.com/lvsctl/lvsctl/providers/local/hosttest"
 )
 
 // These tests run whole clusters on real Local hosts whose kernels are the
@@ -61,10 +61,10 @@ type fakeCluster struct {
 	check func(name string, changes []plan.Change)
 }
 
-// watched is a Local host whose Apply first lets the test look at the
+// watched is a local host whose Apply first lets the test look at the
 // whole cluster.
 type watched struct {
-	*host.Local
+	*local.Host
 	name string
 	c    *fakeCluster
 	// fail, when set, makes Apply fail without changing anything.
@@ -78,7 +78,7 @@ func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, e
 	if w.fail {
 		return nil, os.ErrPermission
 	}
-	return w.Local.Apply(ctx, cs)
+	return w.Host.Apply(ctx, cs)
 }
 
 func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
@@ -91,13 +91,13 @@ func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
 			{Name: "net.ipv4.conf.lo.arp_ignore", Value: "0"},
 			{Name: "net.ipv4.conf.lo.arp_announce", Value: "0"},
 		}})
-		c.hosts[n] = &watched{Local: l, name: n, c: c}
+		c.hosts[n] = &watched{Host: l, name: n, c: c}
 	}
 	return c
 }
 
-func (c *fakeCluster) hostMap() map[string]host.Host {
-	m := map[string]host.Host{}
+func (c *fakeCluster) hostMap() map[string]cluster.Host {
+	m := map[string]cluster.Host{}
 	for n, h := range c.hosts {
 		m[n] = h
 	}
@@ -106,7 +106,7 @@ func (c *fakeCluster) hostMap() map[string]host.Host {
 
 // live reads a host directly, as a judge independent of the plan.
 func (c *fakeCluster) live(name string) state.Host {
-	h, err := c.hosts[name].Local.Read(context.Background(), host.ReadRequest{
+	h, err := c.hosts[name].Host.Read(context.Background(), cluster.ReadRequest{
 		IPVS:    true,
 		Sysctls: []string{"net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.all.arp_announce"},
 	})
@@ -142,7 +142,7 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 		Parallelism: 4,
 		Configured:  configured,
 		// Hosts no longer in the configuration are still in the fake cluster.
-		Open: func(_ context.Context, name string, _ state.Connection) (host.Host, error) {
+		Open: func(_ context.Context, name string, _ state.Connection) (cluster.Host, error) {
 			h, ok := c.hosts[name]
 			if !ok {
 				return nil, os.ErrNotExist
@@ -274,7 +274,7 @@ func TestStalePlanIsRefused(t *testing.T) {
 		t.Fatalf("fresh plan refused: %v", err)
 	}
 	// A hand change on rs1 after the plan.
-	if _, err := c.hosts["rs1"].Local.Apply(context.Background(), []plan.Change{{
+	if _, err := c.hosts["rs1"].Host.Apply(context.Background(), []plan.Change{{
 		Kind: plan.KindSysctl, Address: "sysctl net.ipv4.conf.all.arp_ignore", Action: plan.Update,
 		Before: &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.conf.all.arp_ignore", Value: "0"}},
 		After:  &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.conf.all.arp_ignore", Value: "8"}},

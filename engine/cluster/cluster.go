@@ -13,7 +13,6 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 // DefaultParallelism bounds how many hosts are read or changed at once.
@@ -22,7 +21,7 @@ const DefaultParallelism = 10
 // Member is one host of the cluster: what it should be and how to reach it.
 type Member struct {
 	Desired    state.Host
-	Host       host.Host
+	Host       Host
 	Connection state.Connection
 	// Removed: the host's block is gone from the configuration; a peer's
 	// record remembered it, and its desired state is empty.
@@ -38,17 +37,17 @@ type Options struct {
 	Configured map[string]state.Peer
 	// Open reaches a host that records remember but the configuration no
 	// longer has. Nil leaves such hosts alone.
-	Open func(ctx context.Context, name string, conn state.Connection) (host.Host, error)
+	Open func(ctx context.Context, name string, conn state.Connection) (Host, error)
 }
 
-// ReadRequest is what must be read from a host to plan its desired state:
+// ReadRequestFor is what must be read from a host to plan its desired state:
 // the IPVS table only where the desired state has something there (a real
 // server, or a director that only carries VIPs, need not load ip_vs; the
 // host itself adds IPVS when its record says lvsctl left something there),
 // and the sysctls the desired state sets (the host adds those its record
 // remembers originals of).
-func ReadRequest(desired state.Host) host.ReadRequest {
-	req := host.ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil}
+func ReadRequestFor(desired state.Host) ReadRequest {
+	req := ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil}
 	for _, s := range desired.Sysctls {
 		req.Sysctls = append(req.Sysctls, s.Name)
 	}
@@ -62,12 +61,12 @@ func ReadAll(ctx context.Context, members []Member, parallelism int) ([]state.Ho
 	live := make([]state.Host, len(members))
 	err := Each(ctx, len(members), parallelism, func(ctx context.Context, i int) error {
 		m := members[i]
-		h, err := m.Host.Read(ctx, ReadRequest(m.Desired))
+		h, err := m.Host.Read(ctx, ReadRequestFor(m.Desired))
 		if err != nil {
 			return fmt.Errorf("read host %s: %w", m.Desired.Name, err)
 		}
 		h.Name = m.Desired.Name
-		h.Role = m.Desired.Role // hosts return normalized states (host.Host)
+		h.Role = m.Desired.Role // hosts return normalized states (Host)
 		live[i] = h
 		return nil
 	})
@@ -145,7 +144,7 @@ func rememberedPeers(live []state.Host, known map[string]state.Peer) map[string]
 // openRemoved reaches the remembered hosts. One that cannot be reached is
 // not fatal: the plan warns that what lvsctl made there stays, and the
 // cluster forgets it once the plan is applied.
-func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(context.Context, string, state.Connection) (host.Host, error)) ([]Member, []string) {
+func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(context.Context, string, state.Connection) (Host, error)) ([]Member, []string) {
 	var out []Member
 	var warnings []string
 	for _, name := range slices.Sorted(maps.Keys(peers)) {

@@ -11,12 +11,12 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
-// applyChanges is a model of a host carrying out changes (providers/host
+// applyChanges is a model of a host carrying out changes (providers/local
 // with its kernel), record included: it applies them to a copy of a live
 // state. It fails the test on a change a kernel would refuse: creating what
 // exists, changing or deleting what does not. It is here for speed, for
@@ -266,7 +266,7 @@ func assertMatches(t *testing.T, desired, after state.Host) {
 
 // TestModelMatchesHost holds applyChanges, which FuzzDiffConverges uses for
 // speed, to the host code it stands in for: it carries the plans of a sample
-// of generated cases out both in the model and with host.Local on in-memory
+// of generated cases out both in the model and with local.Host on in-memory
 // kernels (newFakeHost), then tears each host down the same two ways, and
 // requires the same state and the same ownership record every time.
 func TestModelMatchesHost(t *testing.T) {
@@ -281,7 +281,7 @@ func TestModelMatchesHost(t *testing.T) {
 	changed := map[plan.Ownership]int{}
 	for i, b := range samples {
 		desired, live := onKernel(generate(b))
-		h := newFakeHost(t, desired, live, host.ReadRequest{IPVS: true, Sysctls: sysctlNames(desired, live)})
+		h := newFakeHost(t, desired, live, cluster.ReadRequest{IPVS: true, Sysctls: sysctlNames(desired, live)})
 		start := h.read()
 		empty := state.Host{Name: desired.Name, Role: desired.Role}
 		for _, step := range []struct {

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +70,8 @@ func (r *Resource) Attrs() []Attr {
 		a.add("tcp", strconv.FormatUint(uint64(r.Timeouts.TCP), 10))
 		a.add("tcpfin", strconv.FormatUint(uint64(r.Timeouts.TCPFin), 10))
 		a.add("udp", strconv.FormatUint(uint64(r.Timeouts.UDP), 10))
+	case r.Peers != nil:
+		a.add("hosts", quoteList(slices.Sorted(maps.Keys(r.Peers.Hosts))))
 	}
 	return a
 }

@@ -79,7 +79,7 @@ func TestDiffGolden(t *testing.T) {
 }
 
 // TestDiffConverges carries out each case's plan with the real host code
-// (host.Local on in-memory kernels, see newFakeHost) and checks the result:
+// (local.Host on in-memory kernels, see newFakeHost) and checks the result:
 // what the desired state declares is there, a second diff is empty, and what
 // was left alone is still left alone.
 func TestDiffConverges(t *testing.T) {

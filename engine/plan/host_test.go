@@ -5,30 +5,31 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
-	"github.com/lvsctl/lvsctl/providers/host/hosttest"
+	"github.com/lvsctl/lvsctl/providers/local"
+	"github.com/lvsctl/lvsctl/providers/local/hosttest"
 )
 
-// fakeHost is the real host.Local over the providers' in-memory kernels
+// fakeHost is the real local.Host over the providers' in-memory kernels
 // (IPVS, rtnetlink) and a /proc/sys tree in a temporary directory
 // (sysctltest), with its ownership record in a temporary file. Plans are
 // carried out by the code that carries them out on a host, record keeping
 // included.
 type fakeHost struct {
 	t     testing.TB
-	local *host.Local
+	local *local.Host
 	// name and role are what a read reports, as engine/cluster sets them
 	// from the configuration.
 	name string
 	role state.Role
-	req  host.ReadRequest
+	req  cluster.ReadRequest
 }
 
 // newFakeHost builds a host whose kernel holds live (hosttest.New), with
 // the interfaces desired uses as well. Reads ask for req.
-func newFakeHost(t testing.TB, desired, live state.Host, req host.ReadRequest) *fakeHost {
+func newFakeHost(t testing.TB, desired, live state.Host, req cluster.ReadRequest) *fakeHost {
 	t.Helper()
 	var links []string
 	for _, a := range desired.Addresses {
@@ -42,10 +43,10 @@ func newFakeHost(t testing.TB, desired, live state.Host, req host.ReadRequest) *
 }
 
 // caseRequest is what a test reads of a host: what engine/cluster reads
-// for desired (cluster.ReadRequest), and also whatever live shows, so a
+// for desired (cluster.ReadRequestFor), and also whatever live shows, so a
 // read before apply, after it and after teardown see the same things.
-func caseRequest(desired, live state.Host) host.ReadRequest {
-	req := host.ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil ||
+func caseRequest(desired, live state.Host) cluster.ReadRequest {
+	req := cluster.ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil ||
 		len(live.Services) > 0 || live.Timeouts != nil}
 	for _, h := range []state.Host{desired, live} {
 		for _, s := range h.Sysctls {

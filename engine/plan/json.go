@@ -81,31 +81,40 @@ func WritePlan(w io.Writer, p Plan) error {
 // would do with them.
 func ReadPlan(r io.Reader) (Plan, error) {
 	var p Plan
+	if err := decodePlan(r, &p, &p); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// decodePlan decodes one JSON document from r into v, which holds p (a
+// plan, or a saved plan around it), and checks the plan.
+func decodePlan(r io.Reader, v any, p *Plan) error {
 	dec := json.NewDecoder(r)
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return Plan{}, errors.New("read plan: the file is empty; save a plan with `lvsctl plan -out FILE`")
+			return errors.New("read plan: the file is empty; save a plan with `lvsctl plan -out FILE`")
 		}
-		return Plan{}, fmt.Errorf("read plan: not a plan saved by `lvsctl plan -out`: %w", err)
+		return fmt.Errorf("read plan: not a plan saved by `lvsctl plan -out`: %w", err)
 	}
 	if p.FormatVersion == "" {
-		return Plan{}, errors.New("read plan: no format_version: not a plan saved by `lvsctl plan -out`")
+		return errors.New("read plan: no format_version: not a plan saved by `lvsctl plan -out`")
 	}
 	if major(p.FormatVersion) != major(FormatVersion) {
-		return Plan{}, fmt.Errorf("read plan: format version %s is not supported by this lvsctl (it reads %s.x): make the plan again with this lvsctl (`lvsctl plan -out FILE`)",
+		return fmt.Errorf("read plan: format version %s is not supported by this lvsctl (it reads %s.x): make the plan again with this lvsctl (`lvsctl plan -out FILE`)",
 			p.FormatVersion, major(FormatVersion))
 	}
 	if dec.More() {
-		return Plan{}, errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
+		return errors.New("read plan: unexpected data after the plan: the file is not a single saved plan")
 	}
 	for _, h := range p.Hosts {
 		for _, c := range h.Changes {
 			if err := c.Validate(); err != nil {
-				return Plan{}, fmt.Errorf("read plan: host %s: %w: the file was changed or damaged; make the plan again", h.Host, err)
+				return fmt.Errorf("read plan: host %s: %w: the file was changed or damaged; make the plan again", h.Host, err)
 			}
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // Validate checks that the change carries what its action needs of the
@@ -115,10 +124,11 @@ func (c Change) Validate() error {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("change %q: "+format, append([]any{c.Address}, a...)...)
 	}
-	switch c.Kind {
-	case KindService, KindServer, KindAddress, KindRoute, KindSysctl, KindTimeouts, KindPeers:
-	default:
+	if !c.Kind.Known() {
 		return fail("unknown kind %q", c.Kind)
+	}
+	if c.Step() == StepUnknown {
+		return fail("a %s change has no place in the apply order", c.Kind)
 	}
 	if c.Kind == KindServer && c.Service == "" {
 		return fail("a server change names no service")
@@ -142,21 +152,35 @@ func (c Change) Validate() error {
 
 // holds reports whether the resource holds exactly the value of kind k.
 func (r *Resource) holds(k Kind) bool {
-	set := map[Kind]bool{
-		KindService:  r.Service != nil,
-		KindServer:   r.Server != nil,
-		KindAddress:  r.Address != nil,
-		KindRoute:    r.Route != nil,
-		KindSysctl:   r.Sysctl != nil,
-		KindTimeouts: r.Timeouts != nil,
-		KindPeers:    r.Peers != nil,
-	}
-	for kind, isSet := range set {
-		if isSet != (kind == k) {
-			return false
+	n := 0
+	for _, v := range []bool{r.Service != nil, r.Server != nil, r.Address != nil, r.Route != nil,
+		r.Sysctl != nil, r.Timeouts != nil, r.Peers != nil} {
+		if v {
+			n++
 		}
 	}
-	return true
+	return n == 1 && r.Has(k)
+}
+
+// Has reports whether the resource holds a value of kind k.
+func (r *Resource) Has(k Kind) bool {
+	switch k {
+	case KindService:
+		return r.Service != nil
+	case KindServer:
+		return r.Server != nil
+	case KindAddress:
+		return r.Address != nil
+	case KindRoute:
+		return r.Route != nil
+	case KindSysctl:
+		return r.Sysctl != nil
+	case KindTimeouts:
+		return r.Timeouts != nil
+	case KindPeers:
+		return r.Peers != nil
+	}
+	return false
 }
 
 func major(version string) string {

@@ -22,19 +22,22 @@ import (
 type Step int
 
 const (
-	StepSysctlSet     Step = iota + 1 // ARP, rp_filter and forwarding sysctls set
-	StepTimeoutsSet                   // IPVS connection timeouts set
-	StepAddressCreate                 // addresses created (or replaced: new label)
-	StepRouteSet                      // routes created or changed
-	StepServiceCreate                 // services created, updated, or replaced (new one first)
-	StepServerCreate                  // servers added
-	StepServerUpdate                  // servers edited in place
-	StepServerDelete                  // servers drained (weight 0) and removed
-	StepServiceDelete                 // services deleted
-	StepRouteDelete                   // routes deleted or put back as they were
-	StepAddressDelete                 // addresses deleted
-	StepRestore                       // sysctls and timeouts put back as they were
-	StepRecordPeers                   // the record learns the cluster's hosts (apply only)
+	// StepUnknown is the step of a change of a kind the order does not know:
+	// Validate refuses such a change and apply never carries it out.
+	StepUnknown       Step = iota
+	StepSysctlSet          // ARP, rp_filter and forwarding sysctls set
+	StepTimeoutsSet        // IPVS connection timeouts set
+	StepAddressCreate      // addresses created (or replaced: new label)
+	StepRouteSet           // routes created or changed
+	StepServiceCreate      // services created, updated, or replaced (new one first)
+	StepServerCreate       // servers added
+	StepServerUpdate       // servers edited in place
+	StepServerDelete       // servers drained (weight 0) and removed
+	StepServiceDelete      // services deleted
+	StepRouteDelete        // routes deleted or put back as they were
+	StepAddressDelete      // addresses deleted
+	StepRestore            // sysctls and timeouts put back as they were
+	StepRecordPeers        // the record learns the cluster's hosts (apply only)
 )
 
 // String names the step, for logs and tests.
@@ -70,7 +73,8 @@ func (s Step) String() string {
 	return "unknown"
 }
 
-// Step returns where the change goes in the apply order of its host.
+// Step returns where the change goes in the apply order of its host, or
+// StepUnknown for a kind that has no place in it.
 func (c Change) Step() Step {
 	switch c.Kind {
 	case KindSysctl:
@@ -110,7 +114,7 @@ func (c Change) Step() Step {
 		}
 		return StepServerUpdate
 	}
-	return StepRestore
+	return StepUnknown
 }
 
 // IsTeardown reports whether the change takes something away (or puts back

@@ -4,11 +4,14 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// FormatVersion of the JSON plan (`plan -json`, `plan -out`). Bump the major
-// part on incompatible changes.
+// FormatVersion of the public JSON plan (`plan -json`, and the plan inside a
+// saved plan). Bump the major part on incompatible changes, the minor on
+// additions; testdata/format pins it.
 const FormatVersion = "1.0"
 
 // Action is what a change does, drawn as its symbol.
@@ -66,6 +69,28 @@ const (
 	// Apply adds it after a successful apply; plans never list it.
 	KindPeers Kind = "peers"
 )
+
+// kinds is every Kind, in the order `show` draws them. A kind added above
+// must be added here too; TestKinds then says what else it needs (see
+// "Adding a managed resource" in the README).
+var kinds = []Kind{KindService, KindServer, KindTimeouts, KindAddress, KindRoute, KindSysctl, KindPeers}
+
+// Kinds returns every kind of change.
+func Kinds() []Kind { return slices.Clone(kinds) }
+
+// Address names a resource of kind k with key for people: "KIND KEY"
+// (`service tcp/10.0.0.1:80`, `address lo/10.0.0.1/32`), or just
+// "timeouts", a host having one set. Plans, the ownership marks of `show`
+// and messages all name resources with it.
+func Address(k Kind, key string) string {
+	if k == KindTimeouts {
+		return string(k)
+	}
+	return string(k) + " " + key
+}
+
+// Known reports whether k is one of Kinds.
+func (k Kind) Known() bool { return slices.Contains(kinds, k) }
 
 // Resource holds exactly one value, the one named by the change's Kind.
 // A Service here never carries its Servers: each server is its own change.
@@ -152,9 +177,6 @@ type Plan struct {
 	Peers map[string]state.Peer `json:"peers,omitempty"`
 	// Warnings concern the cluster rather than one host.
 	Warnings []string `json:"warnings,omitempty"`
-	// Connections say how to reach each host. Only a plan saved for apply
-	// (`plan -out`) has them: apply of that file needs no configuration.
-	Connections map[string]state.Connection `json:"connections,omitempty"`
 }
 
 // Result is the outcome of applying one change.

@@ -46,7 +46,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // operation can meet: a refusal for lack of privilege (IPVS commands all
 // need CAP_NET_ADMIN, even reads) and an IPv6 request to a kernel without
 // IPv6 in IPVS. The advice on privileges is not given here: the host layer
-// (providers/host) adds it once to every permission error, whichever
+// (providers/local) adds it once to every permission error, whichever
 // provider it came from. Callers explain the other errnos themselves when
 // Reason is still empty.
 func newError(op, resource string, err error) *Error {

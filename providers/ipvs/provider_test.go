@@ -145,7 +145,7 @@ func TestPermissionErrors(t *testing.T) {
 		"CreateServer":  p.CreateServer(s, state.Server{Address: netip.MustParseAddr("10.0.0.2"), Method: "dr"}),
 	} {
 		// The advice (run as root, or plan against a snapshot) is the host
-		// layer's to add, once: providers/host TestPermissionAdviceOnce.
+		// layer's to add, once: providers/local TestPermissionAdviceOnce.
 		if !errors.Is(err, fs.ErrPermission) || !strings.HasSuffix(fmtErr(err), ": permission denied") {
 			t.Errorf("%s: got %v, want a permission error ending \": permission denied\"", name, err)
 		}

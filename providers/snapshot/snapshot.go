@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 // Load reads a snapshot file and checks its format version.
@@ -42,7 +42,7 @@ type Host struct {
 	Path string
 }
 
-var _ host.Host = (*Host)(nil)
+var _ cluster.Host = (*Host)(nil)
 
 // ErrReadOnly is returned by Apply: a snapshot is something to plan against,
 // not something to change.
@@ -50,7 +50,7 @@ var ErrReadOnly = errors.New("a state snapshot is read-only")
 
 // Read returns the snapshot's state of the host. Sysctls not in the snapshot
 // are simply absent, as they would be on a kernel that lacks them.
-func (h *Host) Read(context.Context, host.ReadRequest) (state.Host, error) {
+func (h *Host) Read(context.Context, cluster.ReadRequest) (state.Host, error) {
 	return h.State, nil
 }
 

@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"github.com/lvsctl/lvsctl/providers/local"
+	"github.com/lvsctl/lvsctl/transport/agent"
 	"github.com/spf13/cobra"
-
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 type agentOptions struct {
@@ -24,15 +24,15 @@ run it by hand.`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			local, err := host.NewLocal(host.LocalOptions{Name: o.name, RecordPath: o.record})
+			l, err := local.New(local.Options{Name: o.name, RecordPath: o.record})
 			if err != nil {
 				return err
 			}
-			defer local.Close()
-			return host.ServeAgent(cmd.Context(), stdio.In, stdio.Out, local)
+			defer l.Close()
+			return agent.Serve(cmd.Context(), stdio.In, stdio.Out, l)
 		},
 	}
 	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
-	cmd.Flags().StringVar(&o.record, "record", host.RecordPath(host.RecordDir(), "local"), "the ownership record file of this host")
+	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host")
 	return cmd
 }

@@ -12,10 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 )
 
 type applyOptions struct {
@@ -114,21 +114,22 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 
 // applyInputs makes the plan from the configuration, or reads a saved one,
 // and opens the hosts it touches. The caller closes the hosts.
-func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]host.Host, bool, error) {
+func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
 	if isPlanFile(o.path) {
-		p, err := readPlanFile(o.path)
+		saved, err := readPlanFile(o.path)
+		p := saved.Plan
 		if err != nil {
 			return plan.Plan{}, nil, false, err
 		}
-		hosts := map[string]host.Host{}
-		fail := func(err error) (plan.Plan, map[string]host.Host, bool, error) {
+		hosts := map[string]cluster.Host{}
+		fail := func(err error) (plan.Plan, map[string]cluster.Host, bool, error) {
 			for _, h := range hosts {
 				_ = h.Close()
 			}
 			return plan.Plan{}, nil, false, err
 		}
 		for _, hp := range p.Hosts {
-			conn, ok := p.Connections[hp.Host]
+			conn, ok := saved.Connections[hp.Host]
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}

@@ -16,9 +16,6 @@ import (
 	"golang.org/x/term"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
-var Version = "dev"
-
 // IO is where a command reads and writes, and whether those are terminals.
 type IO struct {
 	In       io.Reader

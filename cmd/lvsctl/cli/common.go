@@ -16,7 +16,6 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
-	"github.com/lvsctl/lvsctl/providers/host"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
@@ -148,7 +147,7 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 	return s, nil
 }
 
-func (s *session) open(ctx context.Context, name string, conn state.Connection) (host.Host, error) {
+func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
 	return openHost(ctx, name, conn, s.snap, s.snapPath)
 }
 
@@ -163,8 +162,8 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 }
 
 // hosts maps each host's name to its connection, for apply.
-func (s *session) hosts() map[string]host.Host {
-	m := map[string]host.Host{}
+func (s *session) hosts() map[string]cluster.Host {
+	m := map[string]cluster.Host{}
 	for _, mb := range s.members {
 		m[mb.Desired.Name] = mb.Host
 	}

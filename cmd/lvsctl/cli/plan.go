@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
+	"github.com/lvsctl/lvsctl/internal/version"
 )
 
 type planOptions struct {
@@ -92,11 +94,10 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 }
 
 // writePlanFile saves the plan with the connections apply will use: the
-// same JSON as `plan -json`, plus a "connections" key.
+// same JSON as `plan -json`, plus "connections" and the versions.
 func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
-	p.Connections = conns
 	var b bytes.Buffer
-	if err := plan.WritePlan(&b, p); err != nil {
+	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, LvsctlVersion: version.String()}); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, b.Bytes(), 0); err != nil {
@@ -106,24 +107,24 @@ func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) 
 }
 
 // readPlanFile reads a plan saved by `plan -out`.
-func readPlanFile(path string) (plan.Plan, error) {
+func readPlanFile(path string) (plan.Saved, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return plan.Plan{}, err
+		return plan.Saved{}, err
 	}
 	// Snapshots and plans are both versioned JSON with hosts, and a
 	// snapshot decodes as an empty plan: tell them apart before that.
 	if isSnapshot(b) {
-		return plan.Plan{}, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
+		return plan.Saved{}, fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a plan: plan against it with `lvsctl plan --state %s`, and save plans for apply with `lvsctl plan -out FILE`", path, path)
 	}
-	p, err := plan.ReadPlan(bytes.NewReader(b))
+	s, err := plan.ReadSaved(bytes.NewReader(b))
+	if errors.Is(err, plan.ErrNotSaved) {
+		return plan.Saved{}, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
+	}
 	if err != nil {
-		return plan.Plan{}, fmt.Errorf("%s: %w", path, err)
+		return plan.Saved{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if p.Connections == nil {
-		return plan.Plan{}, fmt.Errorf("%s is a JSON plan without connections: save plans for apply with `lvsctl plan -out FILE`", path)
-	}
-	return p, nil
+	return s, nil
 }
 
 // isSnapshot reports whether b is a state snapshot: its hosts carry "name"

@@ -8,6 +8,8 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/version"
+	"github.com/lvsctl/lvsctl/transport/agent"
 )
 
 func newVersionCommand(stdio IO) *cobra.Command {
@@ -17,8 +19,9 @@ func newVersionCommand(stdio IO) *cobra.Command {
 		Example: "  lvsctl version",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(stdio.Out, "lvsctl %s (%s, %s/%s)\nplan format %s, state format %s\n",
-				Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, plan.FormatVersion, state.FormatVersion)
+			fmt.Fprintf(stdio.Out, "lvsctl %s (%s, %s/%s)\nplan format %s, state format %s\nsaved plan format %s, agent protocol %d\n",
+				version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH, plan.FormatVersion, state.FormatVersion,
+				plan.SavedFormatVersion, agent.ProtocolVersion)
 			return nil
 		},
 	}

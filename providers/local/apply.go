@@ -1,0 +1,224 @@
+package local
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// Apply carries out the changes in order. After each one succeeds, the
+// ownership record is updated as the change's Own says and written to disk
+// before the next change starts, so a crash leaves a record that is true.
+// It stops at the first failure and returns the results so far, the failed
+// one included.
+func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
+	rec, err := LoadRecord(l.recordPath)
+	if err != nil {
+		return nil, fmt.Errorf("host %s: %w", l.name, err)
+	}
+	if rec == nil {
+		rec = plan.NewRecord()
+	}
+	results := make([]plan.Result, 0, len(changes))
+	for i, c := range changes {
+		if err := ctx.Err(); err != nil {
+			return results, fmt.Errorf("host %s: stopped before %s (%d of %d changes applied): %w", l.name, c.Address, i, len(changes), err)
+		}
+		err := l.applyChange(c)
+		if err == nil {
+			err = l.record(rec, c)
+		}
+		if err != nil {
+			err = checkPermission(err)
+			results = append(results, plan.Result{Address: c.Address, Error: err.Error()})
+			return results, fmt.Errorf("host %s: %s: %w (%d of %d changes applied; run plan again to see what is left)",
+				l.name, c.Address, err, i, len(changes))
+		}
+		results = append(results, plan.Result{Address: c.Address})
+	}
+	return results, nil
+}
+
+// record updates the ownership record for a change made, and saves it.
+func (l *Host) record(rec *state.Record, c plan.Change) error {
+	changed, err := plan.RecordChange(rec, c)
+	if err != nil {
+		return fmt.Errorf("the change was made but cannot be recorded: %w", err)
+	}
+	if !changed {
+		return nil
+	}
+	if err := saveRecord(l.recordPath, rec); err != nil {
+		return fmt.Errorf("the change was made but not recorded: %w", err)
+	}
+	return nil
+}
+
+// applyChange makes one change in the kernel.
+func (l *Host) applyChange(c plan.Change) error {
+	before, after := c.Before.Value(), c.After.Value()
+	if c.Action == plan.NoOp {
+		return nil
+	}
+	switch c.Kind {
+	case plan.KindPeers:
+		return nil // the record only: plan.RecordChange writes it
+	case plan.KindService:
+		return l.applyService(c.Action, before.Service, after.Service)
+	case plan.KindServer:
+		return l.applyServer(c, before.Server, after.Server)
+	case plan.KindAddress:
+		return l.applyAddress(c.Action, before.Address, after.Address)
+	case plan.KindRoute:
+		return l.applyRoute(c.Action, before.Route, after.Route)
+	case plan.KindSysctl:
+		// A sysctl cannot be removed; giving one back is an update to the
+		// value remembered, so a delete changes only the record.
+		if c.Action == plan.Delete {
+			return nil
+		}
+		if after.Sysctl == nil {
+			return missing(c, "after")
+		}
+		return l.sys.Set(after.Sysctl.Name, after.Sysctl.Value)
+	case plan.KindTimeouts:
+		// Likewise, IPVS always has timeouts; a delete only forgets them.
+		if c.Action == plan.Delete {
+			return nil
+		}
+		if after.Timeouts == nil {
+			return missing(c, "after")
+		}
+		t, err := l.ipvsTable()
+		if err != nil {
+			return err
+		}
+		return t.SetTimeouts(*after.Timeouts)
+	}
+	return fmt.Errorf("unknown kind of change %q: the plan was made by another lvsctl version", c.Kind)
+}
+
+func missing(c plan.Change, which string) error {
+	return fmt.Errorf("%s change %s has no %s value: the plan is damaged, make it again", c.Action.Verbs()[0], c.Address, which)
+}
+
+// replace carries out a replacement. When the old and the new value share
+// a key the kernel holds only one of them, so the old goes first; otherwise
+// the new comes first, so the host is never without either.
+func replace(sameKey bool, create, remove func() error) error {
+	first, second := create, remove
+	if sameKey {
+		first, second = remove, create
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	return second()
+}
+
+// pair checks that a change has the values its action needs.
+func pair[T any](action plan.Action, before, after *T) error {
+	if (action == plan.Replace || action == plan.Delete) && before == nil {
+		return fmt.Errorf("a %s needs the value before", action.Verbs()[0])
+	}
+	if action != plan.Delete && after == nil {
+		return fmt.Errorf("a %s needs the value after", action.Verbs()[0])
+	}
+	return nil
+}
+
+func (l *Host) applyService(action plan.Action, before, after *state.Service) error {
+	if err := pair(action, before, after); err != nil {
+		return err
+	}
+	t, err := l.ipvsTable()
+	if err != nil {
+		return err
+	}
+	switch action {
+	case plan.Create:
+		return t.CreateService(*after)
+	case plan.Update:
+		return t.UpdateService(*after)
+	case plan.Delete:
+		return t.DeleteService(*before)
+	}
+	return replace(before.Key() == after.Key(),
+		func() error { return t.CreateService(*after) },
+		func() error { return t.DeleteService(*before) })
+}
+
+func (l *Host) applyServer(c plan.Change, before, after *state.Server) error {
+	if err := pair(c.Action, before, after); err != nil {
+		return err
+	}
+	svc, err := parseServiceKey(c.Service)
+	if err != nil {
+		return err
+	}
+	t, err := l.ipvsTable()
+	if err != nil {
+		return err
+	}
+	// Draining first stops new connections to the server before it goes,
+	// as an operator would with ipvsadm -e -w 0 before ipvsadm -d.
+	drainAndDelete := func() error {
+		if before.Weight != 0 {
+			drained := *before
+			drained.Weight = 0
+			if err := t.UpdateServer(svc, drained); err != nil {
+				return err
+			}
+		}
+		return t.DeleteServer(svc, *before)
+	}
+	switch c.Action {
+	case plan.Create:
+		return t.CreateServer(svc, *after)
+	case plan.Update:
+		return t.UpdateServer(svc, *after)
+	case plan.Delete:
+		return drainAndDelete()
+	}
+	return replace(before.Key() == after.Key(),
+		func() error { return t.CreateServer(svc, *after) },
+		drainAndDelete)
+}
+
+func (l *Host) applyAddress(action plan.Action, before, after *state.Address) error {
+	if err := pair(action, before, after); err != nil {
+		return err
+	}
+	switch action {
+	case plan.Create:
+		return l.nl.AddAddress(*after)
+	case plan.Delete:
+		return l.nl.DeleteAddress(*before)
+	}
+	// An address has nothing to update in place: an update is a relabel.
+	if before == nil {
+		return fmt.Errorf("an update of an address needs the address before")
+	}
+	return l.nl.ReplaceAddress(*before, *after)
+}
+
+func (l *Host) applyRoute(action plan.Action, before, after *state.Route) error {
+	if err := pair(action, before, after); err != nil {
+		return err
+	}
+	switch action {
+	case plan.Create:
+		return l.nl.AddRoute(*after)
+	case plan.Delete:
+		return l.nl.DeleteRoute(*before)
+	}
+	if action == plan.Update || before.Key() == after.Key() {
+		// Same destination, table and metric: the kernel swaps it in one step.
+		return l.nl.ReplaceRoute(*after)
+	}
+	return replace(false,
+		func() error { return l.nl.AddRoute(*after) },
+		func() error { return l.nl.DeleteRoute(*before) })
+}

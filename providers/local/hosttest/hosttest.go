@@ -1,0 +1,127 @@
+// Package hosttest builds real local.Host hosts over the providers'
+// in-memory kernels (ipvstest, nltest, sysctltest) for engine tests: plans
+// are carried out by the code that carries them out on a host, ownership
+// record included, without root or IPVS.
+package hosttest
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	vnl "github.com/vishvananda/netlink"
+
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
+	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
+	"github.com/lvsctl/lvsctl/providers/local"
+	"github.com/lvsctl/lvsctl/providers/netlink"
+	"github.com/lvsctl/lvsctl/providers/netlink/nltest"
+	"github.com/lvsctl/lvsctl/providers/sysctl/sysctltest"
+)
+
+// New returns a host whose kernel holds live — its services and servers,
+// addresses, routes, sysctls and IPVS timeouts — and whose record file
+// holds live.Owned. Interfaces lo and eth0, every interface live names, and
+// links are made, all up. The host is closed when the test ends.
+func New(t testing.TB, live state.Host, links ...string) *local.Host {
+	t.Helper()
+	l, _ := NewWithNetlink(t, live, links...)
+	return l
+}
+
+// NewWithNetlink is New that also returns the host's in-memory rtnetlink,
+// for tests that change it behind the host's back (say, take privilege
+// away with Unprivileged).
+func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host, *nltest.Fake) {
+	t.Helper()
+	dir := t.TempDir()
+
+	nl := nltest.New() // lo, down, as a new namespace has it
+	links = append([]string{"lo", "eth0"}, links...)
+	for _, a := range live.Addresses {
+		links = append(links, a.Interface)
+	}
+	for _, r := range live.Routes {
+		links = append(links, r.Interface)
+	}
+	for _, name := range links {
+		if name == "" {
+			continue
+		}
+		if _, err := nl.LinkByName(name); err != nil {
+			nl.AddLink(name, true)
+		}
+	}
+	// Addresses go to the fake directly, with lo still down: the provider
+	// would bring lo up first, and the kernel would give it 127.0.0.1/8 and
+	// ::1 ahead of the live state's own.
+	for _, a := range live.Addresses {
+		l, err := nl.LinkByName(a.Interface)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ipnet := &net.IPNet{IP: net.IP(a.Prefix.Addr().AsSlice()), Mask: net.CIDRMask(a.Prefix.Bits(), a.Prefix.Addr().BitLen())}
+		if err := nl.AddrAdd(l, &vnl.Addr{IPNet: ipnet, Label: a.Label}); err != nil {
+			t.Fatalf("load address %s: %v", a.Key(), err)
+		}
+	}
+	lo, err := nl.LinkByName("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nl.LinkSetUp(lo); err != nil {
+		t.Fatal(err)
+	}
+	nlp := netlink.New(nl)
+	for _, r := range live.Routes {
+		if err := nlp.AddRoute(r); err != nil {
+			t.Fatalf("load route %s: %v", r.Key(), err)
+		}
+	}
+
+	sysctls := map[string]string{}
+	for _, s := range live.Sysctls {
+		sysctls[s.Name] = s.Value
+	}
+	sys := sysctltest.Tree(t, sysctls)
+
+	table := ipvs.New(ipvstest.NewFake())
+	if live.Timeouts != nil {
+		if err := table.SetTimeouts(*live.Timeouts); err != nil {
+			t.Fatalf("load timeouts: %v", err)
+		}
+	}
+	for _, s := range live.Services {
+		if err := table.CreateService(s); err != nil {
+			t.Fatalf("load service %s: %v", s.Key(), err)
+		}
+		for _, d := range s.Servers {
+			if err := table.CreateServer(s, d); err != nil {
+				t.Fatalf("load server %s of %s: %v", d.Key(), s.Key(), err)
+			}
+		}
+	}
+
+	recordPath := filepath.Join(dir, "record.json")
+	if live.Owned != nil {
+		b, err := json.MarshalIndent(live.Owned, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(recordPath, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	l, err := local.New(local.Options{
+		Name: live.Name, IPVS: table, Netlink: nlp, Sysctl: sys, RecordPath: recordPath,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l, nl
+}

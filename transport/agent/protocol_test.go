@@ -1,0 +1,84 @@
+package agent
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+func TestWireChangesKeepTheirAction(t *testing.T) {
+	vip := plantest.Addr("lo", "10.0.0.1/32", "lo:0")
+	var changes []plan.Change
+	for _, a := range []plan.Action{plan.NoOp, plan.Create, plan.Update, plan.Delete, plan.Replace} {
+		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: "address " + vip.Key(), Action: a,
+			After: &plan.Resource{Address: &vip}, Own: plan.OwnCreate, ForcesReplacement: []string{"label"}})
+	}
+	b, err := json.Marshal(request{Op: opApply, Changes: changes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got request
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(changes, got.Changes, clustertest.CmpOpts); d != "" {
+		t.Errorf("changes across the wire (-sent +received):\n%s", d)
+	}
+}
+
+// echoHost answers every read with its name and applies nothing.
+type echoHost struct{}
+
+func (echoHost) Read(context.Context, cluster.ReadRequest) (state.Host, error) {
+	return state.Host{Name: "echo"}, nil
+}
+
+func (echoHost) Apply(_ context.Context, changes []plan.Change) ([]plan.Result, error) {
+	out := make([]plan.Result, len(changes))
+	for i, c := range changes {
+		out[i] = plan.Result{Address: c.Address}
+	}
+	return out, nil
+}
+
+func (echoHost) Close() error { return nil }
+
+// FuzzServe feeds the agent arbitrary input: whatever it gets, it must
+// only ever write well-formed responses, and never panic or hang.
+func FuzzServe(f *testing.F) {
+	for _, s := range []string{
+		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
+		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
+		`{"id":1,"op":"read"}`,
+		`{"id":1,"op":"hello","hello":{"protocol":1}}{"id":2,"op":"bogus"}`,
+		`not json`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		_ = Serve(context.Background(), bytes.NewReader(in), &out, echoHost{})
+		sc := bufio.NewScanner(&out)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var resp response
+			if err := json.Unmarshal(sc.Bytes(), &resp); err != nil {
+				t.Fatalf("the agent wrote a line that is not a response: %q: %v", sc.Text(), err)
+			}
+			if resp.Error == nil && resp.Hello == nil && resp.Host == nil && strings.Contains(sc.Text(), `"op"`) {
+				t.Fatalf("response %q echoes a request", sc.Text())
+			}
+		}
+	})
+}

@@ -1,0 +1,93 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
+	"github.com/lvsctl/lvsctl/internal/golden"
+	"github.com/lvsctl/lvsctl/internal/version"
+)
+
+// transcript records the lines that cross between client and agent, in the
+// order they cross: "> " for a request, "< " for a response.
+type transcript struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// tap is w that also records what passes through it, after prefix.
+func (tr *transcript) tap(prefix string, w io.WriteCloser) io.WriteCloser {
+	return tapped{w, func(p []byte) {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		tr.buf.WriteString(prefix)
+		tr.buf.Write(p)
+	}}
+}
+
+type tapped struct {
+	io.WriteCloser
+	record func([]byte)
+}
+
+func (t tapped) Write(p []byte) (int, error) {
+	t.record(p)
+	return t.WriteCloser.Write(p)
+}
+
+// TestProtocolGolden pins the agent protocol: a session of hello, read,
+// apply (one change that succeeds, one that fails) and close against a
+// local host over the fake kernels, recorded line by line in
+// testdata/protocol-vN.golden for ProtocolVersion N. A change of the wire
+// that does not bump ProtocolVersion fails here; a bump needs a new golden
+// (-update), which a reviewer sees as a new file.
+func TestProtocolGolden(t *testing.T) {
+	saved := version.Version
+	version.Version = "v0.0.0-golden"
+	t.Cleanup(func() { version.Version = saved })
+
+	r := newRig(t)
+	var tr transcript
+	reqR, reqW := io.Pipe()
+	respR, respW := io.Pipe()
+	served := make(chan error, 1)
+	go func() {
+		err := Serve(context.Background(), reqR, tr.tap("< ", respW), r.local)
+		_ = respW.Close()
+		served <- err
+	}()
+	kill := func() {
+		_ = reqR.CloseWithError(io.ErrClosedPipe)
+		_ = respW.CloseWithError(io.ErrClosedPipe)
+	}
+	c, err := Start(context.Background(), Session{
+		Name: "web1", Command: "in-process agent", Stdin: tr.tap("> ", reqW), Stdout: respR,
+		Wait: func() error { return <-served }, Kill: kill,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
+		t.Fatal(err)
+	}
+	vip := plantest.Addr("lo", "172.25.0.100/32", "lo:0")
+	if _, err := c.Apply(ctx, []plan.Change{plantest.AddAddress(vip)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apply(ctx, []plan.Change{plantest.DeleteRoute(plantest.HostRoute("10.9.9.9", "lo"))}); err == nil {
+		t.Fatal("deleting a route that does not exist succeeded")
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join("testdata", fmt.Sprintf("protocol-v%d.golden", ProtocolVersion)), tr.buf.Bytes())
+}
