@@ -181,9 +181,9 @@ func (a *auth) signers(e *endpoint, home string) (signers []gossh.Signer, proble
 
 // authError explains a refused login.
 func authError(e *endpoint, err error, offered int, problems []string) error {
-	msg := fmt.Sprintf("log in to %s as %s: %v", e, e.user, err)
+	msg := fmt.Sprintf("log in to %s: %v", e, err)
 	if offered == 0 {
-		msg = fmt.Sprintf("log in to %s as %s: no key to offer", e, e.user)
+		msg = fmt.Sprintf("log in to %s: no key to offer: load one into ssh-agent (ssh-add), or name one with IdentityFile in ssh_config or identity_file in the ssh block", e)
 	}
 	if len(problems) > 0 {
 		msg += "; " + strings.Join(problems, "; ")

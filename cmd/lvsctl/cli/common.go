@@ -28,6 +28,7 @@ type configOptions struct {
 	noColor     bool
 	stateFile   string
 	parallelism int
+	ssh         sshOptions
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
 }
@@ -38,6 +39,7 @@ func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	fs.StringArrayVar(&o.targets, "target", nil, "limit to the host `NAME` (repeatable)")
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
+	o.ssh.addFlags(fs)
 	if withState {
 		fs.StringVar(&o.stateFile, "state", "", "plan against the state snapshot `FILE` (written by lvsctl show -o json) instead of the live hosts")
 	}
@@ -121,11 +123,12 @@ type session struct {
 	configured map[string]state.Peer
 	snap       *state.Snapshot
 	snapPath   string
+	opts       *configOptions
 }
 
 // openSession connects to every target (or serves it from the snapshot).
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
-	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile}
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, opts: o}
 	for _, t := range o.all {
 		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
 	}
@@ -136,19 +139,29 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		}
 		s.snap = &snap
 	}
-	for _, t := range targets {
-		h, err := s.open(ctx, t.Desired.Name, t.Connection)
-		if err != nil {
-			s.close()
-			return nil, err
+	// In parallel: over SSH each host takes a few round trips to reach.
+	hosts := make([]cluster.Host, len(targets))
+	err := cluster.Each(ctx, len(targets), o.parallelism, func(ctx context.Context, i int) error {
+		h, err := s.open(ctx, targets[i].Desired.Name, targets[i].Connection)
+		if err == nil { // a failed open may return a typed nil
+			hosts[i] = h
 		}
-		s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: h, Connection: t.Connection})
+		return err
+	})
+	for i, t := range targets {
+		if hosts[i] != nil {
+			s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: hosts[i], Connection: t.Connection})
+		}
+	}
+	if err != nil {
+		s.close()
+		return nil, err
 	}
 	return s, nil
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return openHost(ctx, name, conn, s.snap, s.snapPath)
+	return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the
