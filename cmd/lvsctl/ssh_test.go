@@ -9,6 +9,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
+	"runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,5 +213,48 @@ real_server "web1" {
 	}
 	if after := in(t, web1, "ip", "-4", "route", "show"); after != before {
 		t.Errorf("routes changed:\n%s\nwas:\n%s", after, before)
+	}
+}
+
+func TestNetnsSSHPing(t *testing.T) {
+	l := newSSHLab(t)
+	l.AddHost("web1", sshtest.HostOptions{})
+	l.AddHost("web2", sshtest.HostOptions{})
+	l.AddHost("web3", sshtest.HostOptions{NoSshd: true})
+	u := l.AddUser("op", "%u ALL=(root) NOPASSWD: %h/.cache/lvsctl/bin/lvsctl agent")
+	l.config = l.SSHConfig("")
+	cfg := l.write("cluster.hcl", fmt.Sprintf(`
+real_server "web1" {
+  address = "198.18.1.2"
+  ssh { host = "web1" }
+}
+real_server "web2" {
+  address = "198.18.2.2"
+  ssh {
+    host = "web2"
+    user = %q
+  }
+}
+real_server "web3" {
+  address = "198.18.3.2"
+  ssh { host = "web3" }
+}
+`, u.Name))
+	out, errOut, code := l.run("ping", cfg)
+	must(t, "ping", out, errOut, code, 1)
+	t.Logf("lvsctl ping:\n%s%s", out, errOut)
+	arch := runtime.GOARCH
+	for _, re := range []string{
+		`(?m)^HOST +VIA +USER +SUDO +ARCH +KERNEL +IPVS +AGENT +LOCK$`,
+		`(?m)^web1 +ssh web1 +root +no \(root\) +` + arch + ` +\S+ +no +\S+ +no lock$`,
+		`(?m)^web2 +ssh ` + u.Name + `@web2 +` + u.Name + ` +yes \(sudo -n\) +` + arch + ` +\S+ +no +\S+ +no lock$`,
+		`(?m)^web3 +ssh web3 +unreachable`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("ping output does not match %s:\n%s", re, out)
+		}
+	}
+	if !strings.Contains(errOut, "1 of 3 host(s) failed") || !strings.Contains(errOut, "host web3: ssh: connect to web3 (root@198.18.3.2:22)") {
+		t.Errorf("stderr:\n%s", errOut)
 	}
 }

@@ -196,7 +196,7 @@ func (p *Pool) transport(ctx context.Context, e *endpoint, bastion *conn) (net.C
 			if ctx.Err() != nil || isTimeout(err) {
 				return nil, fmt.Errorf("ssh: connect to %s: no answer within %v (ConnectTimeout): check the address, that the host is up and that nothing drops port %d: %w", e, e.connectTimeout, e.port, err)
 			}
-			return nil, fmt.Errorf("ssh: connect to %s: %w", e, err)
+			return nil, fmt.Errorf("ssh: connect to %s: %w: check that the host is up and sshd listens on port %d", e, err, e.port)
 		}
 		return nc, nil
 	}
