@@ -10,11 +10,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
