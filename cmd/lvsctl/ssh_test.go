@@ -185,6 +185,43 @@ real_server "web2" {
 	if n := web1.Logins(); n != 3 {
 		t.Errorf("web1 accepted %d SSH connections in 3 runs, want 3", n)
 	}
+
+	// A host that cannot be reached: plan shows the others and names it;
+	// apply changes nothing anywhere.
+	web3 := l.AddHost("web3", sshtest.HostOptions{NoSshd: true})
+	l.config = l.SSHConfig("")
+	more := l.write("more.hcl", strings.Replace(readFile(t, cluster), `server "198.18.3.2" {}`, `server "198.18.3.2" {}
+  server "198.18.4.2" {}`, 1)+`
+real_server "web3" {
+  address = "198.18.4.2"
+  ssh { host = "web3" }
+}
+`)
+	all := []string{"-target", "web1", "-target", "web2", "-target", "web3", more}
+	out, errOut, code = l.run(append([]string{"plan"}, all...)...)
+	must(t, "plan with web3 down", out, errOut, code, 1)
+	if !strings.Contains(out, "No changes.") || !strings.Contains(errOut, "not in the plan above") ||
+		!strings.Contains(errOut, "host web3: ssh: connect to web3 (root@"+web3.Addr+":22)") {
+		t.Errorf("plan with web3 down:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	before := in(t, web1, "ip", "-4", "addr")
+	out, errOut, code = l.run(append([]string{"apply", "-auto-approve"}, all...)...)
+	must(t, "apply with web3 down", out, errOut, code, 1)
+	if !strings.Contains(errOut, "host web3") || strings.Contains(out, "done") {
+		t.Errorf("apply with web3 down:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	if after := in(t, web1, "ip", "-4", "addr"); after != before {
+		t.Errorf("web1 changed although apply was refused")
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestNetnsSSHLockout(t *testing.T) {

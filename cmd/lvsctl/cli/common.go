@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -29,6 +30,9 @@ type configOptions struct {
 	stateFile   string
 	parallelism int
 	ssh         sshOptions
+	// partial goes on without the hosts that cannot be reached (plan),
+	// which the session lists in unreachable.
+	partial bool
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
 }
@@ -124,6 +128,9 @@ type session struct {
 	snap       *state.Snapshot
 	snapPath   string
 	opts       *configOptions
+	// unreachable holds why hosts could not be reached, when the command
+	// goes on without them.
+	unreachable []error
 }
 
 // openSession connects to every target (or serves it from the snapshot).
@@ -153,6 +160,10 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 			s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: hosts[i], Connection: t.Connection})
 		}
 	}
+	if err != nil && o.partial && len(s.members) > 0 {
+		s.unreachable = append(s.unreachable, err)
+		return s, nil
+	}
 	if err != nil {
 		s.close()
 		return nil, err
@@ -172,6 +183,14 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 	})
 	s.members = append(s.members, removed...)
 	return p, err
+}
+
+// unreachableError says which hosts a partial command left out.
+func (s *session) unreachableError() error {
+	if len(s.unreachable) == 0 {
+		return nil
+	}
+	return fmt.Errorf("some hosts could not be reached and are not in the plan above; reach them and plan again:\n%w", errors.Join(s.unreachable...))
 }
 
 // hosts maps each host's name to its connection, for apply.

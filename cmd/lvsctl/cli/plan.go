@@ -59,6 +59,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	o.partial = o.out == "" // a saved plan must cover every host it names
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	defer sess.close()
 	p, err := sess.plan(ctx, o.parallelism)
 	if err != nil {
-		return err
+		return errors.Join(err, sess.unreachableError())
 	}
 	if o.out != "" {
 		if err := writePlanFile(o.out, p, sess.connections()); err != nil {
@@ -85,6 +86,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 		}
 	}
 	if err != nil {
+		return err
+	}
+	if err := sess.unreachableError(); err != nil {
 		return err
 	}
 	if o.detailedExitcode && p.HasChanges() {
