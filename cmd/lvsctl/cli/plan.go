@@ -59,7 +59,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	o.partial = o.out == "" // a saved plan must cover every host it names
+	// A saved plan must cover every host it names; a snapshot that lacks a
+	// host is a mistake, not a host down.
+	o.partial = o.out == "" && o.stateFile == ""
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
 		return err
