@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,10 +79,10 @@ func (h *hostKeys) callback(e *endpoint) (gossh.HostKeyCallback, []string, error
 		}
 		name := knownhosts.Normalize(hostname)
 		fp := gossh.FingerprintSHA256(key)
+		var ke *xknownhosts.KeyError
+		errors.As(err, &ke)
 		switch {
-		case knownhosts.IsHostKeyChanged(err):
-			var ke *xknownhosts.KeyError
-			errors.As(err, &ke)
+		case knownhosts.IsHostKeyChanged(err) && !onlyAuthorities(db, e.addr(), ke.Want):
 			var known []string
 			for _, w := range ke.Want {
 				known = append(known, w.Filename+":"+strconv.Itoa(w.Line))
@@ -92,7 +93,10 @@ func (h *hostKeys) callback(e *endpoint) (gossh.HostKeyCallback, []string, error
 					"If you know the host was reinstalled, check the new fingerprint on its console (`ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub`), "+
 					"then remove the old entry (`ssh-keygen -R '%s' -f %s`) and trust the new key.",
 					e, key.Type(), fp, strings.Join(known, ", "), keyFileType(key.Type()), name, ke.Want[0].Filename)}
-		case knownhosts.IsHostUnknown(err):
+		case ke != nil:
+			// Unknown; or only a @cert-authority line matches the name
+			// and the host's key is not signed by it, which OpenSSH also
+			// treats as unknown.
 			if e.strict == StrictAcceptNew {
 				return h.record(e, hostname, remote, key)
 			}
@@ -104,7 +108,41 @@ func (h *hostKeys) callback(e *endpoint) (gossh.HostKeyCallback, []string, error
 		}
 		return fmt.Errorf("ssh: check host key of %s: %w", e, err)
 	}
-	return cb, db.HostKeyAlgorithms(e.addr()), nil
+	return cb, preferKnown(db.HostKeyAlgorithms(e.addr())), nil
+}
+
+// preferKnown puts the algorithms known_hosts has for a host first, then
+// the others, as ssh orders them. Only those would make a host with
+// another kind of key (say, none signed by a CA that matches by wildcard)
+// fail the handshake instead of being reported unknown or changed.
+func preferKnown(known []string) []string {
+	if len(known) == 0 {
+		return nil // x/crypto's defaults
+	}
+	out := slices.Clone(known)
+	for _, a := range gossh.SupportedAlgorithms().HostKeys {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// onlyAuthorities reports whether every known_hosts entry in want is a
+// @cert-authority line rather than a key of the host.
+func onlyAuthorities(db *knownhosts.HostKeyDB, addr string, want []xknownhosts.KnownKey) bool {
+	cas := map[string]bool{}
+	for _, k := range db.HostKeys(addr) {
+		if k.Cert {
+			cas[string(k.Marshal())] = true
+		}
+	}
+	for _, w := range want {
+		if !cas[string(w.Key.Marshal())] {
+			return false
+		}
+	}
+	return true
 }
 
 // record appends a first-seen key to the first known_hosts file

@@ -411,3 +411,30 @@ func TestNetnsUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// known_hosts as OpenSSH writes and reads it: hashed names, a port other
+// than 22 as [host]:port, and a host CA.
+func TestNetnsKnownHostsForms(t *testing.T) {
+	lab := sshtest.New(t)
+	lab.AddHost("hashed", sshtest.HostOptions{})
+	lab.AddHost("ported", sshtest.HostOptions{Port: 2222})
+	lab.AddHost("signed", sshtest.HostOptions{Certified: true})
+	lab.HashKnownHosts()
+	known, _ := os.ReadFile(lab.KnownHosts)
+	if strings.Contains(string(known), "198.18.1.2") || !strings.Contains(string(known), "|1|") {
+		t.Fatalf("known_hosts is not hashed:\n%s", known)
+	}
+	p := newPool(t, lab, lab.SSHConfig(""), nil)
+	for _, h := range []string{"hashed", "ported", "signed"} {
+		if _, err := p.Client(ctx(t), ssh.Target{Host: h}); err != nil {
+			t.Errorf("%s: %v", h, err)
+		}
+	}
+	// The port is part of the name: the same address on 22 is unknown,
+	// and the command offered scans the right port.
+	other := lab.AddHost("ported-elsewhere", sshtest.HostOptions{NoKnownHost: true, Port: 2200})
+	_, err := newPool(t, lab, lab.SSHConfig(""), nil).Client(ctx(t), ssh.Target{Host: "ported-elsewhere"})
+	if !strings.Contains(fmt.Sprint(err), "ssh-keyscan -t ed25519 -p 2200 "+other.Addr) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -75,12 +75,13 @@ type Host struct {
 	HostKey     gossh.PublicKey
 	HostKeyFile string
 	// VarLib is the host's own /var/lib/lvsctl, RootHome its /root.
-	VarLib   string
-	RootHome string
-	log      *logBuffer
-	cmd      *exec.Cmd
-	lab      *Lab
-	index    int
+	VarLib    string
+	RootHome  string
+	log       *logBuffer
+	certified bool
+	cmd       *exec.Cmd
+	lab       *Lab
+	index     int
 }
 
 // New makes an empty lab: the laptop namespace, the user key, the
@@ -212,6 +213,11 @@ type HostOptions struct {
 	NoKnownHost bool
 	// NoSshd leaves the namespace without an sshd: nothing answers there.
 	NoSshd bool
+	// Port is where sshd listens; 0 is 22.
+	Port int
+	// Certified gives the host a certificate signed by the lab's host CA
+	// (see CertAuthority) instead of a known_hosts entry of its own.
+	Certified bool
 }
 
 // AddHost creates a host: a namespace with eth0 linked to its upstream
@@ -220,7 +226,10 @@ type HostOptions struct {
 func (l *Lab) AddHost(name string, o HostOptions) *Host {
 	l.t.Helper()
 	l.mu.Lock()
-	h := &Host{Name: name, Port: 22, Via: o.Via, lab: l, index: len(l.hosts) + 1, log: &logBuffer{}}
+	h := &Host{Name: name, Port: 22, Via: o.Via, lab: l, index: len(l.hosts) + 1, log: &logBuffer{}, certified: o.Certified}
+	if o.Port != 0 {
+		h.Port = o.Port
+	}
 	l.hosts = append(l.hosts, h)
 	l.mu.Unlock()
 	if h.index > 250 {
@@ -241,7 +250,7 @@ func (l *Lab) AddHost(name string, o HostOptions) *Host {
 	ip(l.t, "-n", h.NS, "route", "add", "default", "via", fmt.Sprintf("198.18.%d.1", h.index))
 
 	h.HostKey, h.HostKeyFile = l.hostKey(name)
-	if !o.NoKnownHost {
+	if !o.NoKnownHost && !o.Certified {
 		l.AddKnownHost(h, h.HostKey)
 	}
 	h.VarLib = filepath.Join(l.Dir, name+"-var-lib-lvsctl")
@@ -285,7 +294,11 @@ func (l *Lab) AddKnownHost(h *Host, key gossh.PublicKey) {
 		l.t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := fmt.Fprintf(f, "%s %s", h.Addr, gossh.MarshalAuthorizedKey(key)); err != nil {
+	name := h.Addr
+	if h.Port != 22 {
+		name = fmt.Sprintf("[%s]:%d", h.Addr, h.Port)
+	}
+	if _, err := fmt.Fprintf(f, "%s %s", name, gossh.MarshalAuthorizedKey(key)); err != nil {
 		l.t.Fatal(err)
 	}
 }
@@ -302,7 +315,11 @@ func (h *Host) NewHostKey() {
 // sshdConfig is the server's whole configuration: keys only, root and
 // users allowed, each host's /var/lib/lvsctl its own.
 func (h *Host) sshdConfig() string {
-	return fmt.Sprintf(`ListenAddress %s:%d
+	cert := ""
+	if h.certified {
+		cert = "HostCertificate " + h.lab.certify(h) + "\n"
+	}
+	return cert + fmt.Sprintf(`ListenAddress %s:%d
 HostKey %s
 PidFile none
 UsePAM no
