@@ -156,9 +156,9 @@ func rememberedPeers(live []state.Host, known map[string]state.Peer) map[string]
 // openRemoved reaches the remembered hosts. One that cannot be reached is
 // not fatal: the plan warns that what lvsctl made there stays, and the
 // cluster forgets it once the plan is applied.
-func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(context.Context, string, state.Connection) (Host, error)) ([]Member, []string) {
+func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(context.Context, string, state.Connection) (Host, error)) ([]Member, []plan.Warning) {
 	var out []Member
-	var warnings []string
+	var warnings []plan.Warning
 	for _, name := range slices.Sorted(maps.Keys(peers)) {
 		peer := peers[name]
 		if open == nil {
@@ -166,9 +166,9 @@ func openRemoved(ctx context.Context, peers map[string]state.Peer, open func(con
 		}
 		h, err := open(ctx, name, peer.Connection)
 		if err != nil {
-			warnings = append(warnings, fmt.Sprintf(
+			warnings = append(warnings, plan.Warning{Host: name, Summary: "Removed host cannot be reached", Detail: fmt.Sprintf(
 				"%s %q is no longer in the configuration and cannot be reached (%v); what lvsctl made there stays. Applying this plan forgets it; to clean it up first, put its block back and run `lvsctl destroy -target %s`.",
-				peer.Role, name, err, name))
+				peer.Role, name, err, name)})
 			continue
 		}
 		out = append(out, Member{

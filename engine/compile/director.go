@@ -22,11 +22,11 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 			continue
 		}
 		h.Services = append(h.Services, service(vs))
-		has6 = has6 || vs.Family == "inet6"
+		has6 = has6 || vs.Family == state.Inet6
 		for _, s := range vs.Servers {
-			if s.Method == "nat" {
-				nat4 = nat4 || vs.Family == "inet"
-				nat6 = nat6 || vs.Family == "inet6"
+			if s.Method == state.MethodNAT {
+				nat4 = nat4 || vs.Family == state.Inet
+				nat6 = nat6 || vs.Family == state.Inet6
 			}
 		}
 		if !d.VIPAlias || !vs.VIP.IsValid() || aliased[vs.VIP] || d.Interface == "" {

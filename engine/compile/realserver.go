@@ -47,7 +47,7 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 				continue
 			}
 			switch {
-			case s.Method == "nat":
+			case s.Method == state.MethodNAT:
 				nat = append(nat, vs)
 			case vs.VIP.IsValid() && !b.placed[vs.VIP]:
 				// A firewall-mark service has no VIP of its own to place.
@@ -65,7 +65,7 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 
 // placeVIP puts a DR or TUN VIP on the real server, so it accepts packets
 // addressed to the VIP, and for DR the host route through that interface.
-func (b *realServer) placeVIP(vip netip.Addr, method string) {
+func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	b.placed[vip] = true
 	iface := b.rs.VIPInterface
 	if iface == "" {
@@ -78,19 +78,19 @@ func (b *realServer) placeVIP(vip netip.Addr, method string) {
 			return
 		}
 		b.arpIfaces = appendNew(b.arpIfaces, iface)
-		if method == "tun" {
+		if method == state.MethodTUN {
 			b.tunIfaces = appendNew(b.tunIfaces, iface)
 		}
 	}
 	b.h.Addresses = append(b.h.Addresses, a)
-	if method == "dr" && b.rs.VIPRoute {
+	if method == state.MethodDR && b.rs.VIPRoute {
 		b.addRoute(state.Route{Destination: a.Prefix, Interface: iface})
 	}
 }
 
-func defaultVIPInterface(vip netip.Addr, method string) string {
+func defaultVIPInterface(vip netip.Addr, method state.Method) string {
 	switch {
-	case method != "tun":
+	case method != state.MethodTUN:
 		return "lo"
 	case vip.Is4():
 		return "tunl0"

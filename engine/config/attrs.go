@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -133,20 +134,19 @@ func (r *reader) strings(name string) []string {
 }
 
 // enum reads a string that must be one of allowed, suggesting the nearest.
-func (r *reader) enum(name, def string, allowed []string) string {
+func enum[T ~string](r *reader, name string, def T, allowed []T) T {
 	v, rng, ok := r.value(name, cty.String)
 	if !ok {
 		return def
 	}
-	s := v.AsString()
-	for _, a := range allowed {
-		if s == a {
-			return s
-		}
+	s := T(v.AsString())
+	if state.Known(s, allowed) {
+		return s
 	}
+	words := state.Strings(allowed)
 	what := strings.ReplaceAll(name, "_", " ")
 	r.errorf(rng, "Unknown "+what, "%q is not a known %s.%s Valid values are: %s.",
-		s, what, didYouMean(s, allowed), strings.Join(allowed, ", "))
+		s, what, didYouMean(string(s), words), strings.Join(words, ", "))
 	return def
 }
 

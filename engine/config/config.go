@@ -145,8 +145,8 @@ type VirtualServer struct {
 	Port     uint16
 	FWMark   uint32
 	// Family is "inet" or "inet6": the VIP's, or the family attribute for fwmark services.
-	Family    string
-	Scheduler string
+	Family    state.Family
+	Scheduler state.Scheduler
 	Flags     []string
 	// Persistence timeout in seconds, 0 = not persistent.
 	Persistence uint32
@@ -154,9 +154,9 @@ type VirtualServer struct {
 	PersistenceNetmask int
 	OnePacket          bool
 	// Defaults for servers, already applied to each Server.
-	Method     string
+	Method     state.Method
 	Weight     uint32
-	TunnelType string
+	TunnelType state.TunnelType
 	Servers    []*Server
 	Source
 }
@@ -170,9 +170,9 @@ func (v *VirtualServer) Key() string {
 type Server struct {
 	Address        netip.Addr
 	Port           uint16
-	Method         string
+	Method         state.Method
 	Weight         uint32
-	TunnelType     string // tun only: ipip, gue or gre
+	TunnelType     state.TunnelType // tun only: ipip, gue or gre
 	TunnelPort     uint16
 	TunnelChecksum string // "", "csum" or "remcsum"
 	UpperThreshold uint32

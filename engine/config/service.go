@@ -15,13 +15,11 @@ import (
 )
 
 // The values the kernel (and ipvsadm) know, as functions so that no caller
-// can change them; the schedulers are state.Schedulers.
-func methods() []string     { return []string{"dr", "nat", "tun"} }
-func tunnelTypes() []string { return []string{"ipip", "gue", "gre"} }
-func protocols() []string   { return []string{"tcp", "udp", "sctp"} }
-func families() []string    { return []string{"inet", "inet6"} }
-func checksums() []string   { return []string{"csum", "remcsum"} }
-func flagNames() []string   { return []string{"sh-fallback", "sh-port", "mh-fallback", "mh-port"} }
+// can change them; schedulers, methods, families and tunnel types are
+// engine/state's.
+func protocols() []string { return []string{"tcp", "udp", "sctp"} }
+func checksums() []string { return []string{"csum", "remcsum"} }
+func flagNames() []string { return []string{"sh-fallback", "sh-port", "mh-fallback", "mh-port"} }
 
 func virtualServerSchema() *hcl.BodySchema {
 	return &hcl.BodySchema{
@@ -55,15 +53,15 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
 	}
 	decodeServiceAddress(r, vs)
-	vs.Scheduler = r.enum("scheduler", "wlc", state.Schedulers())
+	vs.Scheduler = enum(r, "scheduler", state.DefaultScheduler, state.Schedulers())
 	vs.Flags = r.strings("flags")
 	checkFlags(r, vs)
 	vs.Persistence = uint32(r.intDefault("persistence", 0, 0, math.MaxUint32, "persistence is a timeout in seconds, 0 for none"))
 	vs.PersistenceNetmask = decodeNetmask(r, vs)
 	vs.OnePacket = r.boolean("one_packet", false)
-	vs.Method = r.enum("method", "dr", methods())
+	vs.Method = enum(r, "method", state.MethodDR, state.Methods())
 	vs.Weight = uint32(r.intDefault("weight", 1, 0, 65535, weightHint))
-	vs.TunnelType = r.enum("tunnel_type", "", tunnelTypes())
+	vs.TunnelType = enum(r, "tunnel_type", "", state.TunnelTypes())
 
 	seen := make(map[string]*Server)
 	for _, sb := range blocks.OfType("server") {
@@ -95,9 +93,9 @@ func checkServiceTunnel(r *reader, vs *VirtualServer) {
 	if !ok {
 		return
 	}
-	used := vs.Method == "tun"
+	used := vs.Method == state.MethodTUN
 	if len(vs.Servers) > 0 {
-		used = slices.ContainsFunc(vs.Servers, func(s *Server) bool { return s.Method == "tun" })
+		used = slices.ContainsFunc(vs.Servers, func(s *Server) bool { return s.Method == state.MethodTUN })
 	}
 	if !used {
 		r.errorf(a.NameRange, "Tunnel setting without tunnel", "tunnel_type applies to method = \"tun\" only, but no server of virtual_server %q uses it; remove it or set method = \"tun\".", vs.Name)
@@ -114,10 +112,10 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 					"A service is either protocol + vip + port or fwmark, not both; remove %s, or remove fwmark.", a)
 			}
 		}
-		vs.Family = r.enum("family", "inet", families())
+		vs.Family = enum(r, "family", state.Inet, state.Families())
 		return
 	}
-	vs.Protocol = r.enum("protocol", "tcp", protocols())
+	vs.Protocol = enum(r, "protocol", "tcp", protocols())
 	vs.VIP = r.addr("vip")
 	vs.Port = uint16(r.intDefault("port", 0, 1, 65535, "a service port is 1..65535"))
 	for _, attr := range []string{"vip", "port"} {
@@ -128,9 +126,9 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 		}
 	}
 	if vs.VIP.IsValid() { // else unknown, and family checks are skipped
-		vs.Family = state.Family(vs.VIP)
+		vs.Family = state.FamilyOf(vs.VIP)
 	}
-	if fam := r.enum("family", vs.Family, families()); vs.Family != "" && fam != vs.Family {
+	if fam := enum(r, "family", vs.Family, state.Families()); vs.Family != "" && fam != vs.Family {
 		r.errorf(vs.AttrRange("family"), "Conflicting family",
 			"The family %q does not match the VIP %s; family is only needed for fwmark services, remove it.", fam, vs.VIP)
 	}
@@ -143,7 +141,7 @@ func checkFlags(r *reader, vs *VirtualServer) {
 		switch {
 		case !slices.Contains(flagNames(), f):
 			r.errorf(rng, "Unknown scheduler flag", "%q is not a scheduler flag.%s Valid flags are: %s.", f, didYouMean(f, flagNames()), strings.Join(flagNames(), ", "))
-		case !strings.HasPrefix(f, vs.Scheduler+"-"):
+		case !strings.HasPrefix(f, string(vs.Scheduler)+"-"):
 			sched, _, _ := strings.Cut(f, "-")
 			r.errorf(rng, "Flag does not fit the scheduler", "The flag %q only applies to the %s scheduler, but this service uses %s. Set scheduler = %q or remove the flag.", f, sched, vs.Scheduler, sched)
 		case seen[f]:
@@ -206,7 +204,7 @@ func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *
 	s := &Server{}
 	r, _ := openBlock(b, serverSchema(), ctx, &s.Source, diags)
 	label := b.LabelRanges[0]
-	s.Method = r.enum("method", vs.Method, methods())
+	s.Method = enum(r, "method", vs.Method, state.Methods())
 	s.Weight = uint32(r.intDefault("weight", int64(vs.Weight), 0, 65535, weightHint))
 	s.UpperThreshold = uint32(r.intDefault("upper_threshold", 0, 0, math.MaxUint32, thresholdHint))
 	s.LowerThreshold = uint32(r.intDefault("lower_threshold", 0, 0, math.MaxUint32, thresholdHint))
@@ -230,7 +228,7 @@ func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *
 
 func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 	tunnelAttrs := []string{"tunnel_type", "tunnel_port", "tunnel_checksum"}
-	if s.Method != "tun" {
+	if s.Method != state.MethodTUN {
 		for _, a := range tunnelAttrs {
 			if _, ok := r.attrs[a]; ok {
 				r.errorf(r.attrs[a].NameRange, "Tunnel setting without tunnel", "%s applies to method = \"tun\" only, but this server uses %s; remove it or set method = \"tun\".", a, s.Method)
@@ -238,16 +236,16 @@ func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 		}
 		return
 	}
-	s.TunnelType = r.enum("tunnel_type", vs.TunnelType, tunnelTypes())
+	s.TunnelType = enum(r, "tunnel_type", vs.TunnelType, state.TunnelTypes())
 	if s.TunnelType == "" {
-		s.TunnelType = "ipip"
+		s.TunnelType = state.TunnelIPIP
 	}
 	s.TunnelPort = uint16(r.intDefault("tunnel_port", 0, 1, 65535, "a tunnel port is 1..65535"))
-	s.TunnelChecksum = r.enum("tunnel_checksum", "", checksums())
-	if s.TunnelType == "ipip" && (s.TunnelPort != 0 || s.TunnelChecksum != "") {
+	s.TunnelChecksum = enum(r, "tunnel_checksum", "", checksums())
+	if s.TunnelType == state.TunnelIPIP && (s.TunnelPort != 0 || s.TunnelChecksum != "") {
 		r.errorf(s.DefRange, "Tunnel setting does not fit ipip", "tunnel_port and tunnel_checksum apply to gue and gre tunnels; set tunnel_type = \"gue\" or remove them.")
 	}
-	if s.TunnelType == "gue" && s.TunnelPort == 0 {
+	if s.TunnelType == state.TunnelGUE && s.TunnelPort == 0 {
 		r.errorf(s.DefRange, "Missing tunnel port", "A gue tunnel needs the UDP port of the real server's decapsulation; set tunnel_port.")
 	}
 }
@@ -255,8 +253,8 @@ func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 // checkServerAddress checks the server against its service: family, port
 // range and port mapping.
 func checkServerAddress(r *reader, vs *VirtualServer, s *Server, label hcl.Range, hasPort bool) {
-	if vs.Family != "" && state.Family(s.Address) != vs.Family {
-		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards within one family. Use a server of the service's family.", s.Address, state.Family(s.Address), vs.Name, vs.Family)
+	if vs.Family != "" && state.FamilyOf(s.Address) != vs.Family {
+		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards within one family. Use a server of the service's family.", s.Address, state.FamilyOf(s.Address), vs.Name, vs.Family)
 	}
 	if vs.FWMark != 0 {
 		return // any port, 0 included: the mark decides, not the port
@@ -265,7 +263,7 @@ func checkServerAddress(r *reader, vs *VirtualServer, s *Server, label hcl.Range
 		r.errorf(label, "Invalid server port", "Port 0 is only for firewall-mark services; give a port 1..65535 or leave it out to use the service port %d.", vs.Port)
 		return
 	}
-	if vs.Port != 0 && s.Port != vs.Port && (s.Method == "dr" || s.Method == "tun") {
+	if vs.Port != 0 && s.Port != vs.Port && (s.Method == state.MethodDR || s.Method == state.MethodTUN) {
 		r.errorf(label, "Port mapping needs NAT", "The server port %d differs from the service port %d. DR and TUN cannot rewrite the destination port; use method = \"nat\" or make the ports equal.", s.Port, vs.Port)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 // validate runs the checks that span blocks. Each check reports all it finds.
@@ -215,7 +216,7 @@ func sharedVIP(cfg *Config, d *Director, rs *RealServer) (netip.Addr, *VirtualSe
 	}
 	for _, vs := range cfg.VirtualServers {
 		for _, s := range vs.Servers {
-			if s.Address == rs.Address && s.Method != "nat" && aliased[vs.VIP] {
+			if s.Address == rs.Address && s.Method != state.MethodNAT && aliased[vs.VIP] {
 				return vs.VIP, vs
 			}
 		}

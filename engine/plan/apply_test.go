@@ -81,9 +81,9 @@ func applyChange(h *state.Host, c plan.Change) string {
 			delete(rec.Services, c.Before.Service.Key())
 		}
 	case plan.KindServer:
-		s := findService(h, c.Service)
+		s := findService(h, c.Service.Key())
 		if s == nil {
-			return "no such service " + c.Service
+			return "no such service " + c.Service.Key()
 		}
 		r := c.After
 		if c.Action == plan.Delete {

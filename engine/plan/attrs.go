@@ -36,8 +36,8 @@ func (r *Resource) Attrs() []Attr {
 		}
 		a.num("port", uint64(s.Port))
 		a.num("fwmark", uint64(s.FWMark))
-		a.str("family", s.Family)
-		a.str("scheduler", s.Scheduler)
+		a.str("family", string(s.Family))
+		a.str("scheduler", string(s.Scheduler))
 		if len(s.Flags) > 0 {
 			a.add("flags", quoteList(s.Flags))
 		}
@@ -50,11 +50,11 @@ func (r *Resource) Attrs() []Attr {
 		}
 	case r.Server != nil:
 		d := r.Server
-		a.str("method", d.Method)
+		a.str("method", string(d.Method))
 		a.add("weight", strconv.FormatUint(uint64(d.Weight), 10))
 		a.num("upper_threshold", uint64(d.UpperThreshold))
 		a.num("lower_threshold", uint64(d.LowerThreshold))
-		a.str("tunnel_type", d.TunnelType)
+		a.str("tunnel_type", string(d.TunnelType))
 		a.num("tunnel_port", uint64(d.TunnelPort))
 		a.str("tunnel_checksum", d.TunnelChecksum)
 	case r.Address != nil:

@@ -10,7 +10,7 @@ import (
 
 // bigDirector is a director with 1,000 services of 20 servers each, with
 // the record of lvsctl having created them all.
-func bigDirector(weight uint32, scheduler string) state.Host {
+func bigDirector(weight uint32, scheduler state.Scheduler) state.Host {
 	h := state.Host{Name: "lvs1", Role: state.RoleDirector}
 	rec := &state.Record{FormatVersion: state.FormatVersion, Services: map[string]string{}}
 	for i := range 1000 {

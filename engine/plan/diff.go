@@ -60,7 +60,7 @@ func reconcile(desired, live state.Host) *differ {
 	d.timeouts()
 	SortChanges(d.changes)
 	slices.SortFunc(d.unmanaged, NaturalCompare)
-	slices.Sort(d.warnings)
+	slices.SortFunc(d.warnings, func(a, b Warning) int { return strings.Compare(a.Detail, b.Detail) })
 	return d
 }
 
@@ -70,7 +70,7 @@ type differ struct {
 	rec           *state.Record
 	changes       []Change
 	unmanaged     []string
-	warnings      []string
+	warnings      []Warning
 }
 
 func (d *differ) add(c Change) { d.changes = append(d.changes, c) }
@@ -191,15 +191,18 @@ func (d *differ) replaceService(want, old *state.Service) {
 		Before: &Resource{Service: serviceOnly(old)}, Own: OwnForget,
 		Reason: "replaced by " + serviceAddress(want.Key()),
 	})
-	d.warnings = append(d.warnings, fmt.Sprintf(
-		"virtual_server %q: %s is deleted when %s replaces it; its established connections are dropped",
-		want.Name, old.Key(), want.Key()))
+	block := fmt.Sprintf("virtual_server %q", want.Name)
+	d.warnings = append(d.warnings, Warning{
+		Host: d.desired.Name, Summary: "Established connections dropped", Block: block,
+		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; its established connections are dropped",
+			block, old.Key(), want.Key()),
+	})
 }
 
 // servers diffs the servers of a desired service against those it has live
 // (have is nil for a service about to be created).
 func (d *differ) servers(want, have *state.Service) {
-	svc := want.Key()
+	svc := want.ID()
 	var live map[string]*state.Server
 	if have != nil {
 		live = make(map[string]*state.Server, len(have.Servers))
@@ -214,12 +217,12 @@ func (d *differ) servers(want, have *state.Service) {
 		switch {
 		case !ok:
 			d.add(Change{
-				Kind: KindServer, Action: Create, Address: serverAddress(svc, key), Service: svc, Name: want.Name,
+				Kind: KindServer, Action: Create, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
 				After: &Resource{Server: ptr(*w)},
 			})
 		case !sameServer(w, h):
 			d.add(Change{
-				Kind: KindServer, Action: Update, Address: serverAddress(svc, key), Service: svc, Name: want.Name,
+				Kind: KindServer, Action: Update, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
 				Before: &Resource{Server: ptr(*h)}, After: &Resource{Server: ptr(*w)},
 			})
 		}
@@ -234,7 +237,7 @@ func (d *differ) servers(want, have *state.Service) {
 			continue
 		}
 		d.add(Change{
-			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: svc, Name: want.Name,
+			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: ptr(svc), Name: want.Name,
 			Before: &Resource{Server: ptr(*h)}, Reason: reasonDrain,
 		})
 	}
@@ -256,16 +259,16 @@ func sameServer(want, have *state.Server) bool {
 		want.UpperThreshold != have.UpperThreshold || want.LowerThreshold != have.LowerThreshold {
 		return false
 	}
-	if want.Method != "tun" {
+	if want.Method != state.MethodTUN {
 		return true
 	}
 	return tunnelType(want.TunnelType) == tunnelType(have.TunnelType) &&
 		want.TunnelPort == have.TunnelPort && want.TunnelChecksum == have.TunnelChecksum
 }
 
-func tunnelType(t string) string {
+func tunnelType(t state.TunnelType) state.TunnelType {
 	if t == "" {
-		return "ipip"
+		return state.TunnelIPIP
 	}
 	return t
 }
@@ -283,9 +286,12 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-func serviceAddress(key string) string { return "service " + key }
+func serviceAddress(key string) string { return Address(KindService, key) }
 
-func serverAddress(svc, key string) string { return "server " + svc + " -> " + key }
+// serverAddress names a server under its service: "server SERVICE -> SERVER".
+func serverAddress(svc state.ServiceID, key string) string {
+	return Address(KindServer, svc.Key()+" -> "+key)
+}
 
 // serviceOnly copies a service without its servers (each server is a change
 // of its own), with its flags sorted as in a normalized state.

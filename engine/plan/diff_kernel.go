@@ -21,10 +21,10 @@ func (d *differ) sysctls() {
 		case !ok:
 			// Typically a per-interface key of an interface that does not
 			// exist yet (tunl0 before the ipip module loads).
-			d.add(Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + want.Name,
+			d.add(Change{Kind: KindSysctl, Action: Update, Address: Address(KindSysctl, want.Name),
 				After: &Resource{Sysctl: ptr(want)}, Reason: "not readable before apply, so there is no value to restore later"})
 		case !sameValue(have, want.Value):
-			c := Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + want.Name,
+			c := Change{Kind: KindSysctl, Action: Update, Address: Address(KindSysctl, want.Name),
 				Before: &Resource{Sysctl: &state.Sysctl{Name: want.Name, Value: have}}, After: &Resource{Sysctl: ptr(want)},
 				Reason: sysctlPurpose(want.Name)}
 			if !remembered {
@@ -38,7 +38,7 @@ func (d *differ) sysctls() {
 			continue
 		}
 		orig := state.Sysctl{Name: name, Value: d.rec.Sysctls[name]}
-		c := Change{Kind: KindSysctl, Action: Update, Address: "sysctl " + name,
+		c := Change{Kind: KindSysctl, Action: Update, Address: Address(KindSysctl, name),
 			After: &Resource{Sysctl: &orig}, Own: OwnForget, Reason: reasonRestore}
 		if have, ok := live[name]; ok {
 			c.Before = &Resource{Sysctl: &state.Sysctl{Name: name, Value: have}}
@@ -62,7 +62,7 @@ func (d *differ) timeouts() {
 				return
 			}
 		}
-		c := Change{Kind: KindTimeouts, Action: Update, Address: "timeouts", After: &Resource{Timeouts: &target}}
+		c := Change{Kind: KindTimeouts, Action: Update, Address: Address(KindTimeouts, ""), After: &Resource{Timeouts: &target}}
 		switch {
 		case have == nil:
 			c.Reason = "not readable before apply, so there is no value to restore later"
@@ -77,7 +77,7 @@ func (d *differ) timeouts() {
 	if orig == nil {
 		return
 	}
-	c := Change{Kind: KindTimeouts, Action: Update, Address: "timeouts",
+	c := Change{Kind: KindTimeouts, Action: Update, Address: Address(KindTimeouts, ""),
 		After: &Resource{Timeouts: ptr(*orig)}, Own: OwnForget, Reason: reasonRestore}
 	if have != nil {
 		c.Before = &Resource{Timeouts: ptr(*have)}

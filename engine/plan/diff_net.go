@@ -19,12 +19,12 @@ func (d *differ) addresses() {
 		delete(live, key)
 		switch {
 		case !ok:
-			d.add(Change{Kind: KindAddress, Action: Create, Address: "address " + key,
+			d.add(Change{Kind: KindAddress, Action: Create, Address: Address(KindAddress, key),
 				After: &Resource{Address: ptr(*want)}, Own: OwnCreate})
 		case have.Label != want.Label:
 			// The kernel keeps the label with the address: a new label is
 			// a new address.
-			d.add(Change{Kind: KindAddress, Action: Replace, Address: "address " + key,
+			d.add(Change{Kind: KindAddress, Action: Replace, Address: Address(KindAddress, key),
 				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: ptr(*want)},
 				ForcesReplacement: []string{"label"}, Own: OwnCreate})
 		}
@@ -37,7 +37,7 @@ func (d *differ) addresses() {
 		}
 		switch {
 		case owned[key]:
-			d.add(Change{Kind: KindAddress, Action: Delete, Address: "address " + key,
+			d.add(Change{Kind: KindAddress, Action: Delete, Address: Address(KindAddress, key),
 				Before: &Resource{Address: ptr(*have)}, Own: OwnForget})
 		case !isNoise(have.Prefix):
 			d.unmanaged = append(d.unmanaged, "address "+key)
@@ -58,14 +58,14 @@ func (d *differ) routes() {
 		wanted[key] = true
 		have, ok := live[key]
 		if !ok {
-			d.add(Change{Kind: KindRoute, Action: Create, Address: "route " + key,
+			d.add(Change{Kind: KindRoute, Action: Create, Address: Address(KindRoute, key),
 				After: &Resource{Route: ptr(*want)}, Own: OwnCreate})
 			continue
 		}
 		if sameRoute(want, have) {
 			continue
 		}
-		c := Change{Kind: KindRoute, Action: Update, Address: "route " + key,
+		c := Change{Kind: KindRoute, Action: Update, Address: Address(KindRoute, key),
 			Before: &Resource{Route: ptr(*have)}, After: &Resource{Route: ptr(*want)}}
 		if _, remembered := d.rec.RouteOriginals[key]; !owned[key] && !remembered {
 			c.Own = OwnRemember
@@ -79,7 +79,7 @@ func (d *differ) routes() {
 			continue
 		}
 		orig := d.rec.RouteOriginals[key]
-		c := Change{Kind: KindRoute, Action: Update, Address: "route " + key,
+		c := Change{Kind: KindRoute, Action: Update, Address: Address(KindRoute, key),
 			After: &Resource{Route: ptr(orig)}, Own: OwnForget, Reason: reasonRestore}
 		switch have, ok := live[key]; {
 		case !ok:
@@ -98,7 +98,7 @@ func (d *differ) routes() {
 			continue
 		}
 		if owned[key] {
-			d.add(Change{Kind: KindRoute, Action: Delete, Address: "route " + key,
+			d.add(Change{Kind: KindRoute, Action: Delete, Address: Address(KindRoute, key),
 				Before: &Resource{Route: ptr(*have)}, Own: OwnForget})
 			continue
 		}
@@ -115,7 +115,7 @@ func sameRoute(want, have *state.Route) bool {
 // routeDescription names a route as `ip route` would show it, for the
 // unmanaged list, where the gateway helps to recognise it.
 func routeDescription(r *state.Route) string {
-	s := "route " + r.Key()
+	s := Address(KindRoute, r.Key())
 	switch {
 	case r.Gateway.IsValid():
 		s += " via " + r.Gateway.String()

@@ -19,7 +19,7 @@ func formatPlan(t *testing.T) plan.Plan {
 	t.Helper()
 	p := plan.Plan{FormatVersion: plan.FormatVersion,
 		Peers:    map[string]state.Peer{"lvs1": {Role: state.RoleDirector}, "web1": {Role: state.RoleRealServer, Connection: state.Connection{Netns: "web1"}}},
-		Warnings: []string{`real_server "old" is no longer in the configuration and cannot be reached`},
+		Warnings: []plan.Warning{{Summary: "Plan warning", Detail: `real_server "old" is no longer in the configuration and cannot be reached`}},
 	}
 	for _, tc := range loadCases(t) {
 		if tc.name == "fresh-director" || tc.name == "fresh-dr-real-server" {
@@ -29,7 +29,7 @@ func formatPlan(t *testing.T) plan.Plan {
 	if len(p.Hosts) != 2 {
 		t.Fatalf("testdata/diff lacks fresh-director or fresh-dr-real-server")
 	}
-	p.Hosts[1].Warnings = []string{"a host warning"}
+	p.Hosts[1].Warnings = []plan.Warning{{Summary: "Plan warning", Detail: "a host warning"}}
 	p.Hosts = append(p.Hosts, plan.HostPlan{Host: "old", Role: state.RoleRealServer, Removed: true})
 	return p
 }

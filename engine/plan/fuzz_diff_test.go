@@ -84,12 +84,12 @@ func generate(b []byte) (desired, live state.Host) {
 			s := state.Service{
 				Name:     p.of("a", "b", ""),
 				Protocol: p.of("tcp", "udp"), Address: netip.MustParseAddr(p.of("10.0.0.1", "10.0.0.2")),
-				Port: uint16(80 + p.pick(2)), Family: "inet", Scheduler: p.of("wrr", "rr"),
+				Port: uint16(80 + p.pick(2)), Family: "inet", Scheduler: state.Scheduler(p.of("wrr", "rr")),
 				Persistence: uint32(50 * p.pick(2)), Netmask: 32,
 			}
 			for range p.pick(4) {
 				d := state.Server{Address: netip.MustParseAddr(p.of("10.1.0.1", "10.1.0.2", "10.1.0.3")), Port: s.Port,
-					Method: p.of("dr", "nat", "tun"), Weight: uint32(p.pick(3))}
+					Method: state.Method(p.of("dr", "nat", "tun")), Weight: uint32(p.pick(3))}
 				if _, dup := s.Server(d.Key()); !dup {
 					s.Servers = append(s.Servers, d)
 				}

@@ -24,10 +24,15 @@ type changeJSON struct {
 // MarshalJSON writes the change with its action as "actions" (Action.Verbs).
 // Addresses keep their "->" readable: no HTML escaping.
 func (c Change) MarshalJSON() ([]byte, error) {
+	return marshalNoEscape(changeJSON{Actions: c.Action.Verbs(), changeFields: changeFields(c)})
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping.
+func marshalNoEscape(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(changeJSON{Actions: c.Action.Verbs(), changeFields: changeFields(c)}); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
@@ -130,7 +135,7 @@ func (c Change) Validate() error {
 	if c.Step() == StepUnknown {
 		return fail("a %s change has no place in the apply order", c.Kind)
 	}
-	if c.Kind == KindServer && c.Service == "" {
+	if c.Kind == KindServer && c.Service == nil {
 		return fail("a server change names no service")
 	}
 	needBefore := c.Action == Delete || c.Action == Replace

@@ -61,7 +61,8 @@ func TestKinds(t *testing.T) {
 			create := plan.Change{Kind: k, Action: plan.Create, Address: plan.Address(k, "sample"), After: &sample.value, Own: plan.OwnCreate}
 			remove := plan.Change{Kind: k, Action: plan.Delete, Address: plan.Address(k, "sample"), Before: &sample.value, Own: plan.OwnForget}
 			if k == plan.KindServer {
-				create.Service, remove.Service = "tcp/10.0.0.1:80", "tcp/10.0.0.1:80"
+				id := kindSamples[plan.KindService].value.Service.ID()
+				create.Service, remove.Service = &id, &id
 			}
 			t.Run("order", func(t *testing.T) {
 				for _, c := range []plan.Change{create, remove} {

@@ -10,8 +10,8 @@ import (
 )
 
 // FormatVersion of the public JSON plan (`plan -json`, and the plan inside a
-// saved plan). Bump the major part on incompatible changes, the minor on
-// additions; testdata/format pins it.
+// saved plan). Bump the major part on incompatible changes; testdata/format
+// pins it.
 const FormatVersion = "1.0"
 
 // Action is what a change does, drawn as its symbol.
@@ -134,8 +134,9 @@ type Change struct {
 	// Address names the resource for people: `service tcp/10.0.0.1:80`,
 	// `server tcp/10.0.0.1:80 -> 10.0.0.2:80`, `address lo/10.0.0.1/32`.
 	Address string `json:"address"`
-	// Service is the key of the parent service of a server change.
-	Service string `json:"service,omitempty"`
+	// Service is the identity of the parent service of a server change
+	// (as JSON, its key).
+	Service *state.ServiceID `json:"service,omitempty"`
 	// Name is the config block that asked for this (virtual_server "http"), if any.
 	Name   string    `json:"name,omitempty"`
 	Action Action    `json:"-"`
@@ -161,8 +162,9 @@ type HostPlan struct {
 	Unmanaged []string `json:"unmanaged,omitempty"`
 	// Desired is the state apply verifies against afterwards.
 	Desired state.Host `json:"desired"`
-	// Warnings are notes for the reviewer that do not stop the plan.
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings are notes for the reviewer that do not stop the plan (in
+	// JSON, see Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 	// Removed marks a host whose block is gone from the configuration but
 	// whose peers remember it: the plan removes what lvsctl made there.
 	Removed bool `json:"removed,omitempty"`
@@ -175,8 +177,9 @@ type Plan struct {
 	// Peers is the cluster membership apply records on every host of the
 	// plan (hosts marked Removed are made to forget it).
 	Peers map[string]state.Peer `json:"peers,omitempty"`
-	// Warnings concern the cluster rather than one host.
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings concern the cluster rather than one host (in JSON, see
+	// Warning).
+	Warnings []Warning `json:"diagnostics,omitempty"`
 }
 
 // Result is the outcome of applying one change.

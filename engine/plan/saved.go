@@ -29,6 +29,31 @@ type Saved struct {
 	LvsctlVersion string `json:"lvsctl_version"`
 }
 
+// savedJSON is the saved plan's JSON form: the plan's, then the keys of a
+// saved plan. (Saved needs its own methods: it would take Plan's.)
+type savedJSON struct {
+	planJSON
+	Connections        map[string]state.Connection `json:"connections"`
+	SavedFormatVersion string                      `json:"saved_format_version"`
+	LvsctlVersion      string                      `json:"lvsctl_version"`
+}
+
+// MarshalJSON writes the plan's keys, then the saved plan's.
+func (s Saved) MarshalJSON() ([]byte, error) {
+	return marshalNoEscape(savedJSON{planJSON{planFields(s.Plan), warningTexts(s.Warnings)},
+		s.Connections, s.SavedFormatVersion, s.LvsctlVersion})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *Saved) UnmarshalJSON(b []byte) error {
+	var v savedJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = Saved{Plan: v.plan(), Connections: v.Connections, SavedFormatVersion: v.SavedFormatVersion, LvsctlVersion: v.LvsctlVersion}
+	return nil
+}
+
 // ErrNotSaved is returned by ReadSaved for a JSON plan that was not saved
 // for apply (`plan -json` output, say).
 var ErrNotSaved = errors.New("a JSON plan without connections, not a plan saved for apply")

@@ -6,11 +6,13 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/lvsctl/lvsctl/engine/plan"
 )
 
@@ -19,6 +21,11 @@ type Options struct {
 	// Color draws symbols in colour (green +, yellow ~, red -) with ANSI
 	// escapes. Callers set it only for a terminal.
 	Color bool
+	// Blocks are the places of the configuration's blocks, by address
+	// (`virtual_server "http"`), and Files their sources: a warning about a
+	// block is shown at its place, with the source. Both may be nil.
+	Blocks map[string]hcl.Range
+	Files  map[string]*hcl.File
 }
 
 // Human writes the plan as people review it: per host, the changes in the
@@ -26,7 +33,7 @@ type Options struct {
 // then what is left alone, warnings, and a one-line summary.
 func Human(w io.Writer, p plan.Plan, opts Options) error {
 	bw := bufio.NewWriter(w)
-	pr := printer{w: bw, color: opts.Color}
+	pr := printer{w: bw, color: opts.Color, files: opts.Files, blocks: opts.Blocks}
 	pr.plan(p)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
@@ -37,9 +44,11 @@ func Human(w io.Writer, p plan.Plan, opts Options) error {
 // printer draws a plan. In diff mode (Markdown) every line that belongs to a
 // change starts with its symbol, so a ```diff block colours it.
 type printer struct {
-	w     *bufio.Writer
-	color bool
-	diff  bool
+	w      *bufio.Writer
+	color  bool
+	diff   bool
+	files  map[string]*hcl.File
+	blocks map[string]hcl.Range
 }
 
 const (
@@ -67,8 +76,8 @@ func (pr *printer) plan(p plan.Plan) {
 	if len(p.Hosts) > 0 {
 		pr.w.WriteString("\n")
 	}
-	for _, warning := range p.Warnings {
-		pr.w.WriteString(pr.style(ansiBold+ansiYellow, "Warning:") + " " + warning + "\n\n")
+	for _, w := range p.Warnings {
+		pr.diagnostic(w, "")
 	}
 	if !p.HasChanges() {
 		pr.w.WriteString(pr.style(ansiBold, "No changes.") + " The hosts match the configuration.\n")
@@ -100,12 +109,25 @@ func (pr *printer) host(h plan.HostPlan) {
 		pr.w.WriteString("\n")
 		pr.wrapped("  Not managed (left alone): ", h.Unmanaged)
 	}
-	if len(h.Warnings) > 0 {
+	for _, w := range h.Warnings {
 		pr.w.WriteString("\n")
+		pr.diagnostic(w, "  ")
 	}
-	for _, warning := range h.Warnings {
-		pr.w.WriteString("  " + pr.style(ansiBold+ansiYellow, "Warning:") + " " + warning + "\n")
+}
+
+// diagnostic draws a warning with the diagnostic writer the configuration's
+// warnings use, each line after indent.
+func (pr *printer) diagnostic(w plan.Warning, indent string) {
+	var b bytes.Buffer
+	// Writing to a bytes.Buffer does not fail.
+	_ = Diagnostics(&b, pr.files, plan.Plan{Warnings: []plan.Warning{w}}.Diagnostics(pr.blocks), wrapWidth-uint(len(indent)), pr.color)
+	for _, line := range strings.SplitAfter(strings.TrimRight(b.String(), "\n"), "\n") {
+		if strings.TrimSpace(line) != "" {
+			pr.w.WriteString(indent)
+		}
+		pr.w.WriteString(line)
 	}
+	pr.w.WriteString("\n")
 }
 
 func (pr *printer) change(c plan.Change) {

@@ -71,7 +71,7 @@ func TestHumanFooter(t *testing.T) {
 	var symbols = map[string]int{}
 	for _, l := range lines {
 		f := strings.Fields(l)
-		if len(f) > 1 && (f[1] == "service" || f[1] == "server" || f[1] == "address" || f[1] == "route" || f[1] == "sysctl" || f[1] == "timeouts") {
+		if len(f) > 1 && plan.Kind(f[1]).Known() {
 			symbols[f[0]]++
 		}
 	}
@@ -122,7 +122,7 @@ func TestWriteErrors(t *testing.T) {
 
 // A backtick fence inside the plan must not end the markdown code block.
 func TestMarkdownFence(t *testing.T) {
-	p := plan.Plan{Hosts: []plan.HostPlan{{Host: "lvs1", Warnings: []string{"odd text ``` inside"}}}}
+	p := plan.Plan{Hosts: []plan.HostPlan{{Host: "lvs1", Warnings: []plan.Warning{{Summary: "Odd", Detail: "odd text ``` inside"}}}}}
 	var b bytes.Buffer
 	if err := render.Markdown(&b, p); err != nil {
 		t.Fatal(err)

@@ -56,8 +56,8 @@ type Service struct {
 	Port     uint16     `json:"port,omitempty"`
 	FWMark   uint32     `json:"fwmark,omitempty"`
 	// Family is "inet" or "inet6"; it matters on its own only for fwmark services.
-	Family    string `json:"family"`
-	Scheduler string `json:"scheduler"`
+	Family    Family    `json:"family"`
+	Scheduler Scheduler `json:"scheduler"`
 	// Flags are scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port. Sorted.
 	Flags []string `json:"flags,omitempty"`
 	// Persistence timeout in seconds; 0 means not persistent.
@@ -74,14 +74,14 @@ type Server struct {
 	Address netip.Addr `json:"address"`
 	Port    uint16     `json:"port"`
 	// Method is dr, nat or tun.
-	Method string `json:"method"`
+	Method Method `json:"method"`
 	// Tunnel settings apply to method tun only: type ipip (default), gue or gre.
-	TunnelType     string `json:"tunnel_type,omitempty"`
-	TunnelPort     uint16 `json:"tunnel_port,omitempty"`
-	TunnelChecksum string `json:"tunnel_checksum,omitempty"` // "", "csum" or "remcsum"
-	Weight         uint32 `json:"weight"`
-	UpperThreshold uint32 `json:"upper_threshold,omitempty"`
-	LowerThreshold uint32 `json:"lower_threshold,omitempty"`
+	TunnelType     TunnelType `json:"tunnel_type,omitempty"`
+	TunnelPort     uint16     `json:"tunnel_port,omitempty"`
+	TunnelChecksum string     `json:"tunnel_checksum,omitempty"` // "", "csum" or "remcsum"
+	Weight         uint32     `json:"weight"`
+	UpperThreshold uint32     `json:"upper_threshold,omitempty"`
+	LowerThreshold uint32     `json:"lower_threshold,omitempty"`
 }
 
 // Address is an IP address on an interface, as `ip addr` shows it.
@@ -146,12 +146,7 @@ type Peer struct {
 }
 
 // Key identifies a service: "tcp/10.0.0.1:80", "udp/[2001:db8::1]:53" or "fwmark/1/inet".
-func (s Service) Key() string {
-	if s.FWMark != 0 {
-		return fmt.Sprintf("fwmark/%d/%s", s.FWMark, s.Family)
-	}
-	return s.Protocol + "/" + netip.AddrPortFrom(s.Address, s.Port).String()
-}
+func (s Service) Key() string { return s.ID().Key() }
 
 // Key identifies a server within its service: "10.0.0.2:80".
 func (d Server) Key() string { return netip.AddrPortFrom(d.Address, d.Port).String() }

@@ -19,12 +19,6 @@ import (
 // ("proto(99)", "fwd(6)", "0x40") so that it shows up in a plan instead of
 // being silently dropped.
 
-// Family names as they appear in state.Service.Family.
-const (
-	FamilyInet  = "inet"
-	FamilyInet6 = "inet6"
-)
-
 // schedulerOptions is how many scheduler-private service flags there are;
 // option i is the bit ServiceSchedulerOpt1 << i.
 const schedulerOptions = 3
@@ -54,12 +48,12 @@ func ServiceToWire(s state.Service) (cfipvs.Service, error) {
 		return cfipvs.Service{}, err
 	}
 	if s.Scheduler == "" {
-		return cfipvs.Service{}, fmt.Errorf("no scheduler set (one of %s)", strings.Join(state.Schedulers(), " "))
+		return cfipvs.Service{}, fmt.Errorf("no scheduler set (one of %s)", strings.Join(state.Strings(state.Schedulers()), " "))
 	}
-	w.Scheduler = s.Scheduler
+	w.Scheduler = string(s.Scheduler)
 
 	for _, f := range s.Flags {
-		bit, err := schedulerFlag(s.Scheduler, f)
+		bit, err := schedulerFlag(string(s.Scheduler), f)
 		if err != nil {
 			return cfipvs.Service{}, err
 		}
@@ -131,7 +125,7 @@ func ServiceIdentityToWire(s state.Service) (cfipvs.Service, error) {
 func ServiceFromWire(w cfipvs.Service) state.Service {
 	s := state.Service{
 		Family:    familyName(w.Family),
-		Scheduler: w.Scheduler,
+		Scheduler: state.Scheduler(w.Scheduler),
 		OnePacket: w.Flags&cfipvs.ServiceOnePacket != 0,
 		Netmask:   w.Netmask.Bits(), // -1 when not a prefix (e.g. 255.0.255.0)
 	}
@@ -239,22 +233,22 @@ func addrFamily(a netip.Addr) cfipvs.AddressFamily {
 	return cfipvs.INET6
 }
 
-func familyName(f cfipvs.AddressFamily) string {
+func familyName(f cfipvs.AddressFamily) state.Family {
 	switch f {
 	case cfipvs.INET:
-		return FamilyInet
+		return state.Inet
 	case cfipvs.INET6:
-		return FamilyInet6
+		return state.Inet6
 	}
-	return fmt.Sprintf("af(%d)", uint16(f))
+	return state.Family(fmt.Sprintf("af(%d)", uint16(f)))
 }
 
 // familyFromName defaults to inet, as ipvsadm does for fwmark services.
-func familyFromName(name string) (cfipvs.AddressFamily, error) {
+func familyFromName(name state.Family) (cfipvs.AddressFamily, error) {
 	switch name {
-	case "", FamilyInet:
+	case "", state.Inet:
 		return cfipvs.INET, nil
-	case FamilyInet6:
+	case state.Inet6:
 		return cfipvs.INET6, nil
 	}
 	return 0, fmt.Errorf("unknown family %q (inet or inet6)", name)
@@ -274,7 +268,7 @@ func protocolName(p cfipvs.Protocol) string {
 
 // fromName inverts a naming function over the values it names, so each
 // wire enum has its names written once, in its xName function.
-func fromName[T comparable](name string, values []T, nameOf func(T) string) (T, bool) {
+func fromName[T, N comparable](name N, values []T, nameOf func(T) N) (T, bool) {
 	for _, v := range values {
 		if nameOf(v) == name {
 			return v, true
@@ -294,43 +288,43 @@ func protocolFromName(name string) (cfipvs.Protocol, error) {
 // methodName names a forwarding method as ipvsadm's options do (-g -m -i).
 // The kernel turns any server whose address is local into "local"; "bypass"
 // is never set by ipvsadm. Both are readable so that they show in a plan.
-func methodName(f cfipvs.ForwardType) string {
+func methodName(f cfipvs.ForwardType) state.Method {
 	switch f {
 	case cfipvs.DirectRoute:
-		return "dr"
+		return state.MethodDR
 	case cfipvs.Masquerade:
-		return "nat"
+		return state.MethodNAT
 	case cfipvs.Tunnel:
-		return "tun"
+		return state.MethodTUN
 	case cfipvs.Local:
 		return "local"
 	case cfipvs.Bypass:
 		return "bypass"
 	}
-	return fmt.Sprintf("fwd(%d)", uint32(f))
+	return state.Method(fmt.Sprintf("fwd(%d)", uint32(f)))
 }
 
-func methodFromName(name string) (cfipvs.ForwardType, error) {
+func methodFromName(name state.Method) (cfipvs.ForwardType, error) {
 	if f, ok := fromName(name, []cfipvs.ForwardType{cfipvs.DirectRoute, cfipvs.Masquerade, cfipvs.Tunnel, cfipvs.Local, cfipvs.Bypass}, methodName); ok {
 		return f, nil
 	}
 	return 0, fmt.Errorf("unknown method %q (dr, nat or tun)", name)
 }
 
-func tunnelTypeName(t cfipvs.TunnelType) string {
+func tunnelTypeName(t cfipvs.TunnelType) state.TunnelType {
 	switch t {
 	case cfipvs.IPIP:
-		return "ipip"
+		return state.TunnelIPIP
 	case cfipvs.GUE:
-		return "gue"
+		return state.TunnelGUE
 	case cfipvs.GRE:
-		return "gre"
+		return state.TunnelGRE
 	}
-	return fmt.Sprintf("type(%d)", uint8(t))
+	return state.TunnelType(fmt.Sprintf("type(%d)", uint8(t)))
 }
 
 // tunnelTypeFromName defaults to ipip, as ipvsadm does.
-func tunnelTypeFromName(name string) (cfipvs.TunnelType, error) {
+func tunnelTypeFromName(name state.TunnelType) (cfipvs.TunnelType, error) {
 	if name == "" {
 		return cfipvs.IPIP, nil
 	}

@@ -228,7 +228,7 @@ func TestServerRoundTrip(t *testing.T) {
 		{Address: rip4, Port: 80, Method: "local", Weight: 1},
 		{Address: rip4, Port: 80, Method: "bypass", Weight: 1},
 	} {
-		t.Run(s.Key()+" "+s.Method, func(t *testing.T) {
+		t.Run(s.Key()+" "+string(s.Method), func(t *testing.T) {
 			w, err := ipvs.ServerToWire(s)
 			if err != nil {
 				t.Fatal(err)

@@ -102,7 +102,7 @@ func serverError(op string, svc state.Service, s state.Server, err error) error 
 			e.Reason = fmt.Sprintf("weight %d is out of range", s.Weight)
 		}
 	case errors.Is(err, unix.EINVAL):
-		if s.Method != "tun" && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
+		if s.Method != state.MethodTUN && serviceFamily(svc) != familyName(addrFamily(s.Address)) {
 			e.Reason = "a server of the other address family needs method tun"
 		} else {
 			// An IPv4 server is also refused while the namespace has no
@@ -126,10 +126,10 @@ func openError(err error) error {
 
 // serviceFamily is the address family of a service: that of its address, or
 // the declared one for a fwmark service.
-func serviceFamily(s state.Service) string {
+func serviceFamily(s state.Service) state.Family {
 	if s.FWMark != 0 {
 		if s.Family == "" {
-			return FamilyInet
+			return state.Inet
 		}
 		return s.Family
 	}

@@ -154,10 +154,10 @@ func (l *Host) applyServer(c plan.Change, before, after *state.Server) error {
 	if err := pair(c.Action, before, after); err != nil {
 		return err
 	}
-	svc, err := parseServiceKey(c.Service)
-	if err != nil {
-		return err
+	if c.Service == nil {
+		return fmt.Errorf("a server change needs its service")
 	}
+	svc := c.Service.Service()
 	t, err := l.ipvsTable()
 	if err != nil {
 		return err

@@ -91,7 +91,7 @@ func TestApplyDirector(t *testing.T) {
 	oldT, newT := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}, state.Timeouts{TCP: 600, TCPFin: 60, UDP: 120}
 	r.apply(t, r.local, []plan.Change{
 		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
-		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
+		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &oldT}, After: &plan.Resource{Timeouts: &newT}},
 		plantest.AddAddress(vip),
 		plantest.ServiceChange(plan.Create, "http", nil, &svc, plan.OwnCreate),
@@ -132,7 +132,7 @@ func TestApplyDirector(t *testing.T) {
 		plantest.ServerChange(plan.Delete, svc, &s1, nil),
 		plantest.ServiceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
 		plantest.DeleteAddress(vip),
-		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
+		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnForget,
 			Before: &plan.Resource{Timeouts: &newT}, After: &plan.Resource{Timeouts: &oldT}},
 		plantest.RestoreSysctl("net.ipv4.ip_forward", "1", "0"),
 	})
@@ -329,9 +329,9 @@ func TestApplyRestores(t *testing.T) {
 	}
 	r.apply(t, r.local, []plan.Change{
 		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
-		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnRemember,
+		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &orig}, After: &plan.Resource{Timeouts: &set}},
-		{Kind: plan.KindRoute, Address: "route " + ours.Key(), Action: plan.Update, Own: plan.OwnRemember,
+		{Kind: plan.KindRoute, Address: plan.Address(plan.KindRoute, ours.Key()), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Route: &defaultRoute}, After: &plan.Resource{Route: &ours}},
 	})
 	mid := r.read(t, r.local)
@@ -339,11 +339,11 @@ func TestApplyRestores(t *testing.T) {
 		t.Fatalf("route originals (-want +got):\n%s", d)
 	}
 	r.apply(t, r.local, []plan.Change{
-		{Kind: plan.KindRoute, Address: "route " + ours.Key(), Action: plan.Update, Own: plan.OwnForget,
+		{Kind: plan.KindRoute, Address: plan.Address(plan.KindRoute, ours.Key()), Action: plan.Update, Own: plan.OwnForget,
 			After: &plan.Resource{Route: &defaultRoute}},
 		{Kind: plan.KindSysctl, Address: "sysctl net.ipv4.ip_forward", Action: plan.Update, Own: plan.OwnForget,
 			After: &plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.ip_forward", Value: "0"}}},
-		{Kind: plan.KindTimeouts, Address: "timeouts", Action: plan.Update, Own: plan.OwnForget,
+		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnForget,
 			After: &plan.Resource{Timeouts: &orig}},
 	})
 	got := r.read(t, r.local)

@@ -21,7 +21,7 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 	vip := plantest.Addr("lo", "10.0.0.1/32", "lo:0")
 	var changes []plan.Change
 	for _, a := range []plan.Action{plan.NoOp, plan.Create, plan.Update, plan.Delete, plan.Replace} {
-		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: "address " + vip.Key(), Action: a,
+		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: plan.Address(plan.KindAddress, vip.Key()), Action: a,
 			After: &plan.Resource{Address: &vip}, Own: plan.OwnCreate, ForcesReplacement: []string{"label"}})
 	}
 	b, err := json.Marshal(request{Op: opApply, Changes: changes})

@@ -68,7 +68,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return err
 		}
 	}
-	if err := render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)}); err != nil {
+	if err := render.Human(stdio.Out, p, o.renderOptions(stdio)); err != nil {
 		return err
 	}
 	if !p.HasChanges() {
@@ -116,6 +116,9 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 // and opens the hosts it touches. The caller closes the hosts.
 func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
 	if isPlanFile(o.path) {
+		if len(o.targets)+len(o.vars)+len(o.varFiles) > 0 {
+			return plan.Plan{}, nil, false, fmt.Errorf("%s is a saved plan, applied exactly as it was made: -target, -var and -var-file choose what is planned; pass them to `lvsctl plan -out FILE` instead", o.path)
+		}
 		saved, err := readPlanFile(o.path)
 		p := saved.Plan
 		if err != nil {

@@ -35,6 +35,10 @@ type configOptions struct {
 	partial bool
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
+	// files and blocks are the configuration's sources and where its
+	// blocks are, set by loadTargets: plan warnings about a block show there.
+	files  map[string]*hcl.File
+	blocks map[string]hcl.Range
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -59,6 +63,48 @@ func pathArg(args []string) string {
 
 func (o *configOptions) color(stdio IO) bool {
 	return !o.noColor && stdio.OutTerminal && os.Getenv("NO_COLOR") == ""
+}
+
+// oneOf fails when more than one of the flags set chooses the same thing
+// (what, e.g. "how the plan is printed"), rather than silently picking one.
+func oneOf(what string, flags ...flagSet) error {
+	var set []string
+	for _, f := range flags {
+		if f.set {
+			set = append(set, "-"+f.name)
+		}
+	}
+	if len(set) > 1 {
+		return fmt.Errorf("%s each choose %s: pass only one of them", strings.Join(set, " and "), what)
+	}
+	return nil
+}
+
+// flagSet is a flag's name and whether it was given.
+type flagSet struct {
+	name string
+	set  bool
+}
+
+// renderOptions draw a plan for stdio, its warnings at their blocks.
+func (o *configOptions) renderOptions(stdio IO) render.Options {
+	return render.Options{Color: o.color(stdio), Files: o.files, Blocks: o.blocks}
+}
+
+// blockRanges are the places of the configuration's blocks by address, as
+// plan warnings name them (`virtual_server "http"`).
+func blockRanges(cfg *config.Config) map[string]hcl.Range {
+	m := map[string]hcl.Range{}
+	for _, d := range cfg.Directors {
+		m[fmt.Sprintf("director %q", d.Name)] = d.DefRange
+	}
+	for _, r := range cfg.RealServers {
+		m[fmt.Sprintf("real_server %q", r.Name)] = r.DefRange
+	}
+	for _, vs := range cfg.VirtualServers {
+		m[fmt.Sprintf("virtual_server %q", vs.Name)] = vs.DefRange
+	}
+	return m
 }
 
 // loadTargets loads, validates and compiles the configuration, prints its
@@ -94,6 +140,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 		return nil, errReported
 	}
 	o.all = targets
+	o.files, o.blocks = cfg.Files, blockRanges(cfg)
 	return selectTargets(targets, o.targets)
 }
 

@@ -42,6 +42,9 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
   lvsctl plan -json | jq '.hosts[].changes[].address'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := oneOf("how the plan is printed", flagSet{"json", o.jsonOut}, flagSet{"markdown", o.markdown}); err != nil {
+				return err
+			}
 			o.path = pathArg(args)
 			return runPlan(cmd.Context(), stdio, &o)
 		},
@@ -82,7 +85,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	case o.markdown:
 		err = render.Markdown(stdio.Out, p)
 	default:
-		err = render.Human(stdio.Out, p, render.Options{Color: o.color(stdio)})
+		err = render.Human(stdio.Out, p, o.renderOptions(stdio))
 		if err == nil && o.out != "" {
 			fmt.Fprintf(stdio.Out, "\nSaved the plan to %s. Apply exactly these changes with:\n  lvsctl apply %s\n", o.out, o.out)
 		}

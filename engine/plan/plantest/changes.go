@@ -30,31 +30,31 @@ func HostRoute(vip, iface string) state.Route {
 
 // AddAddress creates a and records it as lvsctl's.
 func AddAddress(a state.Address) plan.Change {
-	return plan.Change{Kind: plan.KindAddress, Address: "address " + a.Key(), Action: plan.Create,
+	return plan.Change{Kind: plan.KindAddress, Address: plan.Address(plan.KindAddress, a.Key()), Action: plan.Create,
 		After: &plan.Resource{Address: &a}, Own: plan.OwnCreate}
 }
 
 // DeleteAddress removes a and forgets it.
 func DeleteAddress(a state.Address) plan.Change {
-	return plan.Change{Kind: plan.KindAddress, Address: "address " + a.Key(), Action: plan.Delete,
+	return plan.Change{Kind: plan.KindAddress, Address: plan.Address(plan.KindAddress, a.Key()), Action: plan.Delete,
 		Before: &plan.Resource{Address: &a}, Own: plan.OwnForget}
 }
 
 // AddRoute creates r and records it as lvsctl's.
 func AddRoute(r state.Route) plan.Change {
-	return plan.Change{Kind: plan.KindRoute, Address: "route " + r.Key(), Action: plan.Create,
+	return plan.Change{Kind: plan.KindRoute, Address: plan.Address(plan.KindRoute, r.Key()), Action: plan.Create,
 		After: &plan.Resource{Route: &r}, Own: plan.OwnCreate}
 }
 
 // DeleteRoute removes r and forgets it.
 func DeleteRoute(r state.Route) plan.Change {
-	return plan.Change{Kind: plan.KindRoute, Address: "route " + r.Key(), Action: plan.Delete,
+	return plan.Change{Kind: plan.KindRoute, Address: plan.Address(plan.KindRoute, r.Key()), Action: plan.Delete,
 		Before: &plan.Resource{Route: &r}, Own: plan.OwnForget}
 }
 
 // SetSysctl changes a sysctl from old to value and remembers old.
 func SetSysctl(name, old, value string) plan.Change {
-	return plan.Change{Kind: plan.KindSysctl, Address: "sysctl " + name, Action: plan.Update,
+	return plan.Change{Kind: plan.KindSysctl, Address: plan.Address(plan.KindSysctl, name), Action: plan.Update,
 		Before: &plan.Resource{Sysctl: &state.Sysctl{Name: name, Value: old}},
 		After:  &plan.Resource{Sysctl: &state.Sysctl{Name: name, Value: value}}, Own: plan.OwnRemember}
 }
@@ -114,22 +114,23 @@ func Server(rip string, weight uint32) state.Server {
 func ServiceChange(action plan.Action, name string, before, after *state.Service, own plan.Ownership) plan.Change {
 	c := plan.Change{Kind: plan.KindService, Name: name, Action: action, Own: own}
 	if before != nil {
-		c.Before, c.Address = &plan.Resource{Service: before}, "service "+before.Key()
+		c.Before, c.Address = &plan.Resource{Service: before}, plan.Address(plan.KindService, before.Key())
 	}
 	if after != nil {
-		c.After, c.Address = &plan.Resource{Service: after}, "service "+after.Key()
+		c.After, c.Address = &plan.Resource{Service: after}, plan.Address(plan.KindService, after.Key())
 	}
 	return c
 }
 
 // ServerChange changes a server of svc as the diff would.
 func ServerChange(action plan.Action, svc state.Service, before, after *state.Server) plan.Change {
-	c := plan.Change{Kind: plan.KindServer, Service: svc.Key(), Action: action}
+	id := svc.ID()
+	c := plan.Change{Kind: plan.KindServer, Service: &id, Action: action}
 	if before != nil {
-		c.Before, c.Address = &plan.Resource{Server: before}, "server "+svc.Key()+" -> "+before.Key()
+		c.Before, c.Address = &plan.Resource{Server: before}, plan.Address(plan.KindServer, svc.Key()+" -> "+before.Key())
 	}
 	if after != nil {
-		c.After, c.Address = &plan.Resource{Server: after}, "server "+svc.Key()+" -> "+after.Key()
+		c.After, c.Address = &plan.Resource{Server: after}, plan.Address(plan.KindServer, svc.Key()+" -> "+after.Key())
 	}
 	return c
 }

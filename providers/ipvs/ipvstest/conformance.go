@@ -199,7 +199,7 @@ func normalized(s state.Service) state.Service {
 }
 
 // svc4 is a plain IPv4 TCP service at 198.51.100.host:port.
-func svc4(host byte, port uint16, scheduler string) state.Service {
+func svc4(host byte, port uint16, scheduler state.Scheduler) state.Service {
 	return state.Service{
 		Protocol:  "tcp",
 		Address:   netip.AddrFrom4([4]byte{198, 51, 100, host}),
@@ -211,7 +211,7 @@ func svc4(host byte, port uint16, scheduler string) state.Service {
 }
 
 // svc6 is a plain IPv6 TCP service at [2001:db8::host]:port.
-func svc6(host uint16, port uint16, scheduler string) state.Service {
+func svc6(host uint16, port uint16, scheduler state.Scheduler) state.Service {
 	return state.Service{
 		Protocol:  "tcp",
 		Address:   addr6(host),
@@ -232,7 +232,7 @@ func server(host byte, port uint16) state.Server {
 }
 
 func testSchedulers(e *env) {
-	for i, sched := range []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"} {
+	for i, sched := range state.Schedulers() {
 		s := svc4(1, 10000+uint16(i), sched)
 		s.Servers = []state.Server{server(101, 10000+uint16(i))}
 		if err := e.p.CreateService(s); err != nil {
@@ -254,7 +254,7 @@ func testSchedulers(e *env) {
 
 func testSchedulerFlags(e *env) {
 	for i, tc := range []struct {
-		sched string
+		sched state.Scheduler
 		flags []string
 	}{
 		{"sh", []string{"sh-fallback"}},
