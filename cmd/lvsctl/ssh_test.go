@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lvsctl/lvsctl/transport/ssh/sshtest"
 )
@@ -295,3 +296,6 @@ real_server "web3" {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
+
+// testTimeout bounds what a test waits for.
+const testTimeout = 2 * time.Minute

@@ -395,6 +395,17 @@ func (h *Host) Stop() {
 	killAll(h.NS)
 }
 
+// Signal sends sig to every process in the host's namespace: sshd, its
+// sessions, what they run.
+func (h *Host) Signal(sig syscall.Signal) {
+	out, _ := exec.Command("ip", "netns", "pids", h.NS).Output()
+	for _, f := range strings.Fields(string(out)) {
+		if pid, err := strconv.Atoi(f); err == nil && pid != os.Getpid() {
+			_ = syscall.Kill(pid, sig)
+		}
+	}
+}
+
 // Log is what sshd wrote (LogLevel VERBOSE): logins, errors.
 func (h *Host) Log() string { return h.log.String() }
 
