@@ -25,7 +25,7 @@ import (
 // sshLab is the lab and the lvsctl that runs in its laptop namespace.
 type sshLab struct {
 	*sshtest.Lab
-	t      *testing.T
+	t      testing.TB
 	lvsctl string // this test binary, under the name lvsctl
 	dir    string
 	config string
@@ -33,16 +33,21 @@ type sshLab struct {
 
 func newSSHLab(t *testing.T) *sshLab {
 	lab := sshtest.New(t)
+	return &sshLab{Lab: lab, t: t, lvsctl: lvsctlLink(t), dir: t.TempDir()}
+}
+
+// lvsctlLink is this test binary under the name lvsctl (see TestMain).
+func lvsctlLink(t testing.TB) string {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "lvsctl")
+	bin := filepath.Join(t.TempDir(), "lvsctl")
 	if err := os.Symlink(self, bin); err != nil {
 		t.Fatal(err)
 	}
-	return &sshLab{Lab: lab, t: t, lvsctl: bin, dir: dir}
+	return bin
 }
 
 // write puts a configuration file in the working directory.

@@ -173,9 +173,14 @@ func TestNetnsUploadCache(t *testing.T) {
 	}
 	start()
 	first := inode(t, bin)
+	sessions := web1.Sessions()
 	start()
 	if inode(t, bin) != first {
 		t.Errorf("the binary was uploaded again although it matched")
+	}
+	// With the binary in place, one session checks it and runs the agent.
+	if n := web1.Sessions() - sessions; n != 1 {
+		t.Errorf("%d sessions to start the agent with the binary in place, want 1", n)
 	}
 	// A damaged copy is replaced, never run.
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho damaged\n"), 0o755); err != nil {
@@ -336,19 +341,22 @@ func TestNetnsSudo(t *testing.T) {
 	lab := sshtest.New(t)
 	lab.AddHost("web1", sshtest.HostOptions{})
 	u := lab.AddUser("ok", "%u ALL=(root) NOPASSWD: %h/.cache/lvsctl/bin/lvsctl agent")
-	p := newPool(t, lab, lab.SSHConfig(""), nil)
-	s, err := p.StartAgent(ctx(t), ssh.Target{Host: "web1", User: u.Name}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "sudo -n " + u.Home + "/.cache/lvsctl/bin/lvsctl agent"; s.Command != want {
-		t.Errorf("command = %q, want %q", s.Command, want)
-	}
-	if s.Remote.Root || s.Remote.User != u.Name {
-		t.Errorf("remote = %+v", s.Remote)
-	}
-	if hello := talk(t, s); hello.UID != 0 {
-		t.Errorf("agent runs as uid %d, want 0 through sudo", hello.UID)
+	cfg := lab.SSHConfig("")
+	// The first run copies the binary; the second finds it in place.
+	for range 2 {
+		s, err := newPool(t, lab, cfg, nil).StartAgent(ctx(t), ssh.Target{Host: "web1", User: u.Name}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "sudo -n " + u.Home + "/.cache/lvsctl/bin/lvsctl agent"; s.Command != want {
+			t.Errorf("command = %q, want %q", s.Command, want)
+		}
+		if s.Remote.Root || s.Remote.User != u.Name {
+			t.Errorf("remote = %+v", s.Remote)
+		}
+		if hello := talk(t, s); hello.UID != 0 {
+			t.Errorf("agent runs as uid %d, want 0 through sudo", hello.UID)
+		}
 	}
 }
 
@@ -356,14 +364,17 @@ func TestNetnsSudoAsksPassword(t *testing.T) {
 	lab := sshtest.New(t)
 	lab.AddHost("web1", sshtest.HostOptions{})
 	u := lab.AddUser("pw", "%u ALL=(root) %h/.cache/lvsctl/bin/lvsctl agent")
-	p := newPool(t, lab, lab.SSHConfig(""), nil)
-	_, err := p.StartAgent(ctx(t), ssh.Target{Host: "web1", User: u.Name}, nil)
-	want := u.Name + " ALL=(root) NOPASSWD: " + u.Home + "/.cache/lvsctl/bin/lvsctl agent"
-	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "password") {
-		t.Fatalf("err = %v; want a refusal naming the sudoers line %q", err, want)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("sudo hung: %v", err)
+	cfg := lab.SSHConfig("")
+	// The first run copies the binary; the second finds it in place.
+	for range 2 {
+		_, err := newPool(t, lab, cfg, nil).StartAgent(ctx(t), ssh.Target{Host: "web1", User: u.Name}, nil)
+		want := u.Name + " ALL=(root) NOPASSWD: " + u.Home + "/.cache/lvsctl/bin/lvsctl agent"
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "password") {
+			t.Fatalf("err = %v; want a refusal naming the sudoers line %q", err, want)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("sudo hung: %v", err)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -39,56 +40,39 @@ func (s *Session) Kill() {
 	_ = s.s.Close()
 }
 
-// Prepare connects to t and learns about the host (user, architecture,
-// kernel, the session's addresses), then puts the right lvsctl binary
-// there and checks the login may run it as root. It returns the command
-// line that starts the agent.
-func (p *Pool) Prepare(ctx context.Context, t Target) (Remote, string, error) {
+// StartAgent starts `lvsctl agent` on host t, its standard error going to
+// stderr: it learns about the host (user, architecture, kernel, the
+// session's addresses), puts the right lvsctl binary there when it is
+// missing, checks the login may run it as root, and starts it. The session
+// lives on the pool's connection; Kill or Close of the pool ends it.
+func (p *Pool) StartAgent(ctx context.Context, t Target, stderr io.Writer) (*Session, error) {
 	client, err := p.Client(ctx, t)
 	if err != nil {
-		return Remote{}, "", err
-	}
-	r, err := probe(ctx, client)
-	if err != nil {
-		return r, "", fmt.Errorf("host %s: %w", t.Host, err)
+		return nil, err
 	}
 	find := p.opts.Binary
 	if find == nil {
 		find = LocalBinary
 	}
-	local, err := find(r.Arch)
-	if err != nil {
-		return r, "", fmt.Errorf("host %s: %w", t.Host, err)
-	}
-	sum, err := p.bins.sum(local)
-	if err != nil {
-		return r, "", fmt.Errorf("host %s: checksum the lvsctl binary: %w", t.Host, err)
-	}
-	bin, err := install(ctx, client, r, local, sum)
-	if err != nil {
-		return r, "", fmt.Errorf("host %s: %w", t.Host, err)
-	}
-	cmd := shellQuote(bin) + " agent"
-	if !r.Root {
-		if err := checkSudo(ctx, client, r, bin); err != nil {
-			return r, "", fmt.Errorf("host %s: %w", t.Host, err)
+	var r Remote
+	if local, err := find(runtime.GOARCH); err == nil {
+		sum, err := p.bins.sum(local)
+		if err != nil {
+			return nil, fmt.Errorf("host %s: checksum the lvsctl binary: %w", t.Host, err)
 		}
-		cmd = "sudo -n " + cmd
+		var s *Session
+		if r, s, err = fastStart(ctx, client, sum, stderr); err != nil {
+			return nil, fmt.Errorf("host %s: %w", t.Host, err)
+		}
+		if s != nil {
+			return s, nil
+		}
+	} else if r, err = probe(ctx, client); err != nil {
+		return nil, fmt.Errorf("host %s: %w", t.Host, err)
 	}
-	return r, cmd, nil
-}
-
-// StartAgent prepares the host (see Prepare) and starts the agent there,
-// its standard error going to stderr. The session lives on the pool's
-// connection; Kill or Close of the pool ends it.
-func (p *Pool) StartAgent(ctx context.Context, t Target, stderr io.Writer) (*Session, error) {
-	r, cmd, err := p.Prepare(ctx, t)
+	cmd, err := p.prepare(ctx, client, r, find)
 	if err != nil {
-		return nil, err
-	}
-	client, err := p.Client(ctx, t)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("host %s: %w", t.Host, err)
 	}
 	s, err := client.NewSession()
 	if err != nil {
@@ -106,4 +90,30 @@ func (p *Pool) StartAgent(ctx context.Context, t Target, stderr io.Writer) (*Ses
 		return nil, fmt.Errorf("host %s: start `%s`: %w", t.Host, cmd, err)
 	}
 	return sess, nil
+}
+
+// prepare is the slow path: the binary for the host's architecture is
+// copied there (or linked to the fixed name sudoers allows), and sudo is
+// checked. It returns the command line that starts the agent.
+func (p *Pool) prepare(ctx context.Context, client *gossh.Client, r Remote, find func(string) (string, error)) (string, error) {
+	local, err := find(r.Arch)
+	if err != nil {
+		return "", err
+	}
+	sum, err := p.bins.sum(local)
+	if err != nil {
+		return "", fmt.Errorf("checksum the lvsctl binary: %w", err)
+	}
+	bin, err := install(ctx, client, r, local, sum)
+	if err != nil {
+		return "", err
+	}
+	cmd := shellQuote(bin) + " agent"
+	if !r.Root {
+		if err := checkSudo(ctx, client, r, bin); err != nil {
+			return "", err
+		}
+		cmd = "sudo -n " + cmd
+	}
+	return cmd, nil
 }

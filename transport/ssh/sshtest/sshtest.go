@@ -409,6 +409,9 @@ func (h *Host) Signal(sig syscall.Signal) {
 // Log is what sshd wrote (LogLevel VERBOSE): logins, errors.
 func (h *Host) Log() string { return h.log.String() }
 
+// Sessions counts the sessions (commands) sshd started.
+func (h *Host) Sessions() int { return strings.Count(h.Log(), "Starting session: ") }
+
 // Logins counts the connections sshd accepted.
 func (h *Host) Logins() int { return strings.Count(h.Log(), "Accepted publickey for ") }
 
