@@ -64,6 +64,13 @@ func (l *sshLab) write(name, content string) string {
 // returns its output and exit status.
 func (l *sshLab) run(args ...string) (stdout, stderr string, code int) {
 	l.t.Helper()
+	stdout, stderr, code, _ = l.runCPU(args...)
+	return stdout, stderr, code
+}
+
+// runCPU is run, also returning the CPU time lvsctl used.
+func (l *sshLab) runCPU(args ...string) (stdout, stderr string, code int, cpu time.Duration) {
+	l.t.Helper()
 	args = append([]string{"netns", "exec", l.Laptop, l.lvsctl, args[0], "-ssh-config", l.config}, args[1:]...)
 	cmd := exec.Command("ip", args...)
 	cmd.Dir = l.dir
@@ -76,7 +83,9 @@ func (l *sshLab) run(args ...string) (stdout, stderr string, code int) {
 	} else if err != nil {
 		l.t.Fatal(err)
 	}
-	return out.String(), errb.String(), code
+	// `ip netns exec` execs lvsctl: the process is lvsctl's.
+	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return out.String(), errb.String(), code, cpu
 }
 
 // in runs a command inside a host's namespace, to look at it independently
