@@ -449,3 +449,40 @@ func TestNetnsKnownHostsForms(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A host that stops answering in the middle of a session (frozen, the TCP
+// connection still up): keepalives end the connection, and the session's
+// reader sees the end instead of waiting forever.
+func TestNetnsKeepaliveEndsHungSession(t *testing.T) {
+	lab := sshtest.New(t)
+	web1 := lab.AddHost("web1", sshtest.HostOptions{})
+	cfg := lab.SSHConfig("Host web1\n  ServerAliveInterval 1\n  ServerAliveCountMax 2\n")
+	p := newPool(t, lab, cfg, nil)
+	s, err := p.StartAgent(ctx(t), ssh.Target{Host: "web1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(s.Stdout)
+	if _, err := out.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	web1.Signal(syscall.SIGSTOP)
+	t.Cleanup(func() { web1.Signal(syscall.SIGCONT) })
+	done := make(chan error, 1)
+	go func() {
+		_, _ = io.WriteString(s.Stdin, "ping\n")
+		_, err := out.ReadString('\n')
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("the frozen host answered")
+		}
+	case <-ctx(t).Done():
+		t.Fatal("the session still waits on a host that stopped answering")
+	}
+	if err := s.Wait(); err == nil {
+		t.Error("Wait reports success for a session whose connection was dropped")
+	}
+}
