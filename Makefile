@@ -4,22 +4,30 @@
 GO          ?= go
 BIN         ?= bin/lvsctl
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/internal/version.Version=$(VERSION)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+LDFLAGS     := -s -w -X github.com/lvsctl/lvsctl/internal/version.Version=$(VERSION) \
+               -X github.com/lvsctl/lvsctl/internal/version.Commit=$(COMMIT)
+DIST        ?= dist
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 
-.PHONY: all build test unit netns lint deps e2e demo bench bench-compare fuzz clean
+.PHONY: all build release test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/lvsctl
 
+## release: static linux/amd64 and linux/arm64 binaries (dist/lvsctl-linux-ARCH),
+## dist/SHA256SUMS and the man pages in dist/man.
+release:
+	GO=$(GO) VERSION=$(VERSION) COMMIT=$(COMMIT) tools/release/release.sh $(DIST)
+
 ## test: everything CI runs — lint, unit, CLI script, netns and VM tests;
 ## fails if any test skipped (LVSCTL_REQUIRE_* turn missing prerequisites into failures).
 test: deps lint
-	LVSCTL_REQUIRE_NETNS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
+	LVSCTL_REQUIRE_NETNS=1 LVSCTL_REQUIRE_TOOLS=1 $(GO) test -json -count=1 $$($(GO) list ./... | grep -v /e2e) \
 		| $(GO) run ./tools/testsummary -no-skip
 	$(MAKE) e2e
 
@@ -44,6 +52,8 @@ deps:
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
 	{ test -x /usr/sbin/sshd && command -v sudo >/dev/null; } || missing="$$missing openssh-server sudo"; \
+	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -62,7 +72,12 @@ fuzz:
 	  done; \
 	done
 
+## docs: the pictures in docs/ (README shows them), drawn with Graphviz.
+docs:
+	$(GO) run ./cmd/lvsctl graph -format dot examples/dr-lab.hcl | dot -Tsvg > docs/dr-lab.svg
+	$(GO) run ./cmd/lvsctl graph -format dot --state examples/keepalived.state.json examples/keepalived.hcl | dot -Tsvg > docs/keepalived-plan.svg
+
 clean:
-	rm -rf bin bench.txt
+	rm -rf bin bench.txt $(DIST)
 
 include e2e/Makefile.inc

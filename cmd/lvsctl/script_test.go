@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -27,11 +26,11 @@ func TestMain(m *testing.M) {
 	// Over SSH, lvsctl copies itself (this test binary) to the host as
 	// lvsctl-SHA256 and runs `lvsctl-SHA256 agent` there.
 	if strings.HasPrefix(filepath.Base(os.Args[0]), "lvsctl-") {
-		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.StdIO()))
+		os.Exit(cli.Main(os.Args[1:]))
 	}
 	testscript.Main(m, map[string]func(){
 		"lvsctl": func() {
-			os.Exit(cli.Run(context.Background(), os.Args[1:], cli.StdIO()))
+			os.Exit(cli.Main(os.Args[1:]))
 		},
 	})
 }
@@ -58,13 +57,23 @@ func TestScript(t *testing.T) {
 // setupScript gives each script a unique namespace prefix (NS) it may use
 // for `ip netns add $NS-x`, and removes every namespace with that prefix
 // when the script ends, pass or fail. EXAMPLES is the examples directory,
-// for `cp $EXAMPLES/dr-lab.hcl .`.
+// for `cp $EXAMPLES/dr-lab.hcl .`; RENDER_GOLDEN and GRAPH_GOLDEN are
+// engine/render/testdata and engine/graph/testdata.
 func setupScript(env *testscript.Env) error {
 	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
 	if err != nil {
 		return err
 	}
 	env.Setenv("EXAMPLES", examples)
+	// Goldens of engine/render and engine/graph, which some scripts
+	// compare the CLI's output with.
+	for name, dir := range map[string]string{"RENDER_GOLDEN": "render", "GRAPH_GOLDEN": "graph"} {
+		abs, err := filepath.Abs(filepath.Join("..", "..", "engine", dir, "testdata"))
+		if err != nil {
+			return err
+		}
+		env.Setenv(name, abs)
+	}
 	script := env.WorkDir[strings.LastIndex(env.WorkDir, "script-")+len("script-"):]
 	prefix := fmt.Sprintf("lt%d-%s", os.Getpid(), script)
 	env.Setenv("NS", prefix)

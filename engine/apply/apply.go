@@ -30,9 +30,11 @@ type Options struct {
 }
 
 // Waves name the steps of the cross-host order, in the order they run.
-var Waves = []string{"prepare real servers", "change directors", "clean up real servers"}
+func Waves() []string {
+	return []string{"prepare real servers", "change directors", "clean up real servers"}
+}
 
-// Wave returns the index in Waves of the wave that carries out c on a host
+// Wave returns the index in Waves() of the wave that carries out c on a host
 // of role: a real server's setup first, then every change on directors,
 // then a real server's teardown. A change whose kind has no place in a
 // host's order (plan.StepUnknown) has none in the cluster's either.
@@ -51,9 +53,9 @@ func Wave(role state.Role, c plan.Change) (int, error) {
 
 // byWave splits each host's changes into the waves, keeping their order.
 func byWave(p plan.Plan) ([][]batch, error) {
-	out := make([][]batch, len(Waves))
+	out := make([][]batch, len(Waves()))
 	for _, hp := range p.Hosts {
-		per := make([][]plan.Change, len(Waves))
+		per := make([][]plan.Change, len(Waves()))
 		for _, c := range hp.Changes {
 			w, err := Wave(hp.Role, c)
 			if err != nil {
@@ -96,7 +98,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts
 			return err // hosts name themselves in their errors
 		})
 		if err != nil {
-			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves[w], err)
+			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves()[w], err)
 		}
 	}
 	return nil

@@ -58,7 +58,7 @@ func functions() map[string]function.Function {
 		"length":          stdlib.LengthFunc,
 		"lookup":          stdlib.LookupFunc,
 		"merge":           stdlib.MergeFunc,
-		"range":           stdlib.RangeFunc,
+		"range":           rangeFunc(),
 		"reverse":         stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc,
 		"setproduct":      stdlib.SetProductFunc,

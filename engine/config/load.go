@@ -60,13 +60,28 @@ func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
 	diags = append(diags, d...)
 
 	// Phase 3: the rest, with dynamic blocks expanded in the final context.
+	// A variable or local that failed is unknown there; what cannot be
+	// decided because of it is a follow-on of the error already reported.
+	earlyErrors := diags.HasErrors()
 	ctx := l.evalContext(vars, locals)
 	content, d := dynblock.Expand(body, ctx).Content(rootSchema())
+	d = append(d, decodeBlocks(cfg, content.Blocks, ctx)...)
+	if earlyErrors {
+		d = dropUnknownFollowOns(d)
+	}
 	diags = append(diags, d...)
-	diags = append(diags, decodeBlocks(cfg, content.Blocks, ctx)...)
 	diags = append(diags, validate(cfg)...)
 	sortDiagnostics(diags)
 	return cfg, diags
+}
+
+// dropUnknownFollowOns removes the diagnostics hcl gives for values not yet
+// known (a dynamic block's labels or for_each built from a variable that has
+// no value): one per generated block, each a consequence of an earlier error.
+func dropUnknownFollowOns(diags hcl.Diagnostics) hcl.Diagnostics {
+	return slices.DeleteFunc(diags, func(d *hcl.Diagnostic) bool {
+		return strings.Contains(d.Detail, "not yet known") || strings.Contains(d.Detail, "known only after")
+	})
 }
 
 // sortDiagnostics orders diagnostics by where they point, so the list reads
@@ -141,7 +156,21 @@ func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 	if strings.HasSuffix(name, ".json") {
 		return l.parser.ParseJSONFile(name)
 	}
-	return l.parser.ParseHCLFile(name)
+	if f := l.parser.Files()[name]; f != nil {
+		return f, nil
+	}
+	src, err := os.ReadFile(name)
+	if err != nil {
+		// As hclparse words it.
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Failed to read file",
+			Detail:   fmt.Sprintf("The configuration file %q could not be read.", name),
+		}}
+	}
+	f, diags := parseHCLSource(src, name)
+	l.parser.Files()[name] = f
+	return f, diags
 }
 
 func ioError(summary string, err error) *hcl.Diagnostic {

@@ -142,7 +142,7 @@ variable "rips" {
 		for _, d := range diags {
 			summaries = append(summaries, d.Summary)
 		}
-		want := []string{"Value for undeclared variable", "Variables not allowed"}
+		want := []string{"Invalid value for variable", "Value for undeclared variable"}
 		if diff := cmp.Diff(want, summaries); diff != "" {
 			t.Errorf("diagnostics (-want +got):\n%s", diff)
 		}

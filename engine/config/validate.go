@@ -16,6 +16,7 @@ func validate(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, check := range []func(*Config) hcl.Diagnostics{
 		checkNames, checkDirectorRefs, checkDuplicateServices, checkRealServers, checkVIPConflicts,
+		checkVIPAddresses,
 	} {
 		diags = append(diags, check(cfg)...)
 	}

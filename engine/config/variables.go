@@ -29,6 +29,8 @@ type variable struct {
 	value    cty.Value
 	valueRng hcl.Range
 	set      bool
+	// invalid: a value was given but could not be read (already reported).
+	invalid  bool
 	defRange hcl.Range
 }
 
@@ -74,6 +76,9 @@ func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, hcl.Diagnos
 		v := decl[name]
 		out[name] = cty.DynamicVal
 		if !v.set {
+			if v.invalid {
+				continue
+			}
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "No value for required variable",
@@ -136,15 +141,51 @@ func (v *variable) assignString(raw, source string) hcl.Diagnostics {
 		return nil
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), "<"+source+">", hcl.InitialPos)
-	if diags.HasErrors() {
-		return diags
+	if !diags.HasErrors() {
+		var val cty.Value
+		if val, diags = expr.Value(nil); !diags.HasErrors() {
+			v.value, v.valueRng, v.set = val, expr.Range(), true
+			return nil
+		}
 	}
-	val, diags := expr.Value(nil)
-	if diags.HasErrors() {
-		return diags
+	// One message that names the variable and shows the value, rather than
+	// hcl's lexer errors about a source it cannot show: the usual cause is
+	// strings left unquoted by the shell.
+	v.invalid = true
+	first := diags[0]
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			first = d
+			break
+		}
 	}
-	v.value, v.valueRng, v.set = val, expr.Range(), true
-	return nil
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail: fmt.Sprintf("%s sets var.%s, a %s, to %s, which is not an HCL value (%s: %s). Write the value as in a .hcl file, with every string in double quotes and the whole in single quotes for the shell, e.g. %s.",
+			source, v.name, v.ty.FriendlyName(), raw, strings.ToLower(first.Summary), strings.TrimSuffix(first.Detail, "."), example(v.ty, v.name, source)),
+	}}
+}
+
+// example shows how a value of type ty is written on the command line.
+func example(ty cty.Type, name, source string) string {
+	var val string
+	switch {
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		val = `["192.0.2.21", "192.0.2.22"]`
+	case ty.IsMapType() || ty.IsObjectType():
+		val = `{ web1 = "192.0.2.21" }`
+	case ty == cty.Number:
+		val = "80"
+	case ty == cty.Bool:
+		val = "true"
+	default:
+		val = `"value"`
+	}
+	if strings.HasPrefix(source, envPrefix) {
+		return fmt.Sprintf("%s='%s'", source, val)
+	}
+	return fmt.Sprintf("-var '%s=%s'", name, val)
 }
 
 func (l *loader) envVars(decl map[string]*variable) hcl.Diagnostics {

@@ -132,7 +132,7 @@ func TestKinds(t *testing.T) {
 				if err := render.Human(&human, p, render.Options{}); err != nil {
 					t.Fatal(err)
 				}
-				if err := render.Markdown(&md, p); err != nil {
+				if err := render.Markdown(&md, p, render.MarkdownOptions{}); err != nil {
 					t.Fatal(err)
 				}
 				for _, a := range attrs {

@@ -4,12 +4,16 @@ package version
 
 import "runtime/debug"
 
-// Version is set at build time:
+// Version and Commit are set at build time:
 //
-//	go build -ldflags "-X github.com/lvsctl/lvsctl/internal/version.Version=v1.2.3"
+//	go build -ldflags "-X github.com/lvsctl/lvsctl/internal/version.Version=v1.2.3
+//	  -X github.com/lvsctl/lvsctl/internal/version.Commit=abc123"
 //
-// (make build sets it from git describe).
-var Version = "dev"
+// (make build and make release set them from git).
+var (
+	Version = "dev"
+	Commit  = ""
+)
 
 // String is Version, or, in a binary built without it by
 // `go install github.com/lvsctl/lvsctl/cmd/lvsctl@v1.2.3`, the module
@@ -22,4 +26,33 @@ func String() string {
 		return bi.Main.Version
 	}
 	return Version
+}
+
+// Revision is Commit, or else the VCS revision go build stamped into the
+// binary ("-dirty" when the tree had changes), or "unknown".
+func Revision() string {
+	if Commit != "" {
+		return Commit
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	rev = rev[:min(12, len(rev))]
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
 }

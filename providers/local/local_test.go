@@ -29,7 +29,7 @@ func TestApplyRealServer(t *testing.T) {
 	if before.Owned != nil {
 		t.Fatalf("a host without a record file reads with record %+v", before.Owned)
 	}
-	r.apply(t, r.local, plantest.RealServerChanges("172.25.0.100"))
+	clustertest.Apply(t, r.local, plantest.RealServerChanges("172.25.0.100"))
 
 	want := state.Host{
 		Name: "web1",
@@ -71,7 +71,7 @@ func TestApplyRealServer(t *testing.T) {
 		t.Errorf("record file mode: %v, %v; want 0644", fi.Mode(), err)
 	}
 
-	r.apply(t, r.local, plantest.RealServerTeardown("172.25.0.100"))
+	clustertest.Apply(t, r.local, plantest.RealServerTeardown("172.25.0.100"))
 	after := r.read(t, r.local)
 	before.Owned, after.Owned = nil, nil
 	if d := cmp.Diff(before, after, clustertest.CmpOpts); d != "" {
@@ -89,7 +89,7 @@ func TestApplyDirector(t *testing.T) {
 	s1, s2 := plantest.Server("172.25.0.31", 1), plantest.Server("172.25.0.32", 2)
 	vip := plantest.Addr("eth0", "172.25.0.100/32", "eth0:0")
 	oldT, newT := state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}, state.Timeouts{TCP: 600, TCPFin: 60, UDP: 120}
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
 		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &oldT}, After: &plan.Resource{Timeouts: &newT}},
@@ -124,11 +124,11 @@ func TestApplyDirector(t *testing.T) {
 	// Reweigh one server, then take everything down again.
 	s2b := s2
 	s2b.Weight = 5
-	r.apply(t, r.local, []plan.Change{plantest.ServerChange(plan.Update, svc, &s2, &s2b)})
+	clustertest.Apply(t, r.local, []plan.Change{plantest.ServerChange(plan.Update, svc, &s2, &s2b)})
 	if srv, _ := r.read(t, r.local).Services[0].Server(s2.Key()); srv.Weight != 5 {
 		t.Errorf("server after update: %+v, want weight 5", srv)
 	}
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		plantest.ServerChange(plan.Delete, svc, &s1, nil),
 		plantest.ServiceChange(plan.Delete, "http", &svc, nil, plan.OwnForget),
 		plantest.DeleteAddress(vip),
@@ -150,7 +150,7 @@ func TestApplyReplace(t *testing.T) {
 	gw1 := state.Route{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("172.25.0.1")}
 	gw2 := gw1
 	gw2.Gateway = netip.MustParseAddr("172.25.0.2")
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		plantest.ServiceChange(plan.Create, "http", nil, &old, plan.OwnCreate),
 		plantest.AddAddress(a0),
 		plantest.AddRoute(gw1),
@@ -159,7 +159,7 @@ func TestApplyReplace(t *testing.T) {
 	relabel.Action, relabel.Before = plan.Update, &plan.Resource{Address: &a0}
 	regw := plantest.AddRoute(gw2)
 	regw.Action, regw.Before = plan.Update, &plan.Resource{Route: &gw1}
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		plantest.ServiceChange(plan.Replace, "http", &old, &moved, plan.OwnCreate),
 		relabel,
 		regw,
@@ -304,7 +304,7 @@ func TestLazyIPVS(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A real server needs no IPVS.
-	r.apply(t, l, plantest.RealServerChanges("172.25.0.100"))
+	clustertest.Apply(t, l, plantest.RealServerChanges("172.25.0.100"))
 	if _, err := l.Read(context.Background(), cluster.ReadRequest{Sysctls: rigSysctls}); err != nil || opened != 0 {
 		t.Fatalf("read without IPVS: %v, IPVS opened %d times", err, opened)
 	}
@@ -327,7 +327,7 @@ func TestApplyRestores(t *testing.T) {
 	if err := r.local.nl.AddRoute(defaultRoute); err != nil {
 		t.Fatal(err)
 	}
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
 		{Kind: plan.KindTimeouts, Address: plan.Address(plan.KindTimeouts, ""), Action: plan.Update, Own: plan.OwnRemember,
 			Before: &plan.Resource{Timeouts: &orig}, After: &plan.Resource{Timeouts: &set}},
@@ -338,7 +338,7 @@ func TestApplyRestores(t *testing.T) {
 	if d := cmp.Diff(map[string]state.Route{defaultRoute.Key(): defaultRoute}, mid.Owned.RouteOriginals, clustertest.CmpOpts); d != "" {
 		t.Fatalf("route originals (-want +got):\n%s", d)
 	}
-	r.apply(t, r.local, []plan.Change{
+	clustertest.Apply(t, r.local, []plan.Change{
 		{Kind: plan.KindRoute, Address: plan.Address(plan.KindRoute, ours.Key()), Action: plan.Update, Own: plan.OwnForget,
 			After: &plan.Resource{Route: &defaultRoute}},
 		{Kind: plan.KindSysctl, Address: "sysctl net.ipv4.ip_forward", Action: plan.Update, Own: plan.OwnForget,

@@ -55,7 +55,7 @@ func pipeAgent(t testing.TB, h cluster.Host) (*Client, <-chan error) {
 func TestAgentRoundTrip(t *testing.T) {
 	r := newRig(t)
 	a, served := pipeAgent(t, r.local)
-	r.apply(t, a, plantest.RealServerChanges("172.25.0.100"))
+	clustertest.Apply(t, a, plantest.RealServerChanges("172.25.0.100"))
 	// What the agent reads is what the host reads, record included.
 	if d := cmp.Diff(r.read(t, r.local), r.read(t, a), clustertest.CmpOpts); d != "" {
 		t.Errorf("read through the agent differs (-local +agent):\n%s", d)
@@ -64,7 +64,7 @@ func TestAgentRoundTrip(t *testing.T) {
 	v0, v1 := plantest.Addr("lo", "172.25.0.100/32", "lo:0"), plantest.Addr("lo", "172.25.0.100/32", "lo:7")
 	relabel := plantest.AddAddress(v1)
 	relabel.Action, relabel.Before = plan.Replace, &plan.Resource{Address: &v0}
-	r.apply(t, a, []plan.Change{relabel, {Kind: plan.KindSysctl, Address: "sysctl x", Action: plan.NoOp}})
+	clustertest.Apply(t, a, []plan.Change{relabel, {Kind: plan.KindSysctl, Address: "sysctl x", Action: plan.NoOp}})
 	if got := r.read(t, r.local); !containsAddress(got.Addresses, v1) {
 		t.Errorf("relabel through the agent: addresses %v, want %v", got.Addresses, v1)
 	}
@@ -199,5 +199,13 @@ func TestServeAnswersBadRequests(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[1], `"error"`) || !strings.Contains(lines[2], `"name":"echo"`) {
 		t.Errorf("responses:\n%s\nwant an error for the bad apply and the session to go on", out.String())
+	}
+}
+
+// Start needs the pipes of a started agent and a way to reap and stop it.
+func TestStartNeedsASession(t *testing.T) {
+	_, err := Start(context.Background(), Session{Name: "web1", Command: "ssh web1 lvsctl agent"})
+	if err == nil || !strings.Contains(err.Error(), "host web1") {
+		t.Errorf("Start without pipes: %v", err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
-	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/local"
@@ -40,9 +39,4 @@ func newRig(t testing.TB) *rig {
 func (r *rig) read(t *testing.T, h cluster.Host) state.Host {
 	t.Helper()
 	return clustertest.Read(t, h, cluster.ReadRequest{IPVS: true, Sysctls: rigSysctls})
-}
-
-func (r *rig) apply(t *testing.T, h cluster.Host, changes []plan.Change) {
-	t.Helper()
-	clustertest.Apply(t, h, changes)
 }

@@ -14,8 +14,9 @@ type agentOptions struct {
 func newAgentCommand(stdio IO) *cobra.Command {
 	var o agentOptions
 	cmd := &cobra.Command{
-		Use:   "agent",
-		Short: "Serve this host's state to another lvsctl over stdin/stdout",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "agent",
+		Short:       "Serve this host's state to another lvsctl over stdin/stdout",
 		Long: `Agent is what lvsctl runs on a host it reaches indirectly: inside a network
 namespace (ip netns exec NS lvsctl agent), and over SSH, where lvsctl copies
 itself to the host and runs /var/lib/lvsctl/bin/lvsctl-SHA256 agent (or

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -29,8 +30,9 @@ type applyOptions struct {
 func newApplyCommand(stdio IO) *cobra.Command {
 	var o applyOptions
 	cmd := &cobra.Command{
-		Use:   "apply [PATH | PLANFILE]",
-		Short: "Make the hosts match the configuration",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "apply [PATH | PLANFILE]",
+		Short:       "Make the hosts match the configuration",
 		Long: `Apply plans like ` + "`lvsctl plan`" + `, shows the plan, asks for confirmation, and
 carries it out: real servers are prepared first (ARP suppression before the
 VIP), then the directors change (new servers before old ones leave, leaving
@@ -115,6 +117,9 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 // applyInputs makes the plan from the configuration, or reads a saved one,
 // and opens the hosts it touches. The caller closes the hosts.
 func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
+	if err := refuseEmpty(o.path); err != nil {
+		return plan.Plan{}, nil, false, err
+	}
 	if isPlanFile(o.path) {
 		if len(o.targets)+len(o.vars)+len(o.varFiles) > 0 {
 			return plan.Plan{}, nil, false, fmt.Errorf("%s is a saved plan, applied exactly as it was made: -target, -var and -var-file choose what is planned; pass them to `lvsctl plan -out FILE` instead", o.path)
@@ -168,25 +173,42 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 // isPlanFile tells a saved plan from a configuration by content: a plan is
 // JSON, a configuration is HCL or a directory.
 func isPlanFile(path string) bool {
+	first, _ := firstByte(path)
+	return first == '{'
+}
+
+// firstByte is the first byte of a regular file that is not white space: 0
+// for a directory, an unreadable file, or a file with nothing in it (then
+// empty is true).
+func firstByte(path string) (first byte, empty bool) {
 	st, err := os.Stat(path)
 	if err != nil || st.IsDir() {
-		return false
+		return 0, false
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	defer f.Close()
 	r := bufio.NewReader(f)
 	for {
 		b, err := r.ReadByte()
 		if err != nil {
-			return false
+			return 0, err == io.EOF
 		}
 		if !strings.ContainsRune(" \t\r\n", rune(b)) {
-			return b == '{'
+			return b, false
 		}
 	}
+}
+
+// refuseEmpty stops apply from reading an empty file as a configuration
+// with nothing in it: such a file is most often a plan that was cut short.
+func refuseEmpty(path string) error {
+	if _, empty := firstByte(path); empty {
+		return fmt.Errorf("%s is empty: it is neither a saved plan nor a configuration. If it should be a plan, it was cut short: save it again with `lvsctl plan -out %s`", path, path)
+	}
+	return nil
 }
 
 // confirm asks on the terminal; without one it refuses rather than guess.

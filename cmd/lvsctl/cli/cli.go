@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -54,17 +56,57 @@ func (e *exitError) Unwrap() error { return e.err }
 // example HCL diagnostics) and only the exit status is left to give.
 var errReported = errors.New("reported")
 
+// exitInterrupted is the shells' status for a command stopped by SIGINT.
+const exitInterrupted = 130
+
+// changesHostsKey marks the commands that change hosts: interrupted, they
+// are let finish the change in hand rather than abandoned halfway.
+const changesHostsKey = "lvsctl/changes-hosts"
+
+func changesHosts(root *cobra.Command, args []string) bool {
+	cmd, _, err := root.Find(args)
+	return err == nil && cmd.Annotations[changesHostsKey] == "true"
+}
+
 var errPlanFileToDestroy = errors.New("destroy takes a configuration, not a saved plan: apply a saved plan with `lvsctl apply FILE`")
+
+// Main runs lvsctl as a process: on the standard streams, stopped by
+// SIGINT and SIGTERM. It returns the exit code.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, StdIO())
+}
 
 // Run runs lvsctl with args and returns the process exit code:
 // 0 success, 1 error, 2 plan -detailed-exitcode found changes.
+//
+// When ctx is cancelled (Ctrl-C, SIGTERM), a command that changes hosts
+// stops at its next safe point (between two changes) and reports what it
+// did; any other command changes nothing, so it is abandoned at once.
 func Run(ctx context.Context, args []string, stdio IO) int {
 	root := newRootCommand(stdio)
-	root.SetArgs(normalizeArgs(args))
+	args = normalizeArgs(args)
+	root.SetArgs(args)
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	err := root.ExecuteContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		if !changesHosts(root, args) {
+			fmt.Fprintln(stdio.Err, "Interrupted: lvsctl stopped; it changed nothing.")
+			return exitInterrupted
+		}
+		err = <-done
+	}
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(stdio.Err, "Error: %v\nInterrupted: lvsctl stopped between two changes; the lines above say what was done.\n", err)
+		return exitInterrupted
+	}
 	if err == nil {
 		return 0
 	}
@@ -94,8 +136,6 @@ Flags may be written with one dash or two: -auto-approve and --auto-approve
 are the same.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		// Shell completion is cobra's, not ours to document; keep it out of the list.
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
 	root.AddCommand(
 		newValidateCommand(stdio),
@@ -104,9 +144,11 @@ are the same.`,
 		newDestroyCommand(stdio),
 		newShowCommand(stdio),
 		newPingCommand(stdio),
+		newGraphCommand(stdio),
 		newFmtCommand(stdio),
 		newVersionCommand(stdio),
 		newAgentCommand(stdio),
+		newManCommand(stdio),
 	)
 	return root
 }

@@ -35,10 +35,9 @@ type configOptions struct {
 	partial bool
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
-	// files and blocks are the configuration's sources and where its
-	// blocks are, set by loadTargets: plan warnings about a block show there.
-	files  map[string]*hcl.File
-	blocks map[string]hcl.Range
+	// cfg is the loaded configuration, set by loadTargets: for graph, and
+	// for plan warnings about a block, shown at its place.
+	cfg *config.Config
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -88,7 +87,11 @@ type flagSet struct {
 
 // renderOptions draw a plan for stdio, its warnings at their blocks.
 func (o *configOptions) renderOptions(stdio IO) render.Options {
-	return render.Options{Color: o.color(stdio), Files: o.files, Blocks: o.blocks}
+	opts := render.Options{Color: o.color(stdio)}
+	if o.cfg != nil {
+		opts.Files, opts.Blocks = o.cfg.Files, blockRanges(o.cfg)
+	}
+	return opts
 }
 
 // blockRanges are the places of the configuration's blocks by address, as
@@ -112,6 +115,9 @@ func blockRanges(cfg *config.Config) map[string]hcl.Range {
 // remembers every host of the configuration in o.all: a targeted run must
 // still know the whole cluster.
 func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
+	if isPlanFile(o.path) {
+		return nil, notAConfiguration(o.path)
+	}
 	vars := map[string]string{}
 	for _, v := range o.vars {
 		name, value, ok := strings.Cut(v, "=")
@@ -139,8 +145,12 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 	if diags.HasErrors() {
 		return nil, errReported
 	}
-	o.all = targets
-	o.files, o.blocks = cfg.Files, blockRanges(cfg)
+	if len(targets) == 0 {
+		// An empty file is more often a mistake (a plan cut short, the
+		// wrong path) than a cluster.
+		return nil, fmt.Errorf("%s declares no director or real_server, so there is nothing to do: add the cluster's hosts (see the configuration reference in the README), or check the path", o.path)
+	}
+	o.all, o.cfg = targets, cfg
 	return selectTargets(targets, o.targets)
 }
 
@@ -263,4 +273,14 @@ func (s *session) close() {
 		_ = m.Host.Close()
 	}
 	s.members = nil
+}
+
+// notAConfiguration answers a saved plan or a snapshot given where a
+// configuration belongs with what to do with it instead.
+func notAConfiguration(path string) error {
+	b, err := os.ReadFile(path)
+	if err == nil && isSnapshot(b) {
+		return fmt.Errorf("%s is a state snapshot (`lvsctl show -o json`), not a configuration: plan against it with `lvsctl plan --state %s CONFIG`", path, path)
+	}
+	return fmt.Errorf("%s is a saved plan, not a configuration: apply it with `lvsctl apply %s`, or read it with `lvsctl show %s`", path, path, path)
 }

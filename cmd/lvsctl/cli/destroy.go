@@ -7,8 +7,9 @@ import (
 func newDestroyCommand(stdio IO) *cobra.Command {
 	o := applyOptions{destroy: true}
 	cmd := &cobra.Command{
-		Use:   "destroy [PATH]",
-		Short: "Remove everything lvsctl made on the hosts, and restore what it changed",
+		Annotations: map[string]string{changesHostsKey: "true"},
+		Use:         "destroy [PATH]",
+		Short:       "Remove everything lvsctl made on the hosts, and restore what it changed",
 		Long: `Destroy plans and applies the removal of all that lvsctl created on the hosts
 of the configuration (IPVS services, VIP addresses, routes) and puts back the
 sysctls, routes and timeouts it changed, in the same safe order as apply:

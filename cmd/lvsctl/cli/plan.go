@@ -21,6 +21,7 @@ type planOptions struct {
 	configOptions
 	jsonOut          bool
 	markdown         bool
+	md               markdownOptions
 	out              string
 	detailedExitcode bool
 }
@@ -46,18 +47,26 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
 				return err
 			}
 			o.path = pathArg(args)
-			return runPlan(cmd.Context(), stdio, &o)
+			err := runPlan(cmd.Context(), stdio, &o)
+			if o.markdown && !o.jsonOut {
+				o.md.writeFailed(stdio.Out, err)
+			}
+			return err
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
 	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
+	o.md.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&o.out, "out", "", "also save the plan to `FILE`, for lvsctl apply FILE")
 	cmd.Flags().BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
 	return cmd
 }
 
 func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
+	if err := o.md.check(); err != nil {
+		return err
+	}
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return err
@@ -83,7 +92,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	case o.jsonOut:
 		err = plan.WritePlan(stdio.Out, p)
 	case o.markdown:
-		err = render.Markdown(stdio.Out, p)
+		err = o.md.write(stdio.Out, p, o.out, &o.configOptions)
 	default:
 		err = render.Human(stdio.Out, p, o.renderOptions(stdio))
 		if err == nil && o.out != "" {
