@@ -101,8 +101,8 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	if err == nil {
 		t.Fatalf("apply succeeded although its connection was killed:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "web1") {
-		t.Errorf("the failure does not name the host:\n%s", out.String())
+	if !strings.Contains(out.String(), "host web1") || !strings.Contains(out.String(), "SSH connection was lost") {
+		t.Errorf("the failure does not say the connection to web1 was lost:\n%s", out.String())
 	}
 	vips := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25.")
 	// The record is written after each change: something was applied.

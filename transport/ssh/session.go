@@ -2,6 +2,7 @@ package ssh
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -29,7 +30,13 @@ type Session struct {
 
 // Wait waits for the agent to exit, after its output has been read.
 func (s *Session) Wait() error {
-	s.waitOnce.Do(func() { s.waitErr = s.s.Wait() })
+	s.waitOnce.Do(func() {
+		s.waitErr = s.s.Wait()
+		var missing *gossh.ExitMissingError
+		if errors.As(s.waitErr, &missing) {
+			s.waitErr = errors.New("the SSH connection was lost before the agent exited: the host went down, the network dropped it, or keepalives found the host not answering")
+		}
+	})
 	return s.waitErr
 }
 
