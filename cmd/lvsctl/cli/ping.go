@@ -57,6 +57,16 @@ func runPing(ctx context.Context, stdio IO, o *pingOptions) error {
 	if err != nil {
 		return err
 	}
+	// Hosts are opened and closed one by one; holding the pool for the
+	// whole run keeps a bastion's connection shared by the hosts behind it.
+	for _, t := range targets {
+		if t.Connection.SSH != nil {
+			if _, err := o.ssh.acquire(); err == nil {
+				defer o.ssh.release()
+			}
+			break
+		}
+	}
 	pongs := make([]pong, len(targets))
 	_ = cluster.Each(ctx, len(targets), o.parallelism, func(ctx context.Context, i int) error {
 		pongs[i] = o.ping(ctx, targets[i])
