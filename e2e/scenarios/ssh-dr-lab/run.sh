@@ -80,8 +80,9 @@ ipvs_table_equals lvs <<TABLE
 TABLE
 expect_addr lvs eth0 $vip/32
 grep -q "Accepted publickey for root" "$E2E_WORK/sshd.log" || fail "sshd saw no login: $(cat "$E2E_WORK/sshd.log")"
-ls /var/lib/lvsctl/bin/ | grep -q '^lvsctl-[0-9a-f]\{64\}$' || fail "no lvsctl-SHA256 in /var/lib/lvsctl/bin"
-echo "ok: the agent ran from $(ls /var/lib/lvsctl/bin/)"
+sum=$(sha256sum /e2e/bin/lvsctl | cut -d' ' -f1)
+[ -x "/var/lib/lvsctl/bin/lvsctl-$sum" ] || fail "lvsctl is not at /var/lib/lvsctl/bin/lvsctl-$sum: $(ls /var/lib/lvsctl/bin)"
+echo "ok: the agent ran from /var/lib/lvsctl/bin/lvsctl-$sum"
 
 step "requests from the client to $vip alternate between the real servers"
 expect_alternation client $vip 80 rs1 rs2
