@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -26,6 +27,7 @@ type Session struct {
 	s        *gossh.Session
 	waitOnce sync.Once
 	waitErr  error
+	killed   atomic.Bool
 }
 
 // Wait waits for the agent to exit, after its output has been read.
@@ -33,7 +35,7 @@ func (s *Session) Wait() error {
 	s.waitOnce.Do(func() {
 		s.waitErr = s.s.Wait()
 		var missing *gossh.ExitMissingError
-		if errors.As(s.waitErr, &missing) {
+		if errors.As(s.waitErr, &missing) && !s.killed.Load() {
 			s.waitErr = errors.New("the SSH connection was lost before the agent exited: the host went down, the network dropped it, or keepalives found the host not answering")
 		}
 	})
@@ -43,6 +45,7 @@ func (s *Session) Wait() error {
 // Kill stops the agent: a KILL signal (sudo passes it on), and the
 // channel closed, which ends the session whatever the host does with it.
 func (s *Session) Kill() {
+	s.killed.Store(true)
 	_ = s.s.Signal(gossh.SIGKILL)
 	_ = s.s.Close()
 }
