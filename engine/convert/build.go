@@ -21,6 +21,8 @@ type Cluster struct {
 	RealServers []*RealServer
 	// Netns writes netns = NAME for each host (see Options).
 	Netns bool
+	// Connections are known connections by host name (see Options).
+	Connections map[string]state.Connection
 	// Notes are every host's notes, each with the block it belongs in.
 	Notes []Note
 	// hosts are the inputs, by block name, for the check against the

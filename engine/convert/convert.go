@@ -22,6 +22,9 @@ type Options struct {
 	// (netns = "NAME"), as in a lab; otherwise several hosts are reached
 	// over SSH, by address where known.
 	Netns bool
+	// Connections, when a host is in it, says how that host is reached
+	// (lvsctl import of live hosts keeps the connections it read them by).
+	Connections map[string]state.Connection
 }
 
 // Result is a converted cluster: the HCL and every note, in order.
@@ -49,6 +52,7 @@ func (r *Result) Incomplete() bool {
 func Convert(hosts []*Host, opts Options) (*Result, error) {
 	c := Build(hosts)
 	c.Netns = opts.Netns
+	c.Connections = opts.Connections
 	if len(c.Directors)+len(c.RealServers) == 0 {
 		var files []string
 		for _, h := range hosts {

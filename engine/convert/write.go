@@ -186,6 +186,25 @@ func emptyBlock(b *hclwrite.Body, typ, label string) {
 // Netns; else, as several hosts cannot all be this machine, over SSH by
 // its address when the input says it, by its name otherwise.
 func connection(b *hclwrite.Body, c *Cluster, name string, addr netip.Addr) {
+	if conn, ok := c.Connections[name]; ok {
+		switch {
+		case conn.Netns != "":
+			b.SetAttributeValue("netns", cty.StringVal(conn.Netns))
+		case conn.SSH != nil:
+			ssh := b.AppendNewBlock("ssh", nil).Body()
+			ssh.SetAttributeValue("host", cty.StringVal(conn.SSH.Host))
+			if conn.SSH.User != "" {
+				ssh.SetAttributeValue("user", cty.StringVal(conn.SSH.User))
+			}
+			if conn.SSH.Port != 0 {
+				ssh.SetAttributeValue("port", cty.NumberIntVal(int64(conn.SSH.Port)))
+			}
+			if conn.SSH.IdentityFile != "" {
+				ssh.SetAttributeValue("identity_file", cty.StringVal(conn.SSH.IdentityFile))
+			}
+		}
+		return
+	}
 	if c.Netns {
 		b.SetAttributeValue("netns", cty.StringVal(name))
 		return

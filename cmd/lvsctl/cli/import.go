@@ -1,46 +1,113 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/convert"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
+type importOptions struct {
+	configOptions
+	out string
+}
+
 func newImportCommand(stdio IO) *cobra.Command {
-	var out string
+	var o importOptions
 	cmd := &cobra.Command{
-		Use:   "import [-o FILE] SNAPSHOT",
-		Short: "Write the configuration of a cluster as it is, from a state snapshot",
-		Long: `Import reads a state snapshot (written by lvsctl show -o json) and writes the
-cluster configuration that describes what is there: the directors' services,
-VIP aliases, forwarding and timeouts, and the real servers' VIPs, routes and
-ARP settings, so that lvsctl plan --state SNAPSHOT shows no changes. What the
-language cannot describe is reported, as with lvsctl convert.
+		Use:   "import [-o FILE] SNAPSHOT | PATH",
+		Short: "Write the configuration of a cluster as it is, from its live hosts or a snapshot",
+		Long: `Import writes the cluster configuration that describes what is on the hosts:
+the directors' services, VIP aliases, forwarding and timeouts, and the real
+servers' VIPs, routes and ARP settings, so that a plan against them shows no
+changes. What the language cannot describe is reported, as with lvsctl convert.
+
+It reads either a state snapshot (written by lvsctl show -o json), or the live
+hosts named by a configuration PATH: a file listing only the hosts (director
+and real_server blocks with their netns or ssh settings, and the real servers'
+addresses) is enough, and the output keeps those connections.
 
 Exit status: 0 all imported, 1 error, 2 imported with things left out or
 different (see the comments in the output).`,
-		Example: `  lvsctl show -o json ./cluster > live.json
+		Example: `  lvsctl import -o cluster.hcl hosts.hcl       # read the hosts hosts.hcl names
+  lvsctl show -o json ./cluster > live.json
   lvsctl import -o adopted.hcl live.json
   lvsctl plan --state live.json adopted.hcl     # no changes`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := snapshot.Load(args[0])
-			if err != nil {
-				return err
-			}
-			res, err := convert.Convert(convert.FromSnapshot(args[0], snap), convert.Options{})
-			if err != nil {
-				return err
-			}
-			return writeConversion(stdio, res, out)
+			o.path = args[0]
+			return runImport(cmd.Context(), stdio, &o)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "", "write the HCL to `FILE` instead of stdout")
+	o.addFlags(cmd.Flags(), false)
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write the HCL to `FILE` instead of stdout")
 	return cmd
+}
+
+func runImport(ctx context.Context, stdio IO, o *importOptions) error {
+	if b, err := os.ReadFile(o.path); err == nil && isSnapshot(b) {
+		snap, err := snapshot.Load(o.path)
+		if err != nil {
+			return err
+		}
+		res, err := convert.Convert(convert.FromSnapshot(o.path, snap), convert.Options{})
+		if err != nil {
+			return err
+		}
+		return writeConversion(stdio, res, o.out)
+	}
+	targets, err := loadTargets(stdio, &o.configOptions)
+	if err != nil {
+		return err
+	}
+	sess, err := openSession(ctx, targets, &o.configOptions)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	snap := state.Snapshot{FormatVersion: state.FormatVersion, Hosts: make([]state.Host, len(sess.members))}
+	err = cluster.Each(ctx, len(sess.members), o.parallelism, func(ctx context.Context, i int) error {
+		m := sess.members[i]
+		h, err := m.Host.Read(ctx, importRequest(m.Desired.Role))
+		if err != nil {
+			return fmt.Errorf("read host %s: %w", m.Desired.Name, err)
+		}
+		h.Name, h.Role = m.Desired.Name, m.Desired.Role
+		snap.Hosts[i] = h
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	res, err := convert.Convert(convert.FromSnapshot(o.path, snap), convert.Options{Connections: sess.connections()})
+	if err != nil {
+		return err
+	}
+	return writeConversion(stdio, res, o.out)
+}
+
+// importRequest reads, besides addresses and routes, what import can
+// describe whatever the configuration says: a director's IPVS table and
+// forwarding, a real server's ARP and rp_filter settings.
+func importRequest(role state.Role) cluster.ReadRequest {
+	if role == state.RoleDirector {
+		return cluster.ReadRequest{IPVS: true, Sysctls: []string{"net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"}}
+	}
+	// As compile derives them: ARP on all and lo (DR), rp_filter on all and
+	// tunl0 (TUN).
+	names := []string{
+		"net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.all.arp_announce",
+		"net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.lo.arp_announce",
+		"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.tunl0.rp_filter",
+	}
+	return cluster.ReadRequest{Sysctls: names}
 }
 
 // writeConversion prints a conversion's notes and writes its HCL; exit
