@@ -55,11 +55,10 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 			}
 		}
 	}
+	b.h.Sysctls = declareSysctls(nil, rs.Sysctls) // declared first: addSysctl keeps them
 	b.sysctls()
 	b.natRoute(nat)
-	for _, r := range rs.Routes {
-		b.addRoute(state.Route{Destination: r.Destination, Gateway: r.Gateway, Interface: r.Interface, Table: r.Table, Metric: r.Metric})
-	}
+	b.h.Routes = declareRoutes(b.h.Routes, rs.Routes)
 	return Target{Connection: connection(rs.Netns, rs.SSH), Desired: b.h}, b.diags
 }
 
@@ -67,24 +66,28 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 // addressed to the VIP, and for DR the host route through that interface.
 func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	b.placed[vip] = true
-	iface := b.rs.VIPInterface
+	iface, rng := b.rs.VIPInterface, b.rs.AttrRange("vip_interface")
 	if iface == "" {
 		iface = defaultVIPInterface(vip, method)
 	}
-	a := state.Address{Interface: iface, Prefix: netip.PrefixFrom(vip, vip.BitLen())}
+	ov := findVIP(b.rs.VIPs, vip)
+	if ov != nil && ov.Interface != "" {
+		iface, rng = ov.Interface, ov.AttrRange("interface")
+	}
+	a, ok := vipAddress(vip, iface, ov, &b.labels, rng, &b.diags)
+	if !ok {
+		return
+	}
 	if vip.Is4() {
-		var ok bool
-		if a.Label, ok = b.labels.next(iface, b.rs.AttrRange("vip_interface"), &b.diags); !ok {
-			return
-		}
 		b.arpIfaces = appendNew(b.arpIfaces, iface)
 		if method == state.MethodTUN {
 			b.tunIfaces = appendNew(b.tunIfaces, iface)
 		}
 	}
 	b.h.Addresses = append(b.h.Addresses, a)
-	if method == state.MethodDR && b.rs.VIPRoute {
-		b.addRoute(state.Route{Destination: a.Prefix, Interface: iface})
+	// The host route is derived for DR; vip_route = true asks for it on TUN too.
+	if b.rs.VIPRoute && (method == state.MethodDR || b.rs.Has("vip_route")) {
+		b.addRoute(state.Route{Destination: netip.PrefixFrom(vip, vip.BitLen()), Interface: iface})
 	}
 }
 
@@ -112,13 +115,17 @@ func (b *realServer) sysctls() {
 	if b.rs.ARPAnnounce != nil {
 		announce = *b.rs.ARPAnnounce
 	}
-	for _, iface := range append([]string{"all"}, b.arpIfaces...) {
+	for _, iface := range append(append([]string{"all"}, b.arpIfaces...), b.rs.ARPInterfaces...) {
 		b.addSysctl(sysctlName("ipv4", iface, "arp_ignore"), strconv.Itoa(ignore))
 		b.addSysctl(sysctlName("ipv4", iface, "arp_announce"), strconv.Itoa(announce))
 	}
-	if len(b.tunIfaces) > 0 {
+	rp := b.rs.RPFilter
+	if rp == "" {
+		rp = "0"
+	}
+	if len(b.tunIfaces) > 0 && rp != config.Unmanaged {
 		for _, iface := range append([]string{"all"}, b.tunIfaces...) {
-			b.addSysctl(sysctlName("ipv4", iface, "rp_filter"), "0")
+			b.addSysctl(sysctlName("ipv4", iface, "rp_filter"), rp)
 		}
 	}
 }

@@ -99,9 +99,17 @@ type Director struct {
 	// VIPAlias puts each VIP on Interface (default true).
 	VIPAlias bool
 	// IPForward is nil when unset: on with NAT, otherwise left alone.
-	IPForward      *bool
-	OwnAllServices bool
-	Timeouts       *Timeouts
+	IPForward *bool
+	// IPForwardUnmanaged: ip_forward = "unmanaged", left to something else
+	// even with NAT services.
+	IPForwardUnmanaged bool
+	OwnAllServices     bool
+	Timeouts           *Timeouts
+	// VIPs override how single VIPs are placed; Routes and Sysctls are
+	// declared as they are.
+	VIPs    []*VIP
+	Routes  []*Route
+	Sysctls []Sysctl
 	Source
 }
 
@@ -119,10 +127,16 @@ type RealServer struct {
 	// VIPRoute adds the host route VIP/32 dev VIPInterface (default true).
 	VIPRoute bool
 	Routes   []*Route
+	// ARPInterfaces get the ARP settings too, besides all and the VIPs' interfaces.
+	ARPInterfaces []string
+	// RPFilter is what TUN interfaces get: "" (derived: 0), "0", "1", "2" or Unmanaged.
+	RPFilter string
+	VIPs     []*VIP
+	Sysctls  []Sysctl
 	Source
 }
 
-// Route is a `route` block of a real server.
+// Route is a `route` block of a host.
 type Route struct {
 	Destination netip.Prefix
 	Gateway     netip.Addr

@@ -59,6 +59,7 @@ func (r *Resource) Attrs() []Attr {
 		a.str("tunnel_checksum", d.TunnelChecksum)
 	case r.Address != nil:
 		a.str("label", r.Address.Label)
+		a.str("scope", r.Address.Scope)
 	case r.Route != nil:
 		if r.Route.Gateway.IsValid() {
 			a.str("gateway", r.Route.Gateway.String())

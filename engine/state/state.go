@@ -90,6 +90,8 @@ type Address struct {
 	Prefix    netip.Prefix `json:"prefix"`
 	// Label is the ifconfig-style alias name, e.g. "lo:0" or "eth0:0".
 	Label string `json:"label,omitempty"`
+	// Scope is "host" or "link"; "" is global, the kernel's default.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Route is a route in a routing table.
