@@ -68,7 +68,7 @@ func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	b.placed[vip] = true
 	iface, rng := b.rs.VIPInterface, b.rs.AttrRange("vip_interface")
 	if iface == "" {
-		iface = defaultVIPInterface(vip, method)
+		iface = defaultVIPInterface(vip, b.rs.Address, method)
 	}
 	ov := findVIP(b.rs.VIPs, vip)
 	if ov != nil && ov.Interface != "" {
@@ -91,14 +91,19 @@ func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	}
 }
 
-func defaultVIPInterface(vip netip.Addr, method state.Method) string {
+// defaultVIPInterface is lo for DR, and for TUN the device that decapsulates
+// what arrives: tunl0 (IPv4 in IPv4), ip6tnl0 (anything in IPv6) or sit0
+// (IPv6 in IPv4).
+func defaultVIPInterface(vip, rs netip.Addr, method state.Method) string {
 	switch {
 	case method != state.MethodTUN:
 		return "lo"
+	case rs.Is6():
+		return "ip6tnl0"
 	case vip.Is4():
 		return "tunl0"
 	}
-	return "ip6tnl0"
+	return "sit0"
 }
 
 // sysctls suppresses ARP for the VIPs on all interfaces and the ones that

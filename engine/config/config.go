@@ -172,6 +172,8 @@ type VirtualServer struct {
 	Weight     uint32
 	TunnelType state.TunnelType
 	Servers    []*Server
+	// AllPorts: port = 0 was given, a service of every port.
+	AllPorts bool
 	Source
 }
 
