@@ -55,6 +55,12 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 			}
 		}
 	}
+	// VIPs declared on the real server itself, for a director not in the file.
+	for _, v := range rs.VIPs {
+		if v.Method != "" && !b.placed[v.Address] {
+			b.placeVIP(v.Address, v.Method)
+		}
+	}
 	b.h.Sysctls = declareSysctls(nil, rs.Sysctls) // declared first: addSysctl keeps them
 	b.sysctls()
 	b.natRoute(nat)

@@ -99,7 +99,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 		d.Timeouts = t
 	}
 	d.Routes = decodeRoutes(blocks, ctx, diags)
-	d.VIPs = decodeVIPs(blocks, ctx, diags)
+	d.VIPs = decodeVIPs(blocks, ctx, diags, state.RoleDirector)
 	d.Sysctls = r.sysctlMap("sysctls")
 	checkConnection(r, d.Netns, d.SSH)
 	return d
@@ -130,7 +130,7 @@ func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 		checkInterfaceName(r, "arp_interfaces", iface)
 	}
 	rs.RPFilter = r.rpFilter()
-	rs.VIPs = decodeVIPs(blocks, ctx, diags)
+	rs.VIPs = decodeVIPs(blocks, ctx, diags, state.RoleRealServer)
 	rs.Sysctls = r.sysctlMap("sysctls")
 	checkConnection(r, rs.Netns, rs.SSH)
 	return rs

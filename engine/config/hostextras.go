@@ -28,6 +28,9 @@ type VIP struct {
 	Prefix int
 	// Scope is "host", "link" or "global"; "" is global, the kernel's default.
 	Scope string
+	// Method (real servers only) declares the VIP with how it is reached,
+	// dr or tun, for a real server whose director is not in the file.
+	Method state.Method
 	Source
 }
 
@@ -39,7 +42,7 @@ type Sysctl struct {
 
 func vipSchema() *hcl.BodySchema {
 	return &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "interface"}, {Name: "label"}, {Name: "prefix"}, {Name: "scope"},
+		{Name: "interface"}, {Name: "label"}, {Name: "prefix"}, {Name: "scope"}, {Name: "method"},
 	}}
 }
 
@@ -47,7 +50,7 @@ func vipSchema() *hcl.BodySchema {
 func Scopes() []string { return []string{"global", "link", "host"} }
 
 // decodeVIPs decodes the vip blocks of a host, each VIP once.
-func decodeVIPs(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics) []*VIP {
+func decodeVIPs(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics, role state.Role) []*VIP {
 	var out []*VIP
 	seen := make(map[netip.Addr]*VIP)
 	for _, b := range blocks.OfType("vip") {
@@ -75,6 +78,15 @@ func decodeVIPs(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics)
 		v.Prefix = int(r.intDefault("prefix", 0, 1, bits, fmt.Sprintf("the prefix length of %s is 1..%d", a, bits)))
 		if s := enum(r, "scope", "", Scopes()); s != "global" {
 			v.Scope = s
+		}
+		v.Method = enum(r, "method", "", state.Methods())
+		switch {
+		case v.Method != "" && role == state.RoleDirector:
+			r.errorf(v.AttrRange("method"), "method on a director's VIP", "method declares how a real server is reached; the director's services say it. Remove method here.")
+			v.Method = ""
+		case v.Method == state.MethodNAT:
+			r.errorf(v.AttrRange("method"), "A NAT real server has no VIP", "A NAT server answers on its own address and carries no VIP; declare its default route through the director with a route block instead, or use method = \"dr\" or \"tun\".")
+			v.Method = ""
 		}
 		out = append(out, v)
 	}

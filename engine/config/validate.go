@@ -157,7 +157,7 @@ func checkRealServers(cfg *Config) hcl.Diagnostics {
 				break
 			}
 		}
-		if !used[rs.Address] {
+		if !used[rs.Address] && !slices.ContainsFunc(rs.VIPs, func(v *VIP) bool { return v.Method != "" }) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Real server not used",

@@ -39,20 +39,29 @@ func checkHostExtras(cfg *Config) hcl.Diagnostics {
 		}
 	}
 	for _, rs := range cfg.RealServers {
-		placed := make(map[netip.Addr]bool)
+		derived := make(map[netip.Addr]*VirtualServer) // VIPs placed here, by a service of each
+		methods := make(map[netip.Addr]state.Method)
 		tun := false
 		for _, vs := range cfg.VirtualServers {
 			for _, s := range vs.Servers {
 				if s.Address == rs.Address && s.Method != state.MethodNAT && vs.VIP.IsValid() {
-					placed[vs.VIP] = true
+					if derived[vs.VIP] == nil {
+						derived[vs.VIP], methods[vs.VIP] = vs, s.Method
+					}
 					tun = tun || s.Method == state.MethodTUN
 				}
 			}
 		}
 		for _, v := range rs.VIPs {
-			if !placed[v.Address] {
+			tun = tun || v.Method == state.MethodTUN
+			switch vs := derived[v.Address]; {
+			case vs == nil && !v.Has("method"): // a bad method is reported already
 				diags = append(diags, errorAt(v.DefRange, "VIP not on this real server",
-					"real_server %q is not a DR or TUN server of any service with the VIP %s, so there is nothing for this vip block to place. Fix the address or remove the block.", rs.Name, v.Address))
+					"real_server %q is not a DR or TUN server of any service with the VIP %s, so there is nothing for this vip block to place. Fix the address, or declare the VIP with method = \"dr\" (or \"tun\") when its director is not in this file.", rs.Name, v.Address))
+			case vs != nil && v.Method != "" && v.Method != methods[v.Address]:
+				diags = append(diags, errorAt(v.AttrRange("method"), "Declared method differs",
+					"real_server %q declares the VIP %s with method %q, but virtual_server %q at %s sends to it with method %q. Make them agree, or remove method here (it is derived).",
+					rs.Name, v.Address, v.Method, vs.Name, vs.DefRange, methods[v.Address]))
 			}
 		}
 		if rs.RPFilter != "" && !tun {
