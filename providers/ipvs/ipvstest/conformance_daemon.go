@@ -44,9 +44,20 @@ func testSyncDaemons(e *env) {
 	e.wantErrno("a master on a missing interface",
 		e.p.StartSyncDaemon(state.SyncDaemon{State: state.SyncMaster, Interface: "nosuch0", SyncID: 1}), unix.ENODEV)
 
-	// The sync protocol has no room for a server of the other family.
+	// The sync protocol has no room for a server of the other family: no
+	// such server while a daemon runs, and no daemon beside one.
 	s := svc4(20, 80, "rr")
-	s.Servers = []state.Server{{Address: addr6(0x120), Port: 80, Method: "tun", TunnelType: "ipip", Weight: 1}}
 	e.create(s)
+	mixed := state.Server{Address: addr6(0x120), Port: 80, Method: "tun", TunnelType: "ipip", Weight: 1}
+	e.wantErrno("a mixed-family tunnel server while a backup runs", e.p.CreateServer(s, mixed), unix.EINVAL)
+	if err := e.p.StopSyncDaemon(backup); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.p.CreateServer(s, mixed); err != nil {
+		e.t.Fatal(err)
+	}
 	e.wantErrno("a master beside a mixed-family tunnel server", e.p.StartSyncDaemon(master), unix.EINVAL)
+	if err := e.p.DeleteServer(s, mixed); err != nil {
+		e.t.Fatal(err)
+	}
 }
