@@ -52,6 +52,10 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 	}
 	h.Sysctls = declareSysctls(h.Sysctls, d.Sysctls)
 	h.Routes = declareRoutes(h.Routes, d.Routes)
+	for _, sd := range d.SyncDaemons {
+		h.SyncDaemons = append(h.SyncDaemons, state.SyncDaemon{State: sd.State, Interface: sd.Interface, SyncID: sd.SyncID,
+			Group: sd.Group, Port: sd.Port, TTL: sd.TTL, MaxLen: sd.MaxLen})
+	}
 	if t := d.Timeouts; t != nil {
 		h.Timeouts = &state.Timeouts{TCP: t.TCP, TCPFin: t.TCPFin, UDP: t.UDP}
 	}

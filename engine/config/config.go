@@ -107,9 +107,10 @@ type Director struct {
 	Timeouts           *Timeouts
 	// VIPs override how single VIPs are placed; Routes and Sysctls are
 	// declared as they are.
-	VIPs    []*VIP
-	Routes  []*Route
-	Sysctls []Sysctl
+	VIPs        []*VIP
+	Routes      []*Route
+	Sysctls     []Sysctl
+	SyncDaemons []*SyncDaemon
 	Source
 }
 

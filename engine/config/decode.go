@@ -16,7 +16,7 @@ func directorSchema() *hcl.BodySchema {
 			{Name: "ip_forward"}, {Name: "own_all_services"}, {Name: "sysctls"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "timeouts"}, {Type: "route"},
-			{Type: "vip", LabelNames: []string{"address"}}},
+			{Type: "vip", LabelNames: []string{"address"}}, {Type: "sync_daemon", LabelNames: []string{"state"}}},
 	}
 }
 
@@ -101,6 +101,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	d.Routes = decodeRoutes(blocks, ctx, diags)
 	d.VIPs = decodeVIPs(blocks, ctx, diags, state.RoleDirector)
 	d.Sysctls = r.sysctlMap("sysctls")
+	d.SyncDaemons = decodeSyncDaemons(blocks, ctx, diags)
 	checkConnection(r, d.Netns, d.SSH)
 	return d
 }

@@ -16,7 +16,7 @@ func validate(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, check := range []func(*Config) hcl.Diagnostics{
 		checkNames, checkDirectorRefs, checkDuplicateServices, checkRealServers, checkVIPConflicts,
-		checkVIPAddresses, checkHostExtras,
+		checkVIPAddresses, checkHostExtras, checkSyncDaemons,
 	} {
 		diags = append(diags, check(cfg)...)
 	}
