@@ -23,7 +23,7 @@ func (d *differ) syncDaemons() {
 				After: &Resource{SyncDaemon: ptr(*want)}, Own: OwnCreate})
 		case !sameDaemon(want, have):
 			d.add(Change{Kind: KindSyncDaemon, Action: Replace, Address: Address(KindSyncDaemon, key),
-				Before: &Resource{SyncDaemon: ptr(*have)}, After: &Resource{SyncDaemon: ptr(*want)},
+				Before: &Resource{SyncDaemon: ptr(*have)}, After: &Resource{SyncDaemon: ptr(restarted(*want, *have))},
 				ForcesReplacement: daemonDifferences(want, have), Own: OwnCreate,
 				Reason: "the kernel cannot change a running sync daemon: it is stopped and started again"})
 		}
@@ -69,4 +69,24 @@ func daemonDifferences(want, have *state.SyncDaemon) []string {
 		out = append(out, "max_len")
 	}
 	return out
+}
+
+// restarted is want with the settings it leaves to the kernel taken from
+// have, which the kernel would choose again: the same defaults, and the
+// same message length on the same interface. The plan then shows only what
+// changes.
+func restarted(want, have state.SyncDaemon) state.SyncDaemon {
+	if !want.Group.IsValid() {
+		want.Group = have.Group
+	}
+	if want.Port == 0 {
+		want.Port = have.Port
+	}
+	if want.TTL == 0 {
+		want.TTL = have.TTL
+	}
+	if want.MaxLen == 0 && want.Interface == have.Interface {
+		want.MaxLen = have.MaxLen
+	}
+	return want
 }
