@@ -51,6 +51,7 @@ deps:
 	command -v ip >/dev/null || missing="$$missing iproute2"; \
 	command -v sysctl >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
+	{ test -x /usr/sbin/sshd && command -v sudo >/dev/null; } || missing="$$missing openssh-server sudo"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
 	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi

@@ -23,6 +23,11 @@ import (
 //
 // and refresh expected output in place with -testwork / UPDATE_SCRIPTS=1.
 func TestMain(m *testing.M) {
+	// Over SSH, lvsctl copies itself (this test binary) to the host as
+	// lvsctl-SHA256 and runs `lvsctl-SHA256 agent` there.
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "lvsctl-") {
+		os.Exit(cli.Main(os.Args[1:]))
+	}
 	testscript.Main(m, map[string]func(){
 		"lvsctl": func() {
 			os.Exit(cli.Main(os.Args[1:]))

@@ -61,6 +61,16 @@ rm -f "$root/bin/ip"
 ln -s ../bin/busybox "$root/sbin/modprobe"
 copy_elf "$(command -v ip || echo /usr/sbin/ip)" /sbin/ip
 copy_elf "$(command -v ipvsadm || echo /usr/sbin/ipvsadm)" /sbin/ipvsadm
+# OpenSSH's server and key tool, for the scenario that reaches the director
+# over SSH (sshd re-executes itself, so it keeps its path), and the users
+# sshd needs: root with a POSIX shell, and its privilege separation user.
+mkdir -p "$root/usr/sbin" "$root/usr/bin"
+copy_elf /usr/sbin/sshd /usr/sbin/sshd
+copy_elf /usr/bin/ssh-keygen /usr/bin/ssh-keygen
+printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+printf 'passwd: files\ngroup: files\nshadow: files\n' >"$root/etc/nsswitch.conf"
+mkdir -p "$root/root"
 # The dynamic loader is looked up under /lib64 as well as where ldd saw it.
 [ -e "$root/lib64" ] || ln -s lib "$root/lib64"
 

@@ -10,7 +10,7 @@ E2E_CACHE=${LVSCTL_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lvsctl-e2e}
 
 # Host packages the image is built from, as command=package.
 E2E_DEPS="qemu-system-x86_64=qemu-system-x86 busybox=busybox-static depmod=kmod
-cpio=cpio ipvsadm=ipvsadm ip=iproute2 gzip=gzip"
+cpio=cpio ipvsadm=ipvsadm ip=iproute2 gzip=gzip sshd=openssh-server ssh-keygen=openssh-client"
 
 die() {
 	echo "lvsctl-e2e: $*" >&2

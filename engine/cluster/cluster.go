@@ -5,6 +5,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -111,10 +112,21 @@ func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Mem
 		members = append(slices.Clone(members), removed...)
 		live = append(live, more...)
 	}
+	var lockouts []error
 	for i, m := range members {
 		hp := plan.Diff(m.Desired, live[i])
 		hp.Removed = m.Removed
 		p.Hosts = append(p.Hosts, hp)
+		if sh, ok := m.Host.(SessionHost); ok {
+			var s plan.Session
+			s.Local, s.Peer = sh.Session()
+			if l := plan.Lockouts(hp, live[i], s); len(l) > 0 {
+				lockouts = append(lockouts, plan.LockoutError(m.Desired.Name, s, l))
+			}
+		}
+	}
+	if len(lockouts) > 0 {
+		return p, removed, errors.Join(lockouts...)
 	}
 	return p, removed, nil
 }

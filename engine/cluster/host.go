@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"net/netip"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -22,6 +23,16 @@ type Host interface {
 	// results cover the changes attempted.
 	Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error)
 	Close() error
+}
+
+// SessionHost is a Host reached over a network session (SSH). Plan refuses
+// a plan that would take away the address or route the session travels
+// over: the apply would lose the host half-way.
+type SessionHost interface {
+	Host
+	// Session returns the host's own end and the far end of the session,
+	// as the host sees them.
+	Session() (local, peer netip.Addr)
 }
 
 // ReadRequest says what to read. Sysctls are read by name because a host has

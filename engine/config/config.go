@@ -73,8 +73,8 @@ func (s *Source) note(name string, r hcl.Range) {
 // SSH is how to reach a host over SSH.
 type SSH struct {
 	Host         string
-	User         string // default "root"
-	Port         int    // default 22
+	User         string // "" = from ssh_config, else the local user (as ssh)
+	Port         int    // 0 = from ssh_config, else 22
 	IdentityFile string
 	Source
 }

@@ -184,7 +184,8 @@ func decodeSSH(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	if b == nil {
 		return nil
 	}
-	s := &SSH{User: "root", Port: 22}
+	// User and port left out come from ssh_config, as with `ssh HOST`.
+	s := &SSH{}
 	r, _ := openBlock(b, sshSchema(), ctx, &s.Source, diags)
 	s.Host, _ = r.str("host")
 	if u, ok := r.str("user"); ok {

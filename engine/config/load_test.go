@@ -33,11 +33,11 @@ func TestLoadFull(t *testing.T) {
 			Timeouts: &Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
 		}, {
 			Name: "lvs2",
-			SSH:  &SSH{Host: "192.0.2.10", User: "root", Port: 2222, IdentityFile: "~/.ssh/id_ed25519"},
+			SSH:  &SSH{Host: "192.0.2.10", Port: 2222, IdentityFile: "~/.ssh/id_ed25519"},
 		}},
 		RealServers: []*RealServer{{
 			Name: "web1", Address: a("10.0.0.11"),
-			SSH:       &SSH{Host: "10.0.0.11", User: "OPS", Port: 22},
+			SSH:       &SSH{Host: "10.0.0.11", User: "OPS"},
 			ARPIgnore: ptr(2), ARPAnnounce: ptr(1), VIPInterface: "dummy0", VIPRoute: false,
 			Routes: []*Route{
 				{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: a("10.0.0.254"), Interface: "eth1", Metric: 10, Table: 100},

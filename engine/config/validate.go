@@ -196,6 +196,9 @@ func checkVIPConflicts(cfg *Config) hcl.Diagnostics {
 func machine(netns string, ssh *SSH) string {
 	switch {
 	case ssh != nil:
+		if ssh.Port == 0 {
+			return "ssh " + ssh.Host
+		}
 		return "ssh " + net.JoinHostPort(ssh.Host, strconv.Itoa(ssh.Port))
 	case netns != "":
 		return "netns " + netns

@@ -62,6 +62,8 @@ type Client struct {
 	exited    chan struct{}
 	waitErr   error
 	stderr    *Tail
+	// version is the lvsctl version the agent said it is.
+	version string
 
 	mu sync.Mutex
 	id uint64
@@ -142,8 +144,12 @@ func Start(ctx context.Context, s Session) (*Client, error) {
 		<-a.exited
 		return nil, err
 	}
+	a.version = resp.Hello.Version
 	return a, nil
 }
+
+// Version is the lvsctl version of the agent, from its hello.
+func (a *Client) Version() string { return a.version }
 
 // readLoop hands each response line to the caller waiting for it, then
 // reaps the process once its output ends.

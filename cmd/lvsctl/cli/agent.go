@@ -18,9 +18,11 @@ func newAgentCommand(stdio IO) *cobra.Command {
 		Use:         "agent",
 		Short:       "Serve this host's state to another lvsctl over stdin/stdout",
 		Long: `Agent is what lvsctl runs on a host it reaches indirectly: inside a network
-namespace (ip netns exec NS lvsctl agent) and, later, over SSH. It reads
-requests on standard input and answers on standard output. People do not
-run it by hand.`,
+namespace (ip netns exec NS lvsctl agent), and over SSH, where lvsctl copies
+itself to the host and runs /var/lib/lvsctl/bin/lvsctl-SHA256 agent (or
+sudo -n ~/.cache/lvsctl/bin/lvsctl agent for a user who is not root). It
+reads requests on standard input and answers on standard output. People do
+not run it by hand.`,
 		Example: "  ip netns exec lvs1 lvsctl agent --name lvs1 --record /var/lib/lvsctl/netns-lvs1.json",
 		Hidden:  true,
 		Args:    cobra.NoArgs,

@@ -143,11 +143,14 @@ are the same.`,
 		newApplyCommand(stdio),
 		newDestroyCommand(stdio),
 		newShowCommand(stdio),
+		newPingCommand(stdio),
 		newGraphCommand(stdio),
 		newFmtCommand(stdio),
 		newVersionCommand(stdio),
 		newAgentCommand(stdio),
 		newManCommand(stdio),
+		newConvertCommand(stdio),
+		newImportCommand(stdio),
 	)
 	return root
 }

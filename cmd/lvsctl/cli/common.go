@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -28,6 +29,10 @@ type configOptions struct {
 	noColor     bool
 	stateFile   string
 	parallelism int
+	ssh         sshOptions
+	// partial goes on without the hosts that cannot be reached (plan),
+	// which the session lists in unreachable.
+	partial bool
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
 	// cfg is the loaded configuration, set by loadTargets: for graph, and
@@ -41,6 +46,7 @@ func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	fs.StringArrayVar(&o.targets, "target", nil, "limit to the host `NAME` (repeatable)")
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
+	o.ssh.addFlags(fs)
 	if withState {
 		fs.StringVar(&o.stateFile, "state", "", "plan against the state snapshot `FILE` (written by lvsctl show -o json) instead of the live hosts")
 	}
@@ -178,11 +184,15 @@ type session struct {
 	configured map[string]state.Peer
 	snap       *state.Snapshot
 	snapPath   string
+	opts       *configOptions
+	// unreachable holds why hosts could not be reached, when the command
+	// goes on without them.
+	unreachable []error
 }
 
 // openSession connects to every target (or serves it from the snapshot).
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
-	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile}
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, opts: o}
 	for _, t := range o.all {
 		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
 	}
@@ -193,19 +203,33 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		}
 		s.snap = &snap
 	}
-	for _, t := range targets {
-		h, err := s.open(ctx, t.Desired.Name, t.Connection)
-		if err != nil {
-			s.close()
-			return nil, err
+	// In parallel: over SSH each host takes a few round trips to reach.
+	hosts := make([]cluster.Host, len(targets))
+	err := cluster.Each(ctx, len(targets), o.parallelism, func(ctx context.Context, i int) error {
+		h, err := s.open(ctx, targets[i].Desired.Name, targets[i].Connection)
+		if err == nil { // a failed open may return a typed nil
+			hosts[i] = h
 		}
-		s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: h, Connection: t.Connection})
+		return err
+	})
+	for i, t := range targets {
+		if hosts[i] != nil {
+			s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: hosts[i], Connection: t.Connection})
+		}
+	}
+	if err != nil && o.partial && len(s.members) > 0 {
+		s.unreachable = append(s.unreachable, err)
+		return s, nil
+	}
+	if err != nil {
+		s.close()
+		return nil, err
 	}
 	return s, nil
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return openHost(ctx, name, conn, s.snap, s.snapPath)
+	return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the
@@ -216,6 +240,14 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 	})
 	s.members = append(s.members, removed...)
 	return p, err
+}
+
+// unreachableError says which hosts a partial command left out.
+func (s *session) unreachableError() error {
+	if len(s.unreachable) == 0 {
+		return nil
+	}
+	return fmt.Errorf("some hosts could not be reached and are not in the plan above; reach them and plan again:\n%w", errors.Join(s.unreachable...))
 }
 
 // hosts maps each host's name to its connection, for apply.

@@ -4,24 +4,28 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
+
+	"github.com/spf13/pflag"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 	"github.com/lvsctl/lvsctl/transport/agent"
+	"github.com/lvsctl/lvsctl/transport/ssh"
 )
 
 // openHost reaches one host: from the snapshot when planning against one,
-// else in-process for this machine, or through `lvsctl agent` run inside
-// the host's network namespace.
-func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string) (cluster.Host, error) {
+// else in-process for this machine, through `lvsctl agent` run inside the
+// host's network namespace, or over SSH.
+func (o *configOptions) openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string) (cluster.Host, error) {
 	if snap != nil {
 		return snapshot.Find(*snap, snapPath, name)
 	}
 	switch {
 	case conn.SSH != nil:
-		return nil, fmt.Errorf("host %s: the ssh transport is not in this version of lvsctl yet; run lvsctl on that host, or plan against its snapshot (`lvsctl show -o json` there, then `lvsctl plan --state FILE`)", name)
+		return o.ssh.open(ctx, name, *conn.SSH)
 	case conn.Netns != "":
 		// The agent is this very binary, run inside the namespace, on this
 		// machine's file system: each namespace keeps a record of its own.
@@ -33,4 +37,73 @@ func openHost(ctx context.Context, name string, conn state.Connection, snap *sta
 		return agent.Netns(ctx, name, conn.Netns, []string{self, "agent", "--name", name, "--record", record})
 	}
 	return local.New(local.Options{Name: name, RecordPath: local.RecordPath(local.RecordDir(), "local")})
+}
+
+// sshOptions are the SSH flags, and the connection pool of the run: one
+// connection per host and per bastion, shared by every host opened, closed
+// with the last of them.
+type sshOptions struct {
+	config     string
+	knownHosts []string
+	acceptNew  bool
+
+	mu    sync.Mutex
+	pool  *ssh.Pool
+	users int
+}
+
+func (s *sshOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&s.config, "ssh-config", "", "read SSH settings from `FILE` instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	fs.StringArrayVar(&s.knownHosts, "known-hosts", nil, "check SSH host keys against `FILE` instead of ssh_config's UserKnownHostsFile (repeatable)")
+	fs.BoolVar(&s.acceptNew, "accept-new-host-keys", false, "trust and record the SSH host key of a host seen for the first time (StrictHostKeyChecking accept-new); a changed key is always refused")
+}
+
+// open starts the agent on a host over SSH.
+func (s *sshOptions) open(ctx context.Context, name string, c state.SSH) (cluster.Host, error) {
+	pool, err := s.acquire()
+	if err != nil {
+		return nil, fmt.Errorf("host %s: %w", name, err)
+	}
+	h, err := agent.SSH(ctx, name, pool, ssh.Target{Host: c.Host, User: c.User, Port: c.Port, IdentityFile: c.IdentityFile})
+	if err != nil {
+		s.release()
+		return nil, fmt.Errorf("host %s: %w", name, err)
+	}
+	return &sshHost{SSHClient: h, opts: s}, nil
+}
+
+func (s *sshOptions) acquire() (*ssh.Pool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pool == nil {
+		p, err := ssh.NewPool(ssh.Options{ConfigFile: s.config, KnownHostsFiles: s.knownHosts, AcceptNewHostKeys: s.acceptNew})
+		if err != nil {
+			return nil, err
+		}
+		s.pool = p
+	}
+	s.users++
+	return s.pool, nil
+}
+
+func (s *sshOptions) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.users--; s.users == 0 {
+		_ = s.pool.Close()
+		s.pool = nil
+	}
+}
+
+// sshHost is a host over SSH whose Close also lets go of the pool.
+type sshHost struct {
+	*agent.SSHClient
+	opts *sshOptions
+	once sync.Once
+}
+
+func (h *sshHost) Close() error {
+	err := h.SSHClient.Close()
+	h.once.Do(h.opts.release)
+	return err
 }

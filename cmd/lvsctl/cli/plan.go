@@ -71,6 +71,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	if err != nil {
 		return err
 	}
+	// A saved plan must cover every host it names; a snapshot that lacks a
+	// host is a mistake, not a host down.
+	o.partial = o.out == "" && o.stateFile == ""
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
 		return err
@@ -78,7 +81,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	defer sess.close()
 	p, err := sess.plan(ctx, o.parallelism)
 	if err != nil {
-		return err
+		return errors.Join(err, sess.unreachableError())
 	}
 	if o.out != "" {
 		if err := writePlanFile(o.out, p, sess.connections()); err != nil {
@@ -97,6 +100,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 		}
 	}
 	if err != nil {
+		return err
+	}
+	if err := sess.unreachableError(); err != nil {
 		return err
 	}
 	if o.detailedExitcode && p.HasChanges() {

@@ -26,19 +26,8 @@ const RequireNetnsEnv = "LVSCTL_REQUIRE_NETNS"
 // LVSCTL_REQUIRE_NETNS=1. Nothing outside the new namespace is touched.
 func Netns(t testing.TB) string {
 	t.Helper()
-	need := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv(RequireNetnsEnv) == "1" {
-			t.Fatalf(format, args...)
-		}
-		t.Skipf(format+" (set "+RequireNetnsEnv+"=1 to fail instead)", args...)
-	}
-	if os.Geteuid() != 0 {
-		need("network namespace tests need root: sudo go test ./providers/... -run Netns")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		need("network namespace tests need the ip command (iproute2): %v", err)
-	}
+	need := func(format string, args ...any) { t.Helper(); Need(t, format, args...) }
+	RequireNetns(t)
 	name := "lvsctl-t-" + strconv.Itoa(os.Getpid()) + "-" + strings.NewReplacer("/", "-", " ", "_").Replace(t.Name())
 	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
 		need("cannot create network namespace %s: %v: %s", name, err, out)
@@ -57,6 +46,28 @@ func Netns(t testing.TB) string {
 		IP(t, args...)
 	}
 	return name
+}
+
+// Need skips the test for a missing prerequisite, or fails it when
+// LVSCTL_REQUIRE_NETNS=1: in CI a missing prerequisite must not pass as green.
+func Need(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(RequireNetnsEnv) == "1" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format+" (set "+RequireNetnsEnv+"=1 to fail instead)", args...)
+}
+
+// RequireNetns checks for what network namespace tests need: root and the
+// ip command (see Need).
+func RequireNetns(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		Need(t, "network namespace tests need root: sudo go test ./providers/... -run Netns")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		Need(t, "network namespace tests need the ip command (iproute2): %v", err)
+	}
 }
 
 // IP runs the ip command and returns its output, failing the test on error.

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lvsctl/lvsctl/transport/ssh/sshtest"
+)
+
+// realServers writes a configuration of n real servers web1..webN (host
+// i of the lab at 198.18.i.2) behind one DR service per VIP, vips of them,
+// and a director that is declared but not targeted (no IPVS here). It
+// returns the file and the -target flags of the real servers.
+func realServers(l *sshLab, name string, hosts []*sshtest.Host, vips int) (string, []string) {
+	var b strings.Builder
+	b.WriteString("director \"lvs1\" {\n  ssh { host = \"lvs1\" }\n  interface = \"eth0\"\n}\n")
+	for v := range vips {
+		fmt.Fprintf(&b, "virtual_server \"vs%d\" {\n  directors = [\"lvs1\"]\n  protocol = \"tcp\"\n  vip = \"172.25.%d.%d\"\n  port = 80\n", v, v/250, v%250+1)
+		for _, h := range hosts {
+			fmt.Fprintf(&b, "  server %q {}\n", h.Addr)
+		}
+		b.WriteString("}\n")
+	}
+	var targets []string
+	for _, h := range hosts {
+		fmt.Fprintf(&b, "real_server %q {\n  address = %q\n  ssh { host = %q }\n}\n", h.Name, h.Addr, h.Name)
+		targets = append(targets, "-target", h.Name)
+	}
+	return l.write(name, b.String()), targets
+}
+
+func TestNetnsSSHTwentyHosts(t *testing.T) {
+	l := newSSHLab(t)
+	var hosts []*sshtest.Host
+	for i := 1; i <= 20; i++ {
+		h := l.AddHost("web"+strconv.Itoa(i), sshtest.HostOptions{})
+		in(t, h, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0", "net.ipv4.conf.all.arp_announce=0")
+		hosts = append(hosts, h)
+	}
+	l.config = l.SSHConfig("")
+	cfg, targets := realServers(l, "cluster.hcl", hosts, 2)
+	args := append(targets, cfg)
+	out, errOut, code := l.run(append([]string{"apply", "-auto-approve"}, args...)...)
+	must(t, "apply to 20 hosts", out, errOut, code, 0)
+	if !strings.Contains(out, "Apply complete! 80 added, 80 changed, 0 destroyed.") {
+		t.Errorf("apply:\n%s", out)
+	}
+	for _, h := range hosts {
+		if got := in(t, h, "ip", "-4", "addr", "show", "dev", "lo"); !strings.Contains(got, "172.25.0.1/32") || !strings.Contains(got, "172.25.0.2/32") {
+			t.Errorf("%s lo:\n%s", h.Name, got)
+		}
+		if n := h.Logins(); n != 1 {
+			t.Errorf("%s: %d SSH connections for one apply, want 1", h.Name, n)
+		}
+	}
+	out, errOut, code = l.run(append([]string{"plan", "-detailed-exitcode"}, args...)...)
+	must(t, "second plan", out, errOut, code, 0)
+}
+
+// The SSH connection to a host dies in the middle of an apply: lvsctl
+// says so and stops; the host keeps what was applied (and its record says
+// what lvsctl made); the next apply finishes the job.
+func TestNetnsSSHKilledMidApply(t *testing.T) {
+	l := newSSHLab(t)
+	web1 := l.AddHost("web1", sshtest.HostOptions{})
+	l.config = l.SSHConfig("")
+	// 150 VIPs: 300 changes, each written to the record with an fsync, so
+	// the apply is still going when the record first appears.
+	cfg, targets := realServers(l, "cluster.hcl", []*sshtest.Host{web1}, 150)
+	args := append([]string{"apply", "-auto-approve"}, append(targets, cfg)...)
+	cmd := exec.Command("ip", append([]string{"netns", "exec", l.Laptop, l.lvsctl, args[0], "-ssh-config", l.config}, args[1:]...)...)
+	cmd.Dir = l.dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "SSH_AUTH_SOCK=")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(web1.VarLib, "local.json")
+	for deadline := time.Now().Add(testTimeout); ; time.Sleep(time.Millisecond) {
+		if _, err := os.Stat(record); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the apply never started on web1:\n%s", out.String())
+		}
+	}
+	// Freeze everything on the host first, so nothing more is applied,
+	// then kill sshd, its sessions and the agent: the connection drops.
+	web1.Signal(syscall.SIGSTOP)
+	web1.Stop()
+	err := cmd.Wait()
+	if err == nil {
+		t.Fatalf("apply succeeded although its connection was killed:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "host web1") || !strings.Contains(out.String(), "SSH connection was lost") {
+		t.Errorf("the failure does not say the connection to web1 was lost:\n%s", out.String())
+	}
+	vips := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25.")
+	// The record is written after each change: something was applied.
+	if vips == 150 {
+		t.Fatalf("all 150 VIPs on web1 after the kill: the connection did not die mid-apply")
+	}
+	t.Logf("killed after %d of 150 VIPs; lvsctl said:\n%s", vips, tail(out.String(), 1500))
+
+	web1.Start()
+	stdout, errOut, code := l.run(append(args, "-no-color")...)
+	must(t, "apply again", stdout, errOut, code, 0)
+	if got := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25."); got != 150 {
+		t.Errorf("%d of 150 VIPs after the second apply", got)
+	}
+	stdout, errOut, code = l.run(append([]string{"plan", "-detailed-exitcode"}, append(targets, cfg)...)...)
+	must(t, "plan after", stdout, errOut, code, 0)
+}
+
+// tail is the end of s, for logs.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,24 @@
+# Written by lvsctl: the comments say what it could not describe.
+
+variable "vip" {
+  type    = string
+  default = "10.69.0.100"
+}
+
+director "director-sysctls" {
+  interface = "eth0"
+  # director-sysctls.sh:4: left out: sysctl net.ipv4.conf.all.send_redirects=0: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
+  # director-sysctls.sh:5: left out: sysctl net.ipv4.conf.eth0.send_redirects=0: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
+  # director-sysctls.sh:6: left out: sysctl net.ipv4.vs.expire_nodest_conn=1: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
+}
+
+virtual_server "http" {
+  directors = ["director-sysctls"]
+  protocol  = "tcp"
+  vip       = var.vip
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+
+  server "10.69.0.11" {}
+}

@@ -1,0 +1,18 @@
+# Written by lvsctl: the comments say what it could not describe.
+
+director "sync-daemon" {
+  vip_alias = false
+  # sync-daemon.sh:4: left out: ipvsadm --start-daemon master --mcast-interface eth1 --syncid 5: the connection sync daemon cannot be described in lvsctl yet; keep starting it as before
+  # sync-daemon.sh: note: no input puts the VIPs on an interface, so vip_alias = false leaves them as they are; to have lvsctl place them, set interface and remove vip_alias
+}
+
+virtual_server "http" {
+  directors = ["sync-daemon"]
+  protocol  = "tcp"
+  vip       = "10.64.0.100"
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+
+  server "10.64.0.11" {}
+}
