@@ -29,6 +29,7 @@ type realServer struct {
 	// Interfaces carrying IPv4 VIPs, which need ARP suppression, and the
 	// tunnel devices among them, which need rp_filter off.
 	arpIfaces, tunIfaces []string
+	warned4in6           bool
 }
 
 // compileRealServer derives what a real server needs for each service that
@@ -75,6 +76,13 @@ func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	iface, rng := b.rs.VIPInterface, b.rs.AttrRange("vip_interface")
 	if iface == "" {
 		iface = defaultVIPInterface(vip, b.rs.Address, method)
+	}
+	if method == state.MethodTUN && vip.Is4() && b.rs.Address.Is6() && iface == "ip6tnl0" && !b.warned4in6 {
+		// The fallback ip6tnl0 decapsulates IPv6 in IPv6 only (its mode
+		// is ip6ip6), so IPv4 in IPv6 needs a device in mode any or ipip6.
+		b.warned4in6 = true
+		b.diags = append(b.diags, warning(b.rs.DefRange, "IPv4 VIP behind an IPv6 tunnel",
+			"real_server %q receives the IPv4 VIP %s in IPv6 tunnel packets, which the kernel's ip6tnl0 drops while its mode is ip6ip6 (the default). Run `ip -6 tunnel change ip6tnl0 mode any` on the host, or give vip_interface a tunnel of mode ipip6.", b.rs.Name, vip))
 	}
 	ov := findVIP(b.rs.VIPs, vip)
 	if ov != nil && ov.Interface != "" {
