@@ -23,7 +23,7 @@ repo=$(cd "$here/../.." && pwd)
 # what the lab topologies need.
 modules="crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr
 ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh veth bridge ipip
-fou ip_gre gre sctp"
+fou ip_gre gre sctp sit ip6_tunnel"
 # Not loaded at boot, only present: the kernel loads them on demand through
 # /sbin/modprobe, as on a stock host (netlink families that a netlink
 # handle may open, such as NETLINK_XFRM).

@@ -48,7 +48,7 @@ type Options struct {
 // and the sysctls the desired state sets (the host adds those its record
 // remembers originals of).
 func ReadRequestFor(desired state.Host) ReadRequest {
-	req := ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil}
+	req := ReadRequest{IPVS: len(desired.Services) > 0 || desired.OwnAllServices || desired.Timeouts != nil || len(desired.SyncDaemons) > 0}
 	for _, s := range desired.Sysctls {
 		req.Sysctls = append(req.Sysctls, s.Name)
 	}

@@ -9,6 +9,7 @@ package compile
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -100,4 +101,58 @@ func sysctlName(family, iface, setting string) string {
 
 func warning(rng hcl.Range, summary, detail string, args ...any) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: fmt.Sprintf(detail, args...), Subject: rng.Ptr()}
+}
+
+// findVIP returns the vip block of a host for vip, or nil.
+func findVIP(vips []*config.VIP, vip netip.Addr) *config.VIP {
+	for _, v := range vips {
+		if v.Address == vip {
+			return v
+		}
+	}
+	return nil
+}
+
+// vipAddress is the address a VIP becomes on iface: a full-length prefix
+// labelled IFACE:N (IPv4) unless a vip block says otherwise.
+func vipAddress(vip netip.Addr, iface string, ov *config.VIP, labels *labeler, rng hcl.Range, diags *hcl.Diagnostics) (state.Address, bool) {
+	a := state.Address{Interface: iface, Prefix: netip.PrefixFrom(vip, vip.BitLen())}
+	if ov != nil {
+		if ov.Prefix != 0 {
+			a.Prefix = netip.PrefixFrom(vip, ov.Prefix)
+		}
+		a.Scope = ov.Scope
+		if ov.Label != nil {
+			a.Label = *ov.Label
+			return a, true
+		}
+	}
+	if vip.Is4() { // labels are an IPv4 notion
+		var ok bool
+		if a.Label, ok = labels.next(iface, rng, diags); !ok {
+			return a, false
+		}
+	}
+	return a, true
+}
+
+// declareSysctls adds the declared sysctls to the derived ones; a declared
+// value wins over a derived one of the same name.
+func declareSysctls(derived []state.Sysctl, declared []config.Sysctl) []state.Sysctl {
+	for _, s := range declared {
+		derived = slices.DeleteFunc(derived, func(o state.Sysctl) bool { return o.Name == s.Name })
+		derived = append(derived, state.Sysctl{Name: s.Name, Value: s.Value})
+	}
+	return derived
+}
+
+// declareRoutes adds the declared routes; a declared route replaces a
+// derived one of the same key.
+func declareRoutes(derived []state.Route, declared []*config.Route) []state.Route {
+	for _, r := range declared {
+		rt := state.Route{Destination: r.Destination, Gateway: r.Gateway, Interface: r.Interface, Table: r.Table, Metric: r.Metric}
+		derived = slices.DeleteFunc(derived, func(o state.Route) bool { return o.Key() == rt.Key() })
+		derived = append(derived, rt)
+	}
+	return derived
 }

@@ -178,6 +178,18 @@ func TestDerivationRules(t *testing.T) {
 		{"director-options", "lvs3", hasAddr("eth0/192.0.2.101/32", "eth0:0")},
 		{"director-options", "lvs3", counts(1, 0, 0)}, // no alias for the fwmark service
 		{"director-options", "marked", hasAddr("lo/192.0.2.101/32", "lo:0")},
+		{"host-overrides", "lvs1", hasAddr("eth1/10.0.0.100/24", "eth1:vip")},
+		{"host-overrides", "lvs1", hasAddr("eth0/10.0.0.101/32", "eth0:0")},
+		{"host-overrides", "lvs1", hasRoute("224.0.0.0/4", "", "eth1")},
+		{"host-overrides", "lvs1", hasSysctl("net.ipv4.conf.eth0.send_redirects", "0")},
+		{"host-overrides", "lvs1", counts(3, 2, 3)},
+		{"host-overrides", "lvs2", counts(1, 0, 0)}, // ip_forward unmanaged despite NAT
+		{"host-overrides", "web1", hasAddr("lo/10.0.0.100/32", "lovip")},
+		{"host-overrides", "web1", hasSysctl("net.ipv4.conf.all.arp_ignore", "3")},
+		{"host-overrides", "web1", hasSysctl("net.ipv4.conf.eth0.arp_ignore", "1")},
+		{"host-overrides", "remote1", hasAddr("tunl0/10.0.0.102/32", "")},
+		{"host-overrides", "remote1", hasSysctl("net.ipv4.conf.tunl0.rp_filter", "2")},
+		{"host-overrides", "remote1", hasRoute("10.0.0.102/32", "", "tunl0")},
 	}
 	hosts := make(map[string]map[string]state.Host)
 	for _, c := range checks {

@@ -29,23 +29,33 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 				nat6 = nat6 || vs.Family == state.Inet6
 			}
 		}
-		if !d.VIPAlias || !vs.VIP.IsValid() || aliased[vs.VIP] || d.Interface == "" {
+		if !d.VIPAlias || !vs.VIP.IsValid() || aliased[vs.VIP] {
 			continue // the same VIP for several ports is one alias
 		}
-		aliased[vs.VIP] = true
-		a := state.Address{Interface: d.Interface, Prefix: netip.PrefixFrom(vs.VIP, vs.VIP.BitLen())}
-		if vs.VIP.Is4() { // labels are an IPv4 notion
-			var ok bool
-			if a.Label, ok = labels.next(d.Interface, d.AttrRange("interface"), &diags); !ok {
-				continue
-			}
+		iface, rng := d.Interface, d.AttrRange("interface")
+		ov := findVIP(d.VIPs, vs.VIP)
+		if ov != nil && ov.Interface != "" {
+			iface, rng = ov.Interface, ov.AttrRange("interface")
 		}
-		h.Addresses = append(h.Addresses, a)
+		if iface == "" {
+			continue // reported by config
+		}
+		aliased[vs.VIP] = true
+		if a, ok := vipAddress(vs.VIP, iface, ov, &labels, rng, &diags); ok {
+			h.Addresses = append(h.Addresses, a)
+		}
 	}
-
 	var more hcl.Diagnostics
-	h.Sysctls, more = forwarding(d, nat4, nat6, has6)
-	diags = append(diags, more...)
+	if !d.IPForwardUnmanaged {
+		h.Sysctls, more = forwarding(d, nat4, nat6, has6)
+		diags = append(diags, more...)
+	}
+	h.Sysctls = declareSysctls(h.Sysctls, d.Sysctls)
+	h.Routes = declareRoutes(h.Routes, d.Routes)
+	for _, sd := range d.SyncDaemons {
+		h.SyncDaemons = append(h.SyncDaemons, state.SyncDaemon{State: sd.State, Interface: sd.Interface, SyncID: sd.SyncID,
+			Group: sd.Group, Port: sd.Port, TTL: sd.TTL, MaxLen: sd.MaxLen})
+	}
 	if t := d.Timeouts; t != nil {
 		h.Timeouts = &state.Timeouts{TCP: t.TCP, TCPFin: t.TCPFin, UDP: t.UDP}
 	}

@@ -29,6 +29,7 @@ type realServer struct {
 	// Interfaces carrying IPv4 VIPs, which need ARP suppression, and the
 	// tunnel devices among them, which need rp_filter off.
 	arpIfaces, tunIfaces []string
+	warned4in6           bool
 }
 
 // compileRealServer derives what a real server needs for each service that
@@ -55,11 +56,16 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 			}
 		}
 	}
+	// VIPs declared on the real server itself, for a director not in the file.
+	for _, v := range rs.VIPs {
+		if v.Method != "" && !b.placed[v.Address] {
+			b.placeVIP(v.Address, v.Method)
+		}
+	}
+	b.h.Sysctls = declareSysctls(nil, rs.Sysctls) // declared first: addSysctl keeps them
 	b.sysctls()
 	b.natRoute(nat)
-	for _, r := range rs.Routes {
-		b.addRoute(state.Route{Destination: r.Destination, Gateway: r.Gateway, Interface: r.Interface, Table: r.Table, Metric: r.Metric})
-	}
+	b.h.Routes = declareRoutes(b.h.Routes, rs.Routes)
 	return Target{Connection: connection(rs.Netns, rs.SSH), Desired: b.h}, b.diags
 }
 
@@ -67,35 +73,51 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 // addressed to the VIP, and for DR the host route through that interface.
 func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	b.placed[vip] = true
-	iface := b.rs.VIPInterface
+	iface, rng := b.rs.VIPInterface, b.rs.AttrRange("vip_interface")
 	if iface == "" {
-		iface = defaultVIPInterface(vip, method)
+		iface = defaultVIPInterface(vip, b.rs.Address, method)
 	}
-	a := state.Address{Interface: iface, Prefix: netip.PrefixFrom(vip, vip.BitLen())}
+	if method == state.MethodTUN && vip.Is4() && b.rs.Address.Is6() && iface == "ip6tnl0" && !b.warned4in6 {
+		// The fallback ip6tnl0 decapsulates IPv6 in IPv6 only (its mode
+		// is ip6ip6), so IPv4 in IPv6 needs a device in mode any or ipip6.
+		b.warned4in6 = true
+		b.diags = append(b.diags, warning(b.rs.DefRange, "IPv4 VIP behind an IPv6 tunnel",
+			"real_server %q receives the IPv4 VIP %s in IPv6 tunnel packets, which the kernel's ip6tnl0 drops while its mode is ip6ip6 (the default). Run `ip -6 tunnel change ip6tnl0 mode any` on the host, or give vip_interface a tunnel of mode ipip6.", b.rs.Name, vip))
+	}
+	ov := findVIP(b.rs.VIPs, vip)
+	if ov != nil && ov.Interface != "" {
+		iface, rng = ov.Interface, ov.AttrRange("interface")
+	}
+	a, ok := vipAddress(vip, iface, ov, &b.labels, rng, &b.diags)
+	if !ok {
+		return
+	}
 	if vip.Is4() {
-		var ok bool
-		if a.Label, ok = b.labels.next(iface, b.rs.AttrRange("vip_interface"), &b.diags); !ok {
-			return
-		}
 		b.arpIfaces = appendNew(b.arpIfaces, iface)
 		if method == state.MethodTUN {
 			b.tunIfaces = appendNew(b.tunIfaces, iface)
 		}
 	}
 	b.h.Addresses = append(b.h.Addresses, a)
-	if method == state.MethodDR && b.rs.VIPRoute {
-		b.addRoute(state.Route{Destination: a.Prefix, Interface: iface})
+	// The host route is derived for DR; vip_route = true asks for it on TUN too.
+	if b.rs.VIPRoute && (method == state.MethodDR || b.rs.Has("vip_route")) {
+		b.addRoute(state.Route{Destination: netip.PrefixFrom(vip, vip.BitLen()), Interface: iface})
 	}
 }
 
-func defaultVIPInterface(vip netip.Addr, method state.Method) string {
+// defaultVIPInterface is lo for DR, and for TUN the device that decapsulates
+// what arrives: tunl0 (IPv4 in IPv4), ip6tnl0 (anything in IPv6) or sit0
+// (IPv6 in IPv4).
+func defaultVIPInterface(vip, rs netip.Addr, method state.Method) string {
 	switch {
 	case method != state.MethodTUN:
 		return "lo"
+	case rs.Is6():
+		return "ip6tnl0"
 	case vip.Is4():
 		return "tunl0"
 	}
-	return "ip6tnl0"
+	return "sit0"
 }
 
 // sysctls suppresses ARP for the VIPs on all interfaces and the ones that
@@ -112,13 +134,17 @@ func (b *realServer) sysctls() {
 	if b.rs.ARPAnnounce != nil {
 		announce = *b.rs.ARPAnnounce
 	}
-	for _, iface := range append([]string{"all"}, b.arpIfaces...) {
+	for _, iface := range append(append([]string{"all"}, b.arpIfaces...), b.rs.ARPInterfaces...) {
 		b.addSysctl(sysctlName("ipv4", iface, "arp_ignore"), strconv.Itoa(ignore))
 		b.addSysctl(sysctlName("ipv4", iface, "arp_announce"), strconv.Itoa(announce))
 	}
-	if len(b.tunIfaces) > 0 {
+	rp := b.rs.RPFilter
+	if rp == "" {
+		rp = "0"
+	}
+	if len(b.tunIfaces) > 0 && rp != config.Unmanaged {
 		for _, iface := range append([]string{"all"}, b.tunIfaces...) {
-			b.addSysctl(sysctlName("ipv4", iface, "rp_filter"), "0")
+			b.addSysctl(sysctlName("ipv4", iface, "rp_filter"), rp)
 		}
 	}
 }

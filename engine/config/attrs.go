@@ -75,15 +75,6 @@ func (r *reader) boolean(name string, def bool) bool {
 	return v.True()
 }
 
-func (r *reader) optBool(name string) *bool {
-	v, _, ok := r.value(name, cty.Bool)
-	if !ok {
-		return nil
-	}
-	b := v.True()
-	return &b
-}
-
 // integer reads a whole number within [lo, hi]; hint says what is allowed.
 func (r *reader) integer(name string, lo, hi int64, hint string) (int64, bool) {
 	v, rng, ok := r.value(name, cty.Number)

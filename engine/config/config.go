@@ -99,9 +99,18 @@ type Director struct {
 	// VIPAlias puts each VIP on Interface (default true).
 	VIPAlias bool
 	// IPForward is nil when unset: on with NAT, otherwise left alone.
-	IPForward      *bool
-	OwnAllServices bool
-	Timeouts       *Timeouts
+	IPForward *bool
+	// IPForwardUnmanaged: ip_forward = "unmanaged", left to something else
+	// even with NAT services.
+	IPForwardUnmanaged bool
+	OwnAllServices     bool
+	Timeouts           *Timeouts
+	// VIPs override how single VIPs are placed; Routes and Sysctls are
+	// declared as they are.
+	VIPs        []*VIP
+	Routes      []*Route
+	Sysctls     []Sysctl
+	SyncDaemons []*SyncDaemon
 	Source
 }
 
@@ -119,10 +128,16 @@ type RealServer struct {
 	// VIPRoute adds the host route VIP/32 dev VIPInterface (default true).
 	VIPRoute bool
 	Routes   []*Route
+	// ARPInterfaces get the ARP settings too, besides all and the VIPs' interfaces.
+	ARPInterfaces []string
+	// RPFilter is what TUN interfaces get: "" (derived: 0), "0", "1", "2" or Unmanaged.
+	RPFilter string
+	VIPs     []*VIP
+	Sysctls  []Sysctl
 	Source
 }
 
-// Route is a `route` block of a real server.
+// Route is a `route` block of a host.
 type Route struct {
 	Destination netip.Prefix
 	Gateway     netip.Addr
@@ -158,6 +173,8 @@ type VirtualServer struct {
 	Weight     uint32
 	TunnelType state.TunnelType
 	Servers    []*Server
+	// AllPorts: port = 0 was given, a service of every port.
+	AllPorts bool
 	Source
 }
 

@@ -13,9 +13,10 @@ func directorSchema() *hcl.BodySchema {
 	return &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "netns"}, {Name: "interface"}, {Name: "address"}, {Name: "vip_alias"},
-			{Name: "ip_forward"}, {Name: "own_all_services"},
+			{Name: "ip_forward"}, {Name: "own_all_services"}, {Name: "sysctls"},
 		},
-		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "timeouts"}},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "timeouts"}, {Type: "route"},
+			{Type: "vip", LabelNames: []string{"address"}}, {Type: "sync_daemon", LabelNames: []string{"state"}}},
 	}
 }
 
@@ -24,8 +25,10 @@ func realServerSchema() *hcl.BodySchema {
 		Attributes: []hcl.AttributeSchema{
 			{Name: "address", Required: true}, {Name: "netns"}, {Name: "arp_ignore"},
 			{Name: "arp_announce"}, {Name: "vip_interface"}, {Name: "vip_route"},
+			{Name: "arp_interfaces"}, {Name: "rp_filter"}, {Name: "sysctls"},
 		},
-		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "route"}},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "route"},
+			{Type: "vip", LabelNames: []string{"address"}}},
 	}
 }
 
@@ -83,7 +86,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	}
 	d.Address = r.addr("address")
 	d.VIPAlias = r.boolean("vip_alias", true)
-	d.IPForward = r.optBool("ip_forward")
+	d.IPForward, d.IPForwardUnmanaged = r.tristate("ip_forward")
 	d.OwnAllServices = r.boolean("own_all_services", false)
 	d.SSH = decodeSSH(blocks, ctx, diags)
 	if tb := single(blocks, "timeouts", diags); tb != nil {
@@ -95,6 +98,10 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 		t.UDP = uint32(tr.intDefault("udp", 0, 0, math.MaxUint32, hint))
 		d.Timeouts = t
 	}
+	d.Routes = decodeRoutes(blocks, ctx, diags)
+	d.VIPs = decodeVIPs(blocks, ctx, diags, state.RoleDirector)
+	d.Sysctls = r.sysctlMap("sysctls")
+	d.SyncDaemons = decodeSyncDaemons(blocks, ctx, diags)
 	checkConnection(r, d.Netns, d.SSH)
 	return d
 }
@@ -118,9 +125,14 @@ func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 	}
 	rs.VIPRoute = r.boolean("vip_route", true)
 	rs.SSH = decodeSSH(blocks, ctx, diags)
-	for _, rb := range blocks.OfType("route") {
-		rs.Routes = append(rs.Routes, decodeRoute(rb, ctx, diags))
+	rs.Routes = decodeRoutes(blocks, ctx, diags)
+	rs.ARPInterfaces = r.strings("arp_interfaces")
+	for _, iface := range rs.ARPInterfaces {
+		checkInterfaceName(r, "arp_interfaces", iface)
 	}
+	rs.RPFilter = r.rpFilter()
+	rs.VIPs = decodeVIPs(blocks, ctx, diags, state.RoleRealServer)
+	rs.Sysctls = r.sysctlMap("sysctls")
 	checkConnection(r, rs.Netns, rs.SSH)
 	return rs
 }

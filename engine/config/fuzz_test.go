@@ -22,7 +22,7 @@ var wholeFile = []string{"Cannot read configuration", "Cannot read configuration
 // draws it; input without errors compiles, and what compiling finds points
 // into the source too. An external test package, as compile imports config.
 func FuzzLoad(f *testing.F) {
-	for _, glob := range []string{"testdata/valid/*.hcl", "testdata/invalid/*.hcl", "../../examples/*.hcl"} {
+	for _, glob := range []string{"testdata/valid/*.hcl", "testdata/invalid/*.hcl", "../compile/testdata/*.hcl", "../../examples/*.hcl"} {
 		files, _ := filepath.Glob(glob)
 		for _, path := range files {
 			src, err := os.ReadFile(path)

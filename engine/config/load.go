@@ -143,12 +143,25 @@ func (l *loader) parseConfig(path string) ([]*hcl.File, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	for _, name := range names {
 		f, d := l.parseFile(name)
-		diags = append(diags, d...)
+		diags = append(diags, hintTemplateLabels(d)...)
 		if f != nil {
 			files = append(files, f)
 		}
 	}
 	return files, diags
+}
+
+// hintTemplateLabels adds the way out to hcl's "Template sequences are not
+// allowed" in a block label, typically server "${var.rip}:80", which hcl
+// alone leaves unexplained.
+func hintTemplateLabels(diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		if strings.Contains(d.Detail, "Template sequences are not allowed") {
+			d.Detail += " Block labels are fixed text. To build servers (or hosts) from variables, use a dynamic block, e.g.\n" +
+				"  dynamic \"server\" {\n    for_each = var.rips\n    labels   = [\"${server.value}:80\"]\n    content {}\n  }"
+		}
+	}
+	return diags
 }
 
 // parseFile parses native HCL, or JSON for .json files (var files).

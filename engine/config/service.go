@@ -58,6 +58,10 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 	checkFlags(r, vs)
 	vs.Persistence = uint32(r.intDefault("persistence", 0, 0, math.MaxUint32, "persistence is a timeout in seconds, 0 for none"))
 	vs.PersistenceNetmask = decodeNetmask(r, vs)
+	if vs.AllPorts && vs.Persistence == 0 {
+		r.errorf(vs.AttrRange("port"), "Port 0 needs persistence",
+			"A service on port 0 takes every port of the VIP, and IPVS accepts that only for a persistent service (ipvsadm -A -t VIP:0 -p 1800): set persistence = 1800 (seconds), or group the ports with a firewall mark (fwmark) instead.")
+	}
 	vs.OnePacket = r.boolean("one_packet", false)
 	vs.Method = enum(r, "method", state.MethodDR, state.Methods())
 	vs.Weight = uint32(r.intDefault("weight", 1, 0, 65535, weightHint))
@@ -117,7 +121,9 @@ func decodeServiceAddress(r *reader, vs *VirtualServer) {
 	}
 	vs.Protocol = enum(r, "protocol", "tcp", protocols())
 	vs.VIP = r.addr("vip")
-	vs.Port = uint16(r.intDefault("port", 0, 1, 65535, "a service port is 1..65535"))
+	port, portOK := r.integer("port", 0, 65535, "a service port is 1..65535, or 0 for all ports of a persistent service")
+	vs.Port = uint16(port)
+	vs.AllPorts = portOK && port == 0
 	for _, attr := range []string{"vip", "port"} {
 		if !r.src.Has(attr) {
 			r.errorf(vs.DefRange, "Missing service address",
@@ -253,11 +259,17 @@ func decodeTunnel(r *reader, vs *VirtualServer, s *Server) {
 // checkServerAddress checks the server against its service: family, port
 // range and port mapping.
 func checkServerAddress(r *reader, vs *VirtualServer, s *Server, label hcl.Range, hasPort bool) {
-	if vs.Family != "" && state.FamilyOf(s.Address) != vs.Family {
-		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards within one family. Use a server of the service's family.", s.Address, state.FamilyOf(s.Address), vs.Name, vs.Family)
+	// The kernel tunnels across families (IPv6 in IPv4 and back), but
+	// NAT and DR forward within one.
+	if vs.Family != "" && state.FamilyOf(s.Address) != vs.Family && s.Method != state.MethodTUN {
+		r.errorf(label, "Mixed address families", "The server %s is %s but the service %q is %s; IPVS forwards across families only through a tunnel. Use a server of the service's family, or method = \"tun\".", s.Address, state.FamilyOf(s.Address), vs.Name, vs.Family)
 	}
 	if vs.FWMark != 0 {
 		return // any port, 0 included: the mark decides, not the port
+	}
+	if hasPort && vs.AllPorts {
+		r.errorf(label, "Server port on a port-0 service", "The service %q takes all ports and sends each connection to the port the client asked for; leave the port out of the server address.", vs.Name)
+		return
 	}
 	if hasPort && s.Port == 0 {
 		r.errorf(label, "Invalid server port", "Port 0 is only for firewall-mark services; give a port 1..65535 or leave it out to use the service port %d.", vs.Port)

@@ -16,7 +16,7 @@ func validate(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, check := range []func(*Config) hcl.Diagnostics{
 		checkNames, checkDirectorRefs, checkDuplicateServices, checkRealServers, checkVIPConflicts,
-		checkVIPAddresses,
+		checkVIPAddresses, checkHostExtras, checkSyncDaemons,
 	} {
 		diags = append(diags, check(cfg)...)
 	}
@@ -77,7 +77,7 @@ func checkDirectorRefs(cfg *Config) hcl.Diagnostics {
 					vs.Name, name, didYouMean(name, names)))
 			case slices.Index(vs.Directors, name) < i:
 				diags = append(diags, errorAt(rng, "Duplicate director", "The director %q is listed twice; remove one.", name))
-			case d.VIPAlias && d.Interface == "" && vs.VIP.IsValid() && !needsInterface[name]:
+			case d.VIPAlias && d.Interface == "" && vs.VIP.IsValid() && !needsInterface[name] && !vipHasInterface(d.VIPs, vs.VIP):
 				needsInterface[name] = true
 				diags = append(diags, errorAt(d.DefRange, "Missing interface",
 					"The director %q carries the VIP %s of virtual_server %q but has no interface for it; set interface = \"eth0\" (your interface), or vip_alias = false when something else (keepalived) holds the VIP.",
@@ -157,7 +157,7 @@ func checkRealServers(cfg *Config) hcl.Diagnostics {
 				break
 			}
 		}
-		if !used[rs.Address] {
+		if !used[rs.Address] && !slices.ContainsFunc(rs.VIPs, func(v *VIP) bool { return v.Method != "" }) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Real server not used",
@@ -223,4 +223,8 @@ func sharedVIP(cfg *Config, d *Director, rs *RealServer) (netip.Addr, *VirtualSe
 		}
 	}
 	return netip.Addr{}, nil
+}
+
+func vipHasInterface(vips []*VIP, vip netip.Addr) bool {
+	return slices.ContainsFunc(vips, func(v *VIP) bool { return v.Address == vip && v.Interface != "" })
 }

@@ -59,6 +59,7 @@ func (r *Resource) Attrs() []Attr {
 		a.str("tunnel_checksum", d.TunnelChecksum)
 	case r.Address != nil:
 		a.str("label", r.Address.Label)
+		a.str("scope", r.Address.Scope)
 	case r.Route != nil:
 		if r.Route.Gateway.IsValid() {
 			a.str("gateway", r.Route.Gateway.String())
@@ -70,6 +71,16 @@ func (r *Resource) Attrs() []Attr {
 		a.add("tcp", strconv.FormatUint(uint64(r.Timeouts.TCP), 10))
 		a.add("tcpfin", strconv.FormatUint(uint64(r.Timeouts.TCPFin), 10))
 		a.add("udp", strconv.FormatUint(uint64(r.Timeouts.UDP), 10))
+	case r.SyncDaemon != nil:
+		d := r.SyncDaemon
+		a.str("interface", d.Interface)
+		a.add("sync_id", strconv.Itoa(int(d.SyncID)))
+		if d.Group.IsValid() {
+			a.str("group", d.Group.String())
+		}
+		a.num("port", uint64(d.Port))
+		a.num("ttl", uint64(d.TTL))
+		a.num("max_len", uint64(d.MaxLen))
 	case r.Peers != nil:
 		a.add("hosts", quoteList(slices.Sorted(maps.Keys(r.Peers.Hosts))))
 	}

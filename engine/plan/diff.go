@@ -58,6 +58,7 @@ func reconcile(desired, live state.Host) *differ {
 	d.routes()
 	d.sysctls()
 	d.timeouts()
+	d.syncDaemons()
 	SortChanges(d.changes)
 	slices.SortFunc(d.unmanaged, NaturalCompare)
 	slices.SortFunc(d.warnings, func(a, b Warning) int { return strings.Compare(a.Detail, b.Detail) })

@@ -26,7 +26,7 @@ func (d *differ) sysctls() {
 		case !sameValue(have, want.Value):
 			c := Change{Kind: KindSysctl, Action: Update, Address: Address(KindSysctl, want.Name),
 				Before: &Resource{Sysctl: &state.Sysctl{Name: want.Name, Value: have}}, After: &Resource{Sysctl: ptr(want)},
-				Reason: sysctlPurpose(want.Name)}
+				Reason: sysctlPurpose(want, hasNAT(d.desired))}
 			if !remembered {
 				c.Own = OwnRemember
 			}
@@ -109,7 +109,8 @@ func sameValue(a, b string) bool {
 
 // sysctlPurpose says why lvsctl sets a kernel parameter, for the plan's
 // reviewer. The names are those engine/compile derives (see README.md (Configuration reference)).
-func sysctlPurpose(name string) string {
+func sysctlPurpose(s state.Sysctl, nat bool) string {
+	name := s.Name
 	switch {
 	case strings.HasSuffix(name, ".arp_ignore"):
 		return "answer ARP only for addresses of the receiving interface: hides the VIP (DR/TUN)"
@@ -117,8 +118,24 @@ func sysctlPurpose(name string) string {
 		return "never use the VIP as the source of ARP requests (DR/TUN)"
 	case strings.HasSuffix(name, ".rp_filter"):
 		return "accept tunnelled packets whose source routes elsewhere (TUN)"
-	case name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding"):
+	case (name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding")) && s.Value == "0":
+		return "stop forwarding packets between interfaces, as declared"
+	case (name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding")) && nat:
 		return "let the director forward packets between its interfaces (required by NAT services)"
+	case name == "net.ipv4.ip_forward" || strings.HasSuffix(name, ".forwarding"):
+		return "forward packets between interfaces, as declared (no NAT service here needs it)"
 	}
 	return ""
+}
+
+// hasNAT reports whether a host directs any NAT server.
+func hasNAT(h *state.Host) bool {
+	for _, s := range h.Services {
+		for _, srv := range s.Servers {
+			if srv.Method == state.MethodNAT {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -21,12 +21,19 @@ func (d *differ) addresses() {
 		case !ok:
 			d.add(Change{Kind: KindAddress, Action: Create, Address: Address(KindAddress, key),
 				After: &Resource{Address: ptr(*want)}, Own: OwnCreate})
-		case have.Label != want.Label:
-			// The kernel keeps the label with the address: a new label is
-			// a new address.
+		case have.Label != want.Label || have.Scope != want.Scope:
+			// The kernel keeps the label and scope with the address: a new
+			// one is a new address.
+			var forced []string
+			if have.Label != want.Label {
+				forced = append(forced, "label")
+			}
+			if have.Scope != want.Scope {
+				forced = append(forced, "scope")
+			}
 			d.add(Change{Kind: KindAddress, Action: Replace, Address: Address(KindAddress, key),
 				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: ptr(*want)},
-				ForcesReplacement: []string{"label"}, Own: OwnCreate})
+				ForcesReplacement: forced, Own: OwnCreate})
 		}
 	}
 	for i := range d.live.Addresses {

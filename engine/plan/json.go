@@ -159,7 +159,7 @@ func (c Change) Validate() error {
 func (r *Resource) holds(k Kind) bool {
 	n := 0
 	for _, v := range []bool{r.Service != nil, r.Server != nil, r.Address != nil, r.Route != nil,
-		r.Sysctl != nil, r.Timeouts != nil, r.Peers != nil} {
+		r.Sysctl != nil, r.Timeouts != nil, r.SyncDaemon != nil, r.Peers != nil} {
 		if v {
 			n++
 		}
@@ -182,6 +182,8 @@ func (r *Resource) Has(k Kind) bool {
 		return r.Sysctl != nil
 	case KindTimeouts:
 		return r.Timeouts != nil
+	case KindSyncDaemon:
+		return r.SyncDaemon != nil
 	case KindPeers:
 		return r.Peers != nil
 	}

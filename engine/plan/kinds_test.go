@@ -35,6 +35,8 @@ var kindSamples = map[plan.Kind]struct {
 		}},
 	plan.KindTimeouts: {plan.Resource{Timeouts: &state.Timeouts{TCP: 900, TCPFin: 120, UDP: 300}},
 		func(h *state.Host, r plan.Resource) { h.Timeouts = r.Timeouts }},
+	plan.KindSyncDaemon: {plan.Resource{SyncDaemon: &state.SyncDaemon{State: "master", Interface: "eth0", SyncID: 7}},
+		func(h *state.Host, r plan.Resource) { h.SyncDaemons = append(h.SyncDaemons, *r.SyncDaemon) }},
 	plan.KindAddress: {plan.Resource{Address: &state.Address{Interface: "lo", Prefix: netip.MustParsePrefix("10.0.0.1/32"), Label: "lo:0"}},
 		func(h *state.Host, r plan.Resource) { h.Addresses = append(h.Addresses, *r.Address) }},
 	plan.KindRoute: {plan.Resource{Route: &state.Route{Destination: netip.MustParsePrefix("10.0.0.1/32"), Interface: "lo"}},

@@ -27,6 +27,8 @@ const (
 	StepUnknown       Step = iota
 	StepSysctlSet          // ARP, rp_filter and forwarding sysctls set
 	StepTimeoutsSet        // IPVS connection timeouts set
+	StepDaemonStop         // sync daemons stopped
+	StepDaemonStart        // sync daemons started (a replacement stops the old one first)
 	StepAddressCreate      // addresses created (or replaced: new label)
 	StepRouteSet           // routes created or changed
 	StepServiceCreate      // services created, updated, or replaced (new one first)
@@ -47,6 +49,10 @@ func (s Step) String() string {
 		return "sysctl-set"
 	case StepTimeoutsSet:
 		return "timeouts-set"
+	case StepDaemonStop:
+		return "daemon-stop"
+	case StepDaemonStart:
+		return "daemon-start"
 	case StepAddressCreate:
 		return "address-create"
 	case StepRouteSet:
@@ -105,6 +111,11 @@ func (c Change) Step() Step {
 		return StepServiceCreate
 	case KindPeers:
 		return StepRecordPeers
+	case KindSyncDaemon:
+		if c.Action == Delete {
+			return StepDaemonStop
+		}
+		return StepDaemonStart
 	case KindServer:
 		switch c.Action {
 		case Create:

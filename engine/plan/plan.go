@@ -65,6 +65,8 @@ const (
 	KindRoute    Kind = "route"
 	KindSysctl   Kind = "sysctl"
 	KindTimeouts Kind = "timeouts"
+	// KindSyncDaemon is an IPVS sync daemon (ipvsadm --start-daemon).
+	KindSyncDaemon Kind = "sync_daemon"
 	// KindPeers writes the cluster's hosts into the host's ownership record.
 	// Apply adds it after a successful apply; plans never list it.
 	KindPeers Kind = "peers"
@@ -73,7 +75,7 @@ const (
 // kinds is every Kind, in the order `show` draws them. A kind added above
 // must be added here too; TestKinds then says what else it needs (see
 // "Adding a managed resource" in the README).
-var kinds = []Kind{KindService, KindServer, KindTimeouts, KindAddress, KindRoute, KindSysctl, KindPeers}
+var kinds = []Kind{KindService, KindServer, KindTimeouts, KindSyncDaemon, KindAddress, KindRoute, KindSysctl, KindPeers}
 
 // Kinds returns every kind of change.
 func Kinds() []Kind { return slices.Clone(kinds) }
@@ -101,7 +103,9 @@ type Resource struct {
 	Route    *state.Route    `json:"route,omitempty"`
 	Sysctl   *state.Sysctl   `json:"sysctl,omitempty"`
 	Timeouts *state.Timeouts `json:"timeouts,omitempty"`
-	Peers    *Peers          `json:"peers,omitempty"`
+	// SyncDaemon is an IPVS sync daemon.
+	SyncDaemon *state.SyncDaemon `json:"sync_daemon,omitempty"`
+	Peers      *Peers            `json:"peers,omitempty"`
 }
 
 // Peers is the set of hosts a record remembers; empty makes it forget.

@@ -73,6 +73,7 @@ func recordable(k Kind) error {
 	case KindService, KindAddress, KindRoute: // kept by key when created
 	case KindSysctl, KindTimeouts: // their originals are kept, to restore
 	case KindServer: // goes with its service
+	case KindSyncDaemon: // kept by state when started
 	case KindPeers: // the record's peers
 	default:
 		return fmt.Errorf("the ownership record does not know a %s: say in plan.RecordChange what lvsctl keeps of it", k)
@@ -100,6 +101,8 @@ func recordCreate(r *state.Record, c Change, before, after Resource) (bool, erro
 		r.Addresses = addKey(r.Addresses, key)
 	case KindRoute:
 		r.Routes = addKey(r.Routes, key)
+	case KindSyncDaemon:
+		r.SyncDaemons = addKey(r.SyncDaemons, key)
 	case KindServer, KindSysctl, KindTimeouts, KindPeers:
 		// A server goes with its service; sysctls and timeouts are
 		// remembered, not created; peers are handled above.
@@ -141,7 +144,7 @@ func remember(r *state.Record, kind Kind, before Resource) (bool, error) {
 			r.RouteOriginals = map[string]state.Route{}
 		}
 		r.RouteOriginals[key] = *before.Route
-	case KindService, KindServer, KindAddress, KindPeers:
+	case KindService, KindServer, KindAddress, KindPeers, KindSyncDaemon:
 		// Nothing of these is put back: they are created or left alone.
 		return false, nil
 	default:
@@ -163,6 +166,8 @@ func forget(r *state.Record, kind Kind, key string) error {
 		delete(r.Sysctls, key)
 	case KindTimeouts:
 		r.Timeouts = nil
+	case KindSyncDaemon:
+		r.SyncDaemons = slices.DeleteFunc(r.SyncDaemons, func(k string) bool { return k == key })
 	case KindServer, KindPeers:
 		// Never recorded by key.
 	default:
@@ -207,6 +212,8 @@ func (r Resource) Key(kind Kind) (string, bool) {
 		return r.Sysctl.Key(), true
 	case KindTimeouts:
 		return "timeouts", true
+	case KindSyncDaemon:
+		return r.SyncDaemon.Key(), true
 	case KindPeers:
 		return "", false // one set per record, not kept by key
 	}

@@ -175,6 +175,9 @@ func (pr *printer) changed(c plan.Change) {
 		}
 		seen[name] = true
 		from, to := lookup(before, name), lookup(after, name)
+		if c.Kind == plan.KindRoute && name == "interface" && to == "null" {
+			return // the desired route leaves the interface to the kernel, which picks it from the gateway
+		}
 		if from != to {
 			rows = append(rows, row{name, from, to})
 			width = max(width, len(name))

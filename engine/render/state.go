@@ -50,6 +50,14 @@ func stateSection(w io.Writer, h state.Host, k plan.Kind, owned map[string]bool)
 		if h.Timeouts != nil {
 			fmt.Fprintf(w, "IPVS timeouts: tcp %d tcpfin %d udp %d\n", h.Timeouts.TCP, h.Timeouts.TCPFin, h.Timeouts.UDP)
 		}
+	case plan.KindSyncDaemon:
+		for _, d := range h.SyncDaemons {
+			fmt.Fprintf(w, "IPVS sync daemon: %s mcast-interface %s syncid %d", d.State, d.Interface, d.SyncID)
+			if d.Group.IsValid() {
+				fmt.Fprintf(w, " group %s port %d ttl %d maxlen %d", d.Group, d.Port, d.TTL, d.MaxLen)
+			}
+			fmt.Fprintf(w, "%s\n", mark(d.Key()))
+		}
 	case plan.KindAddress:
 		writeAddresses(w, h.Addresses, mark)
 	case plan.KindRoute:
@@ -144,6 +152,9 @@ func ownedSet(r *state.Record) map[string]bool {
 	}
 	for k := range r.Sysctls {
 		m[plan.Address(plan.KindSysctl, k)] = true
+	}
+	for _, k := range r.SyncDaemons {
+		m[plan.Address(plan.KindSyncDaemon, k)] = true
 	}
 	return m
 }

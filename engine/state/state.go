@@ -32,6 +32,8 @@ type Host struct {
 	Addresses []Address `json:"addresses,omitempty"`
 	Routes    []Route   `json:"routes,omitempty"`
 	Sysctls   []Sysctl  `json:"sysctls,omitempty"`
+	// SyncDaemons are the IPVS sync daemons of a director, one per state.
+	SyncDaemons []SyncDaemon `json:"sync_daemons,omitempty"`
 	// Timeouts of the IPVS connection table (ipvsadm --set). Nil in a desired
 	// state means "not managed"; in a live state of a host without IPVS, unknown.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
@@ -90,6 +92,8 @@ type Address struct {
 	Prefix    netip.Prefix `json:"prefix"`
 	// Label is the ifconfig-style alias name, e.g. "lo:0" or "eth0:0".
 	Label string `json:"label,omitempty"`
+	// Scope is "host" or "link"; "" is global, the kernel's default.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Route is a route in a routing table.
@@ -130,6 +134,9 @@ type Record struct {
 	// by key, to be put back when the config no longer declares them.
 	RouteOriginals map[string]Route  `json:"route_originals,omitempty"`
 	Sysctls        map[string]string `json:"sysctls,omitempty"`
+	// SyncDaemons are the states (master, backup) of the sync daemons
+	// lvsctl started.
+	SyncDaemons []string `json:"sync_daemons,omitempty"`
 	// Timeouts holds the timeouts from before lvsctl set them, if it did.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 	// Peers are the hosts of the cluster as of the last apply, this one
@@ -199,7 +206,9 @@ func (h *Host) Normalize() {
 	sortByKey(h.Addresses, Address.Key)
 	sortByKey(h.Routes, Route.Key)
 	sortByKey(h.Sysctls, Sysctl.Key)
+	sortByKey(h.SyncDaemons, SyncDaemon.Key)
 	if h.Owned != nil {
+		slices.Sort(h.Owned.SyncDaemons)
 		slices.Sort(h.Owned.Addresses)
 		slices.Sort(h.Owned.Routes)
 	}
@@ -247,6 +256,7 @@ func (h Host) Clone() Host {
 	c.Addresses = slices.Clone(h.Addresses)
 	c.Routes = slices.Clone(h.Routes)
 	c.Sysctls = slices.Clone(h.Sysctls)
+	c.SyncDaemons = slices.Clone(h.SyncDaemons)
 	if h.Timeouts != nil {
 		t := *h.Timeouts
 		c.Timeouts = &t
@@ -258,6 +268,7 @@ func (h Host) Clone() Host {
 		r.Routes = slices.Clone(r.Routes)
 		r.RouteOriginals = maps.Clone(r.RouteOriginals)
 		r.Sysctls = maps.Clone(r.Sysctls)
+		r.SyncDaemons = slices.Clone(r.SyncDaemons)
 		r.Peers = maps.Clone(r.Peers)
 		if r.Timeouts != nil {
 			t := *r.Timeouts

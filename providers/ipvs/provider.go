@@ -25,6 +25,8 @@ import (
 // the client's netlink socket was opened in).
 type Provider struct {
 	c cfipvs.Client
+	// d runs the sync daemons when c cannot (the kernel's cloudflare client).
+	d DaemonClient
 }
 
 // Open connects to the kernel's IPVS over generic netlink. It fails with an
@@ -36,6 +38,12 @@ func Open() (*Provider, error) {
 		return nil, openError(err)
 	}
 	p := New(c)
+	d, err := DialDaemons()
+	if err != nil {
+		_ = p.Close()
+		return nil, openError(err)
+	}
+	p.d = d
 	// Looking up the netlink family works for anyone; the IPVS commands
 	// need CAP_NET_ADMIN. Ask once now so a missing privilege is reported
 	// here rather than in the middle of a read.
@@ -51,10 +59,14 @@ func New(c cfipvs.Client) *Provider { return &Provider{c: c} }
 
 // Close releases the client's netlink socket, if it has one.
 func (p *Provider) Close() error {
-	if c, ok := p.c.(io.Closer); ok {
-		return c.Close()
+	var errs []error
+	if c, ok := p.d.(io.Closer); ok {
+		errs = append(errs, c.Close())
 	}
-	return nil
+	if c, ok := p.c.(io.Closer); ok {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Services returns every service in the table with its servers, sorted as

@@ -96,6 +96,8 @@ func (l *Host) applyChange(c plan.Change) error {
 			return err
 		}
 		return t.SetTimeouts(*after.Timeouts)
+	case plan.KindSyncDaemon:
+		return l.applySyncDaemon(c, before.SyncDaemon, after.SyncDaemon)
 	}
 	return fmt.Errorf("unknown kind of change %q: the plan was made by another lvsctl version", c.Kind)
 }
@@ -221,4 +223,28 @@ func (l *Host) applyRoute(action plan.Action, before, after *state.Route) error 
 	return replace(false,
 		func() error { return l.nl.AddRoute(*after) },
 		func() error { return l.nl.DeleteRoute(*before) })
+}
+
+// applySyncDaemon starts or stops a sync daemon; a replacement stops the
+// old one first, as the kernel runs one of each state.
+func (l *Host) applySyncDaemon(c plan.Change, before, after *state.SyncDaemon) error {
+	t, err := l.ipvsTable()
+	if err != nil {
+		return err
+	}
+	if c.Action == plan.Delete || c.Action == plan.Replace {
+		if before == nil {
+			return missing(c, "before")
+		}
+		if err := t.StopSyncDaemon(*before); err != nil {
+			return err
+		}
+	}
+	if c.Action == plan.Delete {
+		return nil
+	}
+	if after == nil {
+		return missing(c, "after")
+	}
+	return t.StartSyncDaemon(*after)
 }

@@ -17,5 +17,8 @@ type IPVS interface {
 	CreateServer(svc state.Service, s state.Server) error
 	UpdateServer(svc state.Service, s state.Server) error
 	DeleteServer(svc state.Service, s state.Server) error
+	SyncDaemons() ([]state.SyncDaemon, error)
+	StartSyncDaemon(state.SyncDaemon) error
+	StopSyncDaemon(state.SyncDaemon) error
 	Close() error
 }

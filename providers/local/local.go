@@ -137,7 +137,7 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 	}
 	// What lvsctl created in IPVS must be read to be removed, even when the
 	// desired state no longer asks for IPVS.
-	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil)) {
+	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil || len(rec.SyncDaemons) > 0)) {
 		t, err := l.ipvsTable()
 		if err != nil {
 			return h, readError(err, "read IPVS")
@@ -150,6 +150,9 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 			return h, readError(err, "read IPVS timeouts")
 		}
 		h.Timeouts = &to
+		if h.SyncDaemons, err = t.SyncDaemons(); err != nil {
+			return h, readError(err, "read IPVS sync daemons")
+		}
 	}
 	h.Normalize()
 	return h, nil

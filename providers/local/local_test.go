@@ -33,8 +33,8 @@ func TestApplyRealServer(t *testing.T) {
 
 	want := state.Host{
 		Name: "web1",
-		Addresses: []state.Address{plantest.Addr("eth0", "172.25.0.31/24", ""), plantest.Addr("lo", "127.0.0.1/8", ""),
-			plantest.Addr("lo", "172.25.0.100/32", "lo:0"), plantest.Addr("lo", "::1/128", "")},
+		Addresses: []state.Address{plantest.Addr("eth0", "172.25.0.31/24", ""), loopback("127.0.0.1/8"),
+			plantest.Addr("lo", "172.25.0.100/32", "lo:0"), loopback("::1/128")},
 		Routes: []state.Route{plantest.HostRoute("172.25.0.100", "lo")},
 		Sysctls: plantest.Sysctls(
 			"net.ipv4.conf.all.arp_announce", "2", "net.ipv4.conf.all.arp_ignore", "1",
@@ -172,7 +172,7 @@ func TestApplyReplace(t *testing.T) {
 		t.Errorf("record services (-want +got):\n%s", d)
 	}
 	wantAddrs := []state.Address{plantest.Addr("eth0", "172.25.0.100/32", "eth0:1"), plantest.Addr("eth0", "172.25.0.31/24", ""),
-		plantest.Addr("lo", "127.0.0.1/8", ""), plantest.Addr("lo", "::1/128", "")}
+		loopback("127.0.0.1/8"), loopback("::1/128")}
 	if d := cmp.Diff(wantAddrs, got.Addresses, clustertest.CmpOpts); d != "" {
 		t.Errorf("addresses (-want +got):\n%s", d)
 	}
@@ -356,4 +356,11 @@ func TestApplyRestores(t *testing.T) {
 	if d := cmp.Diff(plan.NewRecord(), got.Owned, clustertest.CmpOpts); d != "" {
 		t.Errorf("record after restore (-want +got):\n%s", d)
 	}
+}
+
+// loopback is an address the kernel gives lo when it comes up, of host scope.
+func loopback(prefix string) state.Address {
+	a := plantest.Addr("lo", prefix, "")
+	a.Scope = "host"
+	return a
 }

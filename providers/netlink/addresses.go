@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -34,7 +35,7 @@ func (p *Provider) addresses(names map[int]string) ([]state.Address, error) {
 		if label == name {
 			label = ""
 		}
-		out = append(out, state.Address{Interface: name, Prefix: netip.PrefixFrom(ip, bits), Label: label})
+		out = append(out, state.Address{Interface: name, Prefix: netip.PrefixFrom(ip, bits), Label: label, Scope: scopeName(a.Scope)})
 	}
 	return out, nil
 }
@@ -124,7 +125,11 @@ func toAddr(a state.Address) (*netlink.Addr, error) {
 	if err := CheckLabel(a); err != nil {
 		return nil, err
 	}
-	addr := &netlink.Addr{IPNet: ipNet(a.Prefix, false)}
+	scope, err := scopeNumber(a.Scope)
+	if err != nil {
+		return nil, fmt.Errorf("address %s on %s: %w", a.Prefix, a.Interface, err)
+	}
+	addr := &netlink.Addr{IPNet: ipNet(a.Prefix, false), Scope: scope}
 	// The kernel keeps labels for IPv4 only; an IPv6 address has none.
 	if a.Prefix.Addr().Is4() {
 		addr.Label = a.Label
@@ -132,14 +137,14 @@ func toAddr(a state.Address) (*netlink.Addr, error) {
 	return addr, nil
 }
 
-// CheckLabel reports whether the kernel would accept the address's label:
-// it must be the interface name, optionally followed by ':' and more, and
-// at most 15 bytes long.
+// CheckLabel reports whether the address's label is one ip(8) and the
+// kernel accept: it starts with the interface name (eth0:0, eth0:vip,
+// lovip) and is at most 15 bytes long.
 func CheckLabel(a state.Address) error {
 	if a.Label == "" || a.Label == a.Interface {
 		return nil
 	}
-	if !strings.HasPrefix(a.Label, a.Interface+":") {
+	if !strings.HasPrefix(a.Label, a.Interface) {
 		return fmt.Errorf("address %s on %s: label %q must start with the interface name, e.g. %s:0",
 			a.Prefix, a.Interface, a.Label, a.Interface)
 	}
@@ -148,4 +153,31 @@ func CheckLabel(a state.Address) error {
 			a.Prefix, a.Interface, a.Label, state.MaxLabelLen, a.Interface)
 	}
 	return nil
+}
+
+// scopeNumber is the kernel's number for an address scope; "" is global.
+func scopeNumber(name string) (int, error) {
+	switch name {
+	case "", "global":
+		return unix.RT_SCOPE_UNIVERSE, nil
+	case "link":
+		return unix.RT_SCOPE_LINK, nil
+	case "host":
+		return unix.RT_SCOPE_HOST, nil
+	}
+	return 0, fmt.Errorf("unknown scope %q: use global, link or host", name)
+}
+
+// scopeName names a scope read from the kernel as a state.Address does:
+// global is "", the default; an unusual number is kept as a number.
+func scopeName(n int) string {
+	switch n {
+	case unix.RT_SCOPE_UNIVERSE:
+		return ""
+	case unix.RT_SCOPE_LINK:
+		return "link"
+	case unix.RT_SCOPE_HOST:
+		return "host"
+	}
+	return strconv.Itoa(n)
 }

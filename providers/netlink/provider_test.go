@@ -88,7 +88,9 @@ func TestAddAddressRealServerVIP(t *testing.T) {
 			t.Fatalf("lo after adding an address to it: %v, %v; want it up", lo, err)
 		}
 		// lo coming up brings 127.0.0.1/8 and ::1 with it.
-		want := append(eth0Addresses, addr("lo", "127.0.0.1/8", ""), vip, addr("lo", "::1/128", ""))
+		loopback4, loopback6 := addr("lo", "127.0.0.1/8", ""), addr("lo", "::1/128", "")
+		loopback4.Scope, loopback6.Scope = "host", "host"
+		want := append(eth0Addresses, loopback4, vip, loopback6)
 		if d := cmp.Diff(want, addresses(t, p), netipEqual); d != "" {
 			t.Errorf("addresses (-want +got):\n%s", d)
 		}
@@ -125,6 +127,44 @@ func TestAddressErrors(t *testing.T) {
 		err := p.DeleteAddress(addr("eth0", "172.25.0.99/24", ""))
 		if !errors.Is(err, unix.EADDRNOTAVAIL) || !strings.Contains(err.Error(), "it is not there") {
 			t.Errorf("DeleteAddress of a missing address: %v", err)
+		}
+	})
+}
+
+// TestVIPBlockAddress: what a vip block can choose (a /24, any label that
+// starts with the interface name, no label, a scope) is added and read back
+// as it was given, and a scope change is a replacement.
+func TestVIPBlockAddress(t *testing.T) {
+	forEach(t, func(t *testing.T, p *netlink.Provider, _ netlink.Handle) {
+		wide := addr("eth0", "192.0.2.100/24", "eth0vip") // own subnet: a secondary must share its primary's scope
+		wide.Scope = "host"
+		bare := addr("eth0", "172.25.0.101/32", "")
+		bare.Scope = "link"
+		for _, a := range []state.Address{wide, bare} {
+			if err := p.AddAddress(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []state.Address{bare, eth0Addresses[0], wide, eth0Addresses[1]} // by key
+		if d := cmp.Diff(want, addresses(t, p), netipEqual); d != "" {
+			t.Errorf("after adding (-want +got):\n%s", d)
+		}
+		global := wide
+		global.Scope = ""
+		if err := p.ReplaceAddress(wide, global); err != nil {
+			t.Fatal(err)
+		}
+		want[2] = global
+		if d := cmp.Diff(want, addresses(t, p), netipEqual); d != "" {
+			t.Errorf("after the scope change (-want +got):\n%s", d)
+		}
+		for _, a := range []state.Address{global, bare} {
+			if err := p.DeleteAddress(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := cmp.Diff(eth0Addresses, addresses(t, p), netipEqual); d != "" {
+			t.Errorf("after delete (-want +got):\n%s", d)
 		}
 	})
 }

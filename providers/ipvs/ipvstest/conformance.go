@@ -53,6 +53,7 @@ func RunConformance(t *testing.T, newClient func(t *testing.T) cfipvs.Client) {
 		{"ProviderErrors", testProviderErrors},
 		{"ReadBackFlags", testReadBackFlags},
 		{"CrossFamilyNetmask", testCrossFamilyNetmask},
+		{"SyncDaemons", testSyncDaemons},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

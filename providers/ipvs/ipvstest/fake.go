@@ -14,6 +14,8 @@ import (
 	"github.com/cloudflare/ipvs/netmask"
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 // hz is the kernel tick rate the fake assumes (Debian's CONFIG_HZ_250). It
@@ -32,7 +34,8 @@ const hz = 250
 // Not modelled: statistics (always zero), persistence engines, the kernel
 // turning a server whose address is local into method Local, the refusal of
 // every IPv4 server while the namespace has no IPv4 address (no local
-// routing table), and the master/backup sync daemon. It is safe for
+// routing table), and what the sync daemons send and receive (only their
+// settings are kept). It is safe for
 // concurrent use. The conformance suite in this package passes against both
 // the Fake and the kernel (Debian's 6.1, in the e2e VM).
 type Fake struct {
@@ -42,6 +45,10 @@ type Fake struct {
 	config   cfipvs.Config
 	// missing schedulers behave as modules absent from the kernel.
 	missing map[string]bool
+	// daemons are the running sync daemons by state; ifaces the
+	// interfaces they may use.
+	daemons map[string]state.SyncDaemon
+	ifaces  []string
 }
 
 type fakeService struct {
@@ -58,6 +65,7 @@ func NewFake() *Fake {
 		config:  cfipvs.Config{TCPTimeout: 900, TCPFinTimeout: 120, UDPTimeout: 300},
 		byID:    map[serviceID]*fakeService{},
 		missing: map[string]bool{},
+		ifaces:  []string{"lo"},
 	}
 }
 

@@ -112,7 +112,9 @@ func (f *Fake) destCommand(svc cfipvs.Service, dest cfipvs.Destination, full boo
 		return s, dest, nil
 	}
 	dest.FwdMethod &= fwdMask
-	if dest.Family != s.svc.Family && dest.FwdMethod != cfipvs.Tunnel {
+	if dest.Family != s.svc.Family && (dest.FwdMethod != cfipvs.Tunnel || len(f.daemons) > 0) {
+		// Across families only by tunnel, and not while a sync daemon
+		// runs: the sync protocol cannot carry such a connection.
 		return nil, dest, errno(unix.EINVAL)
 	}
 	return s, dest, nil

@@ -3,11 +3,13 @@
 package ipvstest
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
 
 	cfipvs "github.com/cloudflare/ipvs"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
 	"golang.org/x/sys/unix"
 )
 
@@ -56,11 +58,54 @@ func openInNewNetns() (cfipvs.Client, error) {
 	if err := loopbackUp(); err != nil {
 		return nil, err
 	}
+	if err := globalLoopbackAddress(); err != nil {
+		return nil, err
+	}
 	c, err := cfipvs.New()
 	if err != nil {
 		return nil, fmt.Errorf("%w (is the ip_vs module loaded? modprobe ip_vs)", err)
 	}
-	return c, nil
+	d, err := ipvs.DialDaemons()
+	if err != nil {
+		return nil, fmt.Errorf("sync daemons: %w", err)
+	}
+	return &kernelClient{Client: c, DaemonConn: d}, nil
+}
+
+// kernelClient is cloudflare's client with the sync daemons beside it.
+type kernelClient struct {
+	cfipvs.Client
+	*ipvs.DaemonConn
+}
+
+func (k *kernelClient) Close() error {
+	err := k.DaemonConn.Close()
+	if c, ok := k.Client.(interface{ Close() error }); ok {
+		err = errors.Join(err, c.Close())
+	}
+	return err
+}
+
+// globalLoopbackAddress gives lo 192.0.2.254 (as lo:0), an address of
+// global scope for a sync daemon master to send from: 127.0.0.1 is of host
+// scope, and the kernel will not send multicast from it.
+func globalLoopbackAddress() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("socket for ioctl: %w", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo:0")
+	if err != nil {
+		return err
+	}
+	if err := ifr.SetInet4Addr([]byte{192, 0, 2, 254}); err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFADDR, ifr); err != nil {
+		return fmt.Errorf("adding 192.0.2.254 to lo: %w", err)
+	}
+	return nil
 }
 
 // loopbackUp sets lo up in the current namespace; the kernel then gives it

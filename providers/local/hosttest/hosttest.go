@@ -88,7 +88,22 @@ func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host
 	}
 	sys := sysctltest.Tree(t, sysctls)
 
-	table := ipvs.New(ipvstest.NewFake())
+	fake := ipvstest.NewFake()
+	// A sync daemon may use any interface the host has.
+	daemonIfaces := []string{"lo"}
+	for _, a := range live.Addresses {
+		daemonIfaces = append(daemonIfaces, a.Interface)
+	}
+	for _, d := range live.SyncDaemons {
+		daemonIfaces = append(daemonIfaces, d.Interface)
+	}
+	fake.SetInterfaces(daemonIfaces...)
+	table := ipvs.New(fake)
+	for _, d := range live.SyncDaemons {
+		if err := table.StartSyncDaemon(d); err != nil {
+			t.Fatalf("load sync daemon %s: %v", d.Key(), err)
+		}
+	}
 	if live.Timeouts != nil {
 		if err := table.SetTimeouts(*live.Timeouts); err != nil {
 			t.Fatalf("load timeouts: %v", err)

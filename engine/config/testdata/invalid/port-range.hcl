@@ -30,3 +30,13 @@ virtual_server "marked" {
 
   server "10.0.0.11:0" {} # fine: a firewall-mark service's servers may use port 0
 }
+
+# All ports, persistent: fine, but a server port makes no sense.
+virtual_server "all-ports" {
+  directors   = ["lvs1"]
+  vip         = "10.0.0.109"
+  port        = 0
+  persistence = 1800
+
+  server "10.0.0.13:80" {}
+}
