@@ -8,6 +8,7 @@ package keepalived
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -164,6 +165,8 @@ func (p *Parser) include(file string, n *Node) []*Node {
 		p.problem(file, n.Line, "include "+n.Args[0]+" matches no file")
 		return nil
 	}
+	// In name order, as keepalived's glob(3) reads them.
+	slices.Sort(names)
 	var out []*Node
 	for _, name := range names {
 		src, err := p.Read(name)
