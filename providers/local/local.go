@@ -48,6 +48,8 @@ type Host struct {
 	openIPVS   func() (IPVS, error)
 	// closers are the providers the host opened itself and must release.
 	closers []func() error
+	// lock is the host's lock, when this run holds it (Lock).
+	lock *Lock
 }
 
 var _ cluster.Host = (*Host)(nil)
@@ -155,12 +157,29 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 	return h, nil
 }
 
-// Close releases the providers the host opened itself.
+// Lock takes the host's lock (see AcquireLock) for as long as the host is
+// open: a run that changes the host calls it before its first Read, so
+// that what it plans from is still true when it applies. Close releases it.
+func (l *Host) Lock(ctx context.Context, opts LockOptions) error {
+	if l.lock != nil {
+		return nil
+	}
+	lk, err := AcquireLock(ctx, l.recordPath, opts)
+	if err != nil {
+		return fmt.Errorf("host %s: %w", l.name, err)
+	}
+	l.lock = lk
+	return nil
+}
+
+// Close releases the providers the host opened itself, then its lock.
 func (l *Host) Close() error {
 	var errs []error
 	for _, c := range l.closers {
 		errs = append(errs, c())
 	}
 	l.closers = nil
+	errs = append(errs, l.lock.Release())
+	l.lock = nil
 	return errors.Join(errs...)
 }

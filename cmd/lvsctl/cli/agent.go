@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/transport/agent"
 	"github.com/spf13/cobra"
@@ -9,6 +11,11 @@ import (
 type agentOptions struct {
 	name   string
 	record string
+	// lock makes the agent hold the host's lock for its whole session: the
+	// client changes the host. A session that dies releases it.
+	lock        bool
+	lockTimeout time.Duration
+	lockCommand string
 }
 
 func newAgentCommand(stdio IO) *cobra.Command {
@@ -30,10 +37,18 @@ run it by hand.`,
 				return err
 			}
 			defer l.Close()
+			if o.lock {
+				if err := l.Lock(cmd.Context(), local.LockOptions{Timeout: o.lockTimeout, Command: o.lockCommand}); err != nil {
+					return err
+				}
+			}
 			return agent.Serve(cmd.Context(), stdio.In, stdio.Out, l)
 		},
 	}
 	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
 	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host")
+	cmd.Flags().BoolVar(&o.lock, "lock", false, "hold the host's lock for the whole session (the client changes the host)")
+	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "with --lock, how long to wait for another run holding it")
+	cmd.Flags().StringVar(&o.lockCommand, "lock-command", "", "with --lock, the client's command, shown to runs that find the host locked")
 	return cmd
 }

@@ -9,8 +9,10 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
 	"github.com/lvsctl/lvsctl/engine/cluster"
@@ -25,6 +27,14 @@ type applyOptions struct {
 	// destroy plans every host's desired state as empty: remove all that
 	// lvsctl made there and put back what it changed.
 	destroy bool
+	// lockTimeout is how long to wait for another run holding a host's lock.
+	lockTimeout time.Duration
+}
+
+// addApplyFlags are the flags apply and destroy share beyond the configuration's.
+func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
+	fs.BoolVar(&o.autoApprove, "auto-approve", false, verb+" without asking for confirmation")
+	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -51,11 +61,12 @@ refuses if any host changed since the plan was made.`,
 		},
 	}
 	o.addFlags(cmd.Flags(), false)
-	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	o.addApplyFlags(cmd.Flags(), "apply")
 	return cmd
 }
 
 func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
+	o.lock = lockOptions(o.lockTimeout)
 	p, hosts, fromFile, err := applyInputs(ctx, stdio, o)
 	if err != nil {
 		return err
@@ -141,7 +152,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
-			h, err := openHost(ctx, hp.Host, conn, nil, "")
+			h, err := openHost(ctx, hp.Host, conn, nil, "", o.lock)
 			if err != nil {
 				return fail(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
@@ -33,6 +34,8 @@ type configOptions struct {
 	// cfg is the loaded configuration, set by loadTargets: for graph, and
 	// for plan warnings about a block, shown at its place.
 	cfg *config.Config
+	// lock, set by commands that change hosts, locks each host opened.
+	lock *local.LockOptions
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -178,11 +181,12 @@ type session struct {
 	configured map[string]state.Peer
 	snap       *state.Snapshot
 	snapPath   string
+	lock       *local.LockOptions
 }
 
 // openSession connects to every target (or serves it from the snapshot).
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
-	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile}
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, lock: o.lock}
 	for _, t := range o.all {
 		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
 	}
@@ -205,7 +209,7 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return openHost(ctx, name, conn, s.snap, s.snapPath)
+	return openHost(ctx, name, conn, s.snap, s.snapPath, s.lock)
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -14,8 +16,9 @@ import (
 
 // openHost reaches one host: from the snapshot when planning against one,
 // else in-process for this machine, or through `lvsctl agent` run inside
-// the host's network namespace.
-func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string) (cluster.Host, error) {
+// the host's network namespace. A non-nil lock takes the host's lock for
+// as long as it is open: commands that change hosts pass one.
+func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string, lock *local.LockOptions) (cluster.Host, error) {
 	if snap != nil {
 		return snapshot.Find(*snap, snapPath, name)
 	}
@@ -30,7 +33,29 @@ func openHost(ctx context.Context, name string, conn state.Connection, snap *sta
 			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
 		}
 		record := local.RecordPath(local.RecordDir(), "netns-"+conn.Netns)
-		return agent.Netns(ctx, name, conn.Netns, []string{self, "agent", "--name", name, "--record", record})
+		return agent.Netns(ctx, name, conn.Netns, append([]string{self, "agent", "--name", name, "--record", record}, agentLockArgs(lock)...))
 	}
-	return local.New(local.Options{Name: name, RecordPath: local.RecordPath(local.RecordDir(), "local")})
+	h, err := local.New(local.Options{Name: name, RecordPath: local.RecordPath(local.RecordDir(), "local")})
+	if err != nil || lock == nil {
+		return h, err
+	}
+	if err := h.Lock(ctx, *lock); err != nil {
+		_ = h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// agentLockArgs are the agent's flags that make it hold its host's lock
+// for its whole session.
+func agentLockArgs(lock *local.LockOptions) []string {
+	if lock == nil {
+		return nil
+	}
+	return []string{"--lock", "--lock-timeout", lock.Timeout.String(), "--lock-command", lock.Command}
+}
+
+// lockOptions is the lock a command that changes hosts takes on each.
+func lockOptions(timeout time.Duration) *local.LockOptions {
+	return &local.LockOptions{Timeout: timeout, Command: strings.Join(append([]string{"lvsctl"}, os.Args[1:]...), " ")}
 }
