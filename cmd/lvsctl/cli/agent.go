@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/lvsctl/lvsctl/providers/local"
@@ -32,6 +34,9 @@ run it by hand.`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// A client gone while an answer is written must not kill the
+			// agent before it has finished: make the write fail instead.
+			signal.Ignore(syscall.SIGPIPE)
 			l, err := local.New(local.Options{Name: o.name, RecordPath: o.record})
 			if err != nil {
 				return err
