@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,6 +26,8 @@ type applyOptions struct {
 	// destroy plans every host's desired state as empty: remove all that
 	// lvsctl made there and put back what it changed.
 	destroy bool
+	// verbose lists every change done, however many.
+	verbose bool
 	// lockTimeout is how long to wait for another run holding a host's lock.
 	lockTimeout time.Duration
 }
@@ -34,6 +35,7 @@ type applyOptions struct {
 // addApplyFlags are the flags apply and destroy share beyond the configuration's.
 func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	fs.BoolVar(&o.autoApprove, "auto-approve", false, verb+" without asking for confirmation")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print a line for every change done (by default a step of more than 10 changes on a host is one line of counts; failures are always printed)")
 	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
 }
 
@@ -98,18 +100,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
 		}
 	}
-	var mu sync.Mutex
-	progress := func(hostName string, results []plan.Result, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range results {
-			if r.Error != "" {
-				fmt.Fprintf(stdio.Out, "%s: %s: failed: %s\n", hostName, r.Address, r.Error)
-			} else {
-				fmt.Fprintf(stdio.Out, "%s: %s: done\n", hostName, r.Address)
-			}
-		}
-	}
+	progress := newProgress(stdio.Out, p, o.verbose).report
 	fmt.Fprintln(stdio.Out)
 	if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: o.parallelism, Progress: progress}); err != nil {
 		return err
