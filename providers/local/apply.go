@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -106,6 +107,9 @@ func (l *Host) applyChange(c plan.Change) error {
 	before, after := c.Before.Value(), c.After.Value()
 	if c.Action == plan.NoOp {
 		return nil
+	}
+	if c.Action == plan.Update && c.Before != nil && reflect.DeepEqual(before, after) {
+		return nil // the record only (an adoption): nothing to write
 	}
 	switch c.Kind {
 	case plan.KindPeers:

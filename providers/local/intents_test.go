@@ -247,3 +247,55 @@ func TestApplyWritesTheRecordPerBatch(t *testing.T) {
 		t.Fatalf("record after apply: %d services, intents %+v, %v", len(f.Services), f.Intents, err)
 	}
 }
+
+// countingIPVS counts the writes to the IPVS table.
+type countingIPVS struct {
+	IPVS
+	writes int
+}
+
+func (c *countingIPVS) CreateService(s state.Service) error { c.writes++; return c.IPVS.CreateService(s) }
+func (c *countingIPVS) UpdateService(s state.Service) error { c.writes++; return c.IPVS.UpdateService(s) }
+func (c *countingIPVS) DeleteService(s state.Service) error { c.writes++; return c.IPVS.DeleteService(s) }
+func (c *countingIPVS) CreateServer(svc state.Service, s state.Server) error {
+	c.writes++
+	return c.IPVS.CreateServer(svc, s)
+}
+func (c *countingIPVS) UpdateServer(svc state.Service, s state.Server) error {
+	c.writes++
+	return c.IPVS.UpdateServer(svc, s)
+}
+func (c *countingIPVS) DeleteServer(svc state.Service, s state.Server) error {
+	c.writes++
+	return c.IPVS.DeleteServer(svc, s)
+}
+
+// A service made by hand exactly as declared is adopted with no kernel
+// write, and destroy then removes it.
+func TestAdoptedServiceIsRemovedByDestroy(t *testing.T) {
+	r := newRig(t)
+	desired := directorWants(1)
+	desired.Addresses, desired.Sysctls = nil, nil
+	svc := desired.Services[0]
+	if err := r.local.ipvs.CreateService(svc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range svc.Servers {
+		if err := r.local.ipvs.CreateServer(svc, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counter := &countingIPVS{IPVS: r.local.ipvs}
+	r.local.ipvs = counter
+	clustertest.Apply(t, r.local, plannedChanges(t, r.local, desired))
+	if counter.writes != 0 {
+		t.Errorf("adopting a service as declared made %d kernel writes, want 0", counter.writes)
+	}
+	if rec, _ := LoadRecord(r.record); rec == nil || rec.Services[svc.Key()] != svc.Name {
+		t.Fatalf("record after adoption: %+v; want %s owned", rec, svc.Key())
+	}
+	clustertest.Apply(t, r.local, plannedChanges(t, r.local, state.Host{Name: "web1", Role: state.RoleDirector}))
+	if live := r.read(t, r.local); len(live.Services) != 0 {
+		t.Errorf("after destroy: %d services left, want none", len(live.Services))
+	}
+}
