@@ -254,9 +254,18 @@ type countingIPVS struct {
 	writes int
 }
 
-func (c *countingIPVS) CreateService(s state.Service) error { c.writes++; return c.IPVS.CreateService(s) }
-func (c *countingIPVS) UpdateService(s state.Service) error { c.writes++; return c.IPVS.UpdateService(s) }
-func (c *countingIPVS) DeleteService(s state.Service) error { c.writes++; return c.IPVS.DeleteService(s) }
+func (c *countingIPVS) CreateService(s state.Service) error {
+	c.writes++
+	return c.IPVS.CreateService(s)
+}
+func (c *countingIPVS) UpdateService(s state.Service) error {
+	c.writes++
+	return c.IPVS.UpdateService(s)
+}
+func (c *countingIPVS) DeleteService(s state.Service) error {
+	c.writes++
+	return c.IPVS.DeleteService(s)
+}
 func (c *countingIPVS) CreateServer(svc state.Service, s state.Server) error {
 	c.writes++
 	return c.IPVS.CreateServer(svc, s)
