@@ -163,6 +163,13 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 			return h, readError(err, "read IPVS timeouts")
 		}
 		h.Timeouts = &to
+		var own *state.Record
+		if file != nil {
+			own = &file.Record
+		}
+		if err := l.hideOthers(&h, own); err != nil {
+			return h, err
+		}
 	}
 	if err := l.settle(file, &h); err != nil {
 		return h, err

@@ -16,9 +16,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// LockPath is the lock file of the host whose ownership record is at
-// recordPath: beside it, so LVSCTL_RECORD_DIR moves both.
-func LockPath(recordPath string) string { return recordPath + ".lock" }
+// LockPath is the lock file of the host whose ownership record (of any
+// cluster) is at recordPath: beside it, so LVSCTL_RECORD_DIR moves both,
+// and one per host, shared by the clusters on it (HOSTID.json.lock).
+func LockPath(recordPath string) string {
+	hostPath, _ := hostRecords(recordPath)
+	return hostPath + ".lock"
+}
 
 // LockOptions ask New to lock the host for as long as it is open: every run
 // that changes a host holds its lock from its first read to its last

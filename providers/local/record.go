@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
 
@@ -40,6 +41,42 @@ func RecordPath(dir, hostID string) string {
 type recordFile struct {
 	state.Record
 	Intents *Intents `json:"intents,omitempty"`
+}
+
+// ClusterRecordPath is RecordPath for the configuration that names its
+// cluster (`cluster = "NAME"`): each cluster on a host keeps a record of
+// its own, HOSTID@CLUSTER.json, beside the unnamed cluster's HOSTID.json.
+func ClusterRecordPath(dir, hostID, cluster string) string {
+	if cluster == "" {
+		return RecordPath(dir, hostID)
+	}
+	return filepath.Join(dir, hostID+"@"+cluster+".json")
+}
+
+// hostRecords splits a record path into the host's part and the glob of
+// every cluster's record of that host.
+func hostRecords(recordPath string) (hostPath, glob string) {
+	dir, base := filepath.Split(recordPath)
+	base = strings.TrimSuffix(base, ".json")
+	host, _, _ := strings.Cut(base, "@")
+	return filepath.Join(dir, host+".json"), filepath.Join(dir, host+"@*.json")
+}
+
+// siblingRecords are the records of the other clusters on the host whose
+// record (of one cluster) is at recordPath.
+func siblingRecords(recordPath string) ([]string, error) {
+	hostPath, glob := hostRecords(recordPath)
+	named, err := filepath.Glob(glob)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range append([]string{hostPath}, named...) {
+		if p != filepath.Clean(recordPath) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // LoadRecord reads the ownership record at path, as last committed

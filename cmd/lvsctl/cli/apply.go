@@ -143,7 +143,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
-			h, err := openHost(ctx, hp.Host, conn, nil, "", o.lock)
+			h, err := openHost(ctx, hp.Host, conn, nil, "", hostRun{cluster: saved.Cluster, lock: o.lock})
 			if err != nil {
 				return fail(err)
 			}

@@ -38,6 +38,15 @@ type configOptions struct {
 	lock *local.LockOptions
 }
 
+// hostRun is how this command uses the hosts it opens.
+func (o *configOptions) hostRun() hostRun {
+	r := hostRun{lock: o.lock}
+	if o.cfg != nil {
+		r.cluster = o.cfg.Cluster
+	}
+	return r
+}
+
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	fs.StringArrayVar(&o.vars, "var", nil, "set a variable: `NAME=VALUE` (repeatable)")
 	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from `FILE`: HCL name = value lines, or JSON (repeatable)")
@@ -181,12 +190,12 @@ type session struct {
 	configured map[string]state.Peer
 	snap       *state.Snapshot
 	snapPath   string
-	lock       *local.LockOptions
+	run        hostRun
 }
 
 // openSession connects to every target (or serves it from the snapshot).
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
-	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, lock: o.lock}
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, run: o.hostRun()}
 	for _, t := range o.all {
 		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
 	}
@@ -209,7 +218,7 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return openHost(ctx, name, conn, s.snap, s.snapPath, s.lock)
+	return openHost(ctx, name, conn, s.snap, s.snapPath, s.run)
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the

@@ -16,9 +16,10 @@ import (
 
 // openHost reaches one host: from the snapshot when planning against one,
 // else in-process for this machine, or through `lvsctl agent` run inside
-// the host's network namespace. A non-nil lock takes the host's lock for
-// as long as it is open: commands that change hosts pass one.
-func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string, lock *local.LockOptions) (cluster.Host, error) {
+// the host's network namespace. run says which cluster's record to use and
+// whether to lock the host.
+func openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string, run hostRun) (cluster.Host, error) {
+	lock := run.lock
 	if snap != nil {
 		return snapshot.Find(*snap, snapPath, name)
 	}
@@ -32,10 +33,10 @@ func openHost(ctx context.Context, name string, conn state.Connection, snap *sta
 		if err != nil {
 			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
 		}
-		record := local.RecordPath(local.RecordDir(), "netns-"+conn.Netns)
+		record := local.ClusterRecordPath(local.RecordDir(), "netns-"+conn.Netns, run.cluster)
 		return agent.Netns(ctx, name, conn.Netns, append([]string{self, "agent", "--name", name, "--record", record}, agentLockArgs(lock)...))
 	}
-	h, err := local.New(local.Options{Name: name, RecordPath: local.RecordPath(local.RecordDir(), "local")})
+	h, err := local.New(local.Options{Name: name, RecordPath: local.ClusterRecordPath(local.RecordDir(), "local", run.cluster)})
 	if err != nil || lock == nil {
 		return h, err
 	}
@@ -44,6 +45,14 @@ func openHost(ctx context.Context, name string, conn state.Connection, snap *sta
 		return nil, err
 	}
 	return h, nil
+}
+
+// hostRun is how one command uses the hosts it opens.
+type hostRun struct {
+	// cluster is the configuration's cluster name: whose record to use.
+	cluster string
+	// lock, set by commands that change hosts, locks each host opened.
+	lock *local.LockOptions
 }
 
 // agentLockArgs are the agent's flags that make it hold its host's lock

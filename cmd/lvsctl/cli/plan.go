@@ -81,7 +81,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 		return err
 	}
 	if o.out != "" {
-		if err := writePlanFile(o.out, p, sess.connections()); err != nil {
+		if err := writePlanFile(o.out, p, sess.connections(), sess.run.cluster); err != nil {
 			return err
 		}
 	}
@@ -107,9 +107,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 
 // writePlanFile saves the plan with the connections apply will use: the
 // same JSON as `plan -json`, plus "connections" and the versions.
-func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
+func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection, cluster string) error {
 	var b bytes.Buffer
-	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, LvsctlVersion: version.String()}); err != nil {
+	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, Cluster: cluster, LvsctlVersion: version.String()}); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, b.Bytes(), 0); err != nil {
