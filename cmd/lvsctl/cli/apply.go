@@ -35,6 +35,7 @@ type applyOptions struct {
 // addApplyFlags are the flags apply and destroy share beyond the configuration's.
 func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	fs.BoolVar(&o.autoApprove, "auto-approve", false, verb+" without asking for confirmation")
+	o.addDetailedFlag(fs)
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print a line for every change done (by default a step of more than 10 changes on a host is one line of counts; failures are always printed)")
 	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
 }

@@ -55,6 +55,7 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
+	o.addDetailedFlag(cmd.Flags())
 	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
 	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
 	o.md.addFlags(cmd.Flags())

@@ -12,7 +12,10 @@ rec=$LVSCTL_RECORD_DIR/netns-lvs@a.json
 before=$(host_view lvs)
 
 services() { ipvs_table lvs | grep -c '^-A'; }
-owned() { grep -c '"tcp/172' "$1" 2>/dev/null || echo 0; }
+owned() {
+	c=$(grep -c '"tcp/172' "$1" 2>/dev/null)
+	echo "${c:-0}"
+}
 
 # converge: apply again, second plan empty, all owned; destroy: as before.
 converge_and_destroy() {
@@ -55,20 +58,28 @@ for at in start intents mid after; do
 	converge_and_destroy
 done
 
-step "the CLI alone killed after 1s: its agent stops at the next change and records it"
+step "the CLI alone killed mid-batch: its agent stops at the next change and records it"
 setsid "$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/killed.out" 2>&1 &
 pid=$!
-sleep 1
+wait_match "$rec" '"intents"' && sleep 0.3
 kill -9 "$pid"
 wait "$pid"
-sleep 1
+# The agent (in the namespace lvs) finishes the change in hand, commits
+# and exits.
+i=0
+while [ -n "$(ip netns pids lvs)" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 echo "killed: $(services) services in the kernel, $(owned "$rec") owned"
+grep -q '"intents"' "$rec" && fail "the agent whose client was killed did not commit (intents left)"
+assert_eq "services owned after the agent stopped" "$(owned "$rec")" "$(services)"
 converge_and_destroy
 
 step "Ctrl-C during apply: stops between two changes and says what was done"
 setsid "$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/int.out" 2>&1 &
 pid=$!
-sleep 1.5
+wait_match "$rec" '"intents"' && sleep 0.3
 kill -INT -"$pid"
 wait "$pid"
 rc=$?
