@@ -92,9 +92,11 @@ step "two applies at once, two clusters on one director: the second is refused"
 cfgb=$E2E_WORK/b.hcl
 gen_cluster "$cfgb" $n 2 b 20000
 recb=$LVSCTL_RECORD_DIR/netns-lvs@b.json
+lock=$LVSCTL_RECORD_DIR/netns-lvs.json.lock
+rm -f "$lock" # nobody holds it; its holder's line tells when a has it
 setsid "$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/a.out" 2>&1 &
 pid=$!
-sleep 0.5
+wait_match "$lock" 'a\.hcl'
 lvsctl apply -auto-approve -no-color "$cfgb" >"$E2E_WORK/b.out" 2>&1 && fail "the second apply ran while the first held the lock"
 cat "$E2E_WORK/b.out"
 grep -q 'another lvsctl run is changing this host' "$E2E_WORK/b.out" || fail "the refusal does not say the host is locked"
