@@ -12,7 +12,7 @@ STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 
-.PHONY: all build release test unit netns lint deps e2e demo bench bench-compare fuzz docs clean
+.PHONY: all build release test unit netns lint deps e2e demo bench bench-vm bench-validate bench-compare fuzz docs clean
 
 all: build
 
@@ -60,6 +60,14 @@ deps:
 ## bench: engine benchmarks; compare two runs with `make bench-compare OLD=a.txt NEW=b.txt`.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... ./transport/... | tee bench.txt
+
+## bench-vm: lvsctl vs ipvsadm in the e2e VM at 1k-10k services (bench/vm.sh; root, long);
+## bench-validate: validate of 10k x 10 services, flat and dynamic, natively (bench/validate.sh).
+bench-vm:
+	bench/vm.sh bench-scale
+
+bench-validate:
+	bench/validate.sh 10000 10
 
 bench-compare:
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(OLD) $(NEW)

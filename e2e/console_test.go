@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -194,5 +195,20 @@ func TestConsoleDrain(t *testing.T) {
 	c.Drain()
 	if !c.Done || len(c.Errors) != 1 {
 		t.Errorf("after Drain: Done = %v, Errors = %v; want true and one error", c.Done, c.Errors)
+	}
+}
+
+func TestDropManual(t *testing.T) {
+	all := []string{"dr-lab", "bench-scale"}
+	manual := map[string]bool{"bench-scale": true}
+	for run, want := range map[string][]string{
+		"":                     {"dr-lab"},
+		"TestVM":               {"dr-lab"},
+		"TestVM/":              {"dr-lab"},
+		"TestVM/^bench-scale$": {"dr-lab", "bench-scale"},
+	} {
+		if got := DropManual(all, manual, run); !slices.Equal(got, want) {
+			t.Errorf("DropManual(-run %q) = %v, want %v", run, got, want)
+		}
 	}
 }

@@ -75,3 +75,19 @@ func splitPattern(p string) []string {
 	}
 	return append(parts, p[start:])
 }
+
+// DropManual leaves out of selected the scenarios of manual (benchmarks,
+// which take long) unless the -run pattern run names a subtest: `make e2e`
+// does not run them, `go test ./e2e -run 'TestVM/^bench-scale$'` does.
+func DropManual(selected []string, manual map[string]bool, run string) []string {
+	if parts := splitPattern(run); len(parts) >= 2 && parts[1] != "" {
+		return selected
+	}
+	var out []string
+	for _, name := range selected {
+		if !manual[name] {
+			out = append(out, name)
+		}
+	}
+	return out
+}

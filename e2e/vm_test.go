@@ -58,6 +58,7 @@ func TestVM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	selected = DropManual(selected, manualScenarios("scenarios", all), flagValue("test.run"))
 	if len(selected) == 0 {
 		// Under LVSCTL_E2E=required a selection that runs nothing fails.
 		unavailable("no scenario matches -run %q; the scenarios are %s", flagValue("test.run"), strings.Join(all, " "))
@@ -175,6 +176,18 @@ func listScenarios(dir string) ([]string, error) {
 		names = append(names, e.Name())
 	}
 	return names, nil
+}
+
+// manualScenarios are the scenarios marked with a file named "manual"
+// (benchmarks): they run only when -run names them.
+func manualScenarios(dir string, all []string) map[string]bool {
+	m := map[string]bool{}
+	for _, name := range all {
+		if _, err := os.Stat(filepath.Join(dir, name, "manual")); err == nil {
+			m[name] = true
+		}
+	}
+	return m
 }
 
 func flagValue(name string) string {

@@ -353,6 +353,45 @@ expect_no_addr() {
 	echo "ok: $3 not on $2 in $1"
 }
 
+# --- generated clusters (faults, bench) ---------------------------------------
+
+# gen_cluster FILE SERVICES SERVERS [CLUSTER [PORTBASE]] writes a director
+# lvs (netns lvs, eth0) with SERVICES tcp services on VIP 172.25.0.100,
+# ports PORTBASE (10000) upwards, each with SERVERS NAT servers, wrr; and
+# the same table as ipvsadm -R input in FILE.ipvsadm.
+gen_cluster() {
+	awk -v n="$2" -v m="$3" -v c="$4" -v base="${5:-10000}" -v rules="$1.ipvsadm" 'BEGIN {
+		if (c != "") printf "cluster = \"%s\"\n\n", c
+		print "director \"lvs\" {\n  netns     = \"lvs\"\n  interface = \"eth0\"\n  address   = \"172.25.0.1\"\n}\n"
+		for (i = 0; i < n; i++) {
+			printf "virtual_server \"s%d\" {\n  directors = [\"lvs\"]\n  protocol  = \"tcp\"\n  vip       = \"172.25.0.100\"\n  port      = %d\n  scheduler = \"wrr\"\n  method    = \"nat\"\n", i, base + i
+			printf "-A -t 172.25.0.100:%d -s wrr\n", base + i >rules
+			for (j = 0; j < m; j++) {
+				rip = sprintf("172.25.%d.%d", 1 + int(j / 250), 1 + j % 250)
+				printf "  server \"%s:80\" {}\n", rip
+				printf "-a -t 172.25.0.100:%d -r %s:80 -m -w 1\n", base + i, rip >rules
+			}
+			print "}\n"
+		}
+	}' >"$1"
+}
+
+# lab_director builds one director, lvs (172.25.0.1 on eth0), on a bridge.
+lab_director() {
+	bridge_add e2ebr0
+	host_add lvs
+	host_link lvs e2ebr0 eth0 172.25.0.1/24
+}
+
+# host_view NS prints what lvsctl may change in NS, sorted: the IPVS table,
+# the addresses, the routes and ip_forward; to compare before and after.
+host_view() {
+	ipvs_table "$1"
+	ip -n "$1" -o addr show | awk '{print $2, $4}' | grep -v fe80 | sort
+	ip -n "$1" route show table all | grep -v fe80 | sort
+	ip netns exec "$1" cat /proc/sys/net/ipv4/ip_forward
+}
+
 # --- cleanup ----------------------------------------------------------------
 
 # e2e_cleanup removes everything a scenario may have built: processes in

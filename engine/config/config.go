@@ -36,6 +36,12 @@ type Config struct {
 	// Variables are the final values of the declared variables.
 	Variables map[string]cty.Value
 
+	// Cluster names the cluster this configuration describes (top-level
+	// `cluster = "NAME"`); empty when unnamed. Each host keeps what each
+	// cluster owns apart, so two configurations can share a director.
+	Cluster      string
+	ClusterRange hcl.Range
+
 	Directors      []*Director
 	RealServers    []*RealServer
 	VirtualServers []*VirtualServer

@@ -19,6 +19,7 @@ import (
 // blocks are the early phases.
 func rootSchema() *hcl.BodySchema {
 	return &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "cluster"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "variable", LabelNames: []string{"name"}},
 			{Type: "locals"},
@@ -65,6 +66,7 @@ func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
 	earlyErrors := diags.HasErrors()
 	ctx := l.evalContext(vars, locals)
 	content, d := dynblock.Expand(body, ctx).Content(rootSchema())
+	d = append(d, decodeCluster(cfg, content.Attributes["cluster"], ctx)...)
 	d = append(d, decodeBlocks(cfg, content.Blocks, ctx)...)
 	if earlyErrors {
 		d = dropUnknownFollowOns(d)

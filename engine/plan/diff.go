@@ -19,7 +19,10 @@ import (
 // HostPlan.Unmanaged and left alone. A resource the config declares and that
 // already exists is changed in place where the kernel allows it, and lvsctl
 // does not claim it (removing it from the config later leaves it on the
-// host) unless it had to be replaced: what lvsctl re-creates is its own.
+// host) unless it had to be replaced: what lvsctl re-creates is its own. A
+// service that exists exactly as declared is claimed (a record-only
+// change): lvsctl would have made the same, and it may be what a stopped
+// run made.
 func Diff(desired, live state.Host) HostPlan {
 	d := reconcile(desired, live)
 	name := desired.Name
@@ -81,6 +84,7 @@ const (
 	reasonRestore    = "restore the value from before lvsctl"
 	reasonRecordOnly = "already at the value from before lvsctl: only the ownership record changes"
 	reasonDrain      = "drained first (weight 0), then removed"
+	reasonAdopt      = "exists as declared: only the ownership record changes, and lvsctl removes it when the configuration drops it"
 )
 
 func (d *differ) services() {
@@ -149,10 +153,21 @@ func (d *differ) services() {
 }
 
 func (d *differ) updateService(want, have *state.Service) {
-	if !sameServiceSettings(want, have) {
+	_, owned := d.rec.Services[want.Key()]
+	switch {
+	case !sameServiceSettings(want, have):
 		d.add(Change{
 			Kind: KindService, Action: Update, Address: serviceAddress(want.Key()), Name: want.Name,
 			Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(want)},
+		})
+	case !owned:
+		// Exactly what the configuration declares, not yet recorded (made
+		// by hand, or by a run that stopped before it could record it):
+		// lvsctl records it as its own, so removing the block removes it.
+		d.add(Change{
+			Kind: KindService, Action: Update, Address: serviceAddress(want.Key()), Name: want.Name,
+			Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(have)},
+			Own: OwnCreate, Reason: reasonAdopt,
 		})
 	}
 	d.servers(want, have)

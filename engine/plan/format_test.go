@@ -55,7 +55,7 @@ func TestFormatGolden(t *testing.T) {
 		t.Errorf("public plan round trip (-wrote +read):\n%s", d)
 	}
 
-	saved := plan.Saved{Plan: p, LvsctlVersion: "v0.0.0-golden", Connections: map[string]state.Connection{
+	saved := plan.Saved{Plan: p, LvsctlVersion: "v0.0.0-golden", Cluster: "web", Connections: map[string]state.Connection{
 		"lvs1": {}, "web1": {Netns: "web1"},
 	}}
 	var file bytes.Buffer

@@ -37,31 +37,56 @@ func none(t *testing.T, hp plan.HostPlan) {
 	}
 }
 
+// owning is a live host with svc, which its record says lvsctl made.
+func owning(svc state.Service) state.Host {
+	return state.Host{Services: []state.Service{svc},
+		Owned: &state.Record{FormatVersion: state.FormatVersion, Services: map[string]string{svc.Key(): svc.Name}}}
+}
+
+// A live service exactly as declared but not recorded (made by hand, or by
+// a run stopped before it recorded it) is recorded as lvsctl's with no
+// kernel write, so removing its block removes it.
+func TestRuleAServiceAsDeclaredIsAdopted(t *testing.T) {
+	svc := httpService(dr("10.0.0.11", 1))
+	c := only(t, plan.Diff(state.Host{Services: []state.Service{svc}}, state.Host{Services: []state.Service{svc}}))
+	if c.Kind != plan.KindService || c.Action != plan.Update || c.Own != plan.OwnCreate || !strings.Contains(c.Reason, "only the ownership record") {
+		t.Fatalf("adoption: %s", mustJSON(t, c))
+	}
+	rec := plan.NewRecord()
+	if changed, err := plan.RecordChange(rec, c); err != nil || !changed || rec.Services[svc.Key()] != "http" {
+		t.Fatalf("recording the adoption: %v, %v, %+v", changed, err, rec.Services)
+	}
+	gone := plan.Diff(state.Host{}, state.Host{Services: []state.Service{svc}, Owned: rec})
+	if len(gone.Changes) == 0 || gone.Changes[0].Action != plan.Delete {
+		t.Errorf("once adopted, dropping the block does not remove it: %s", mustJSON(t, gone.Changes))
+	}
+}
+
 func TestRuleEquivalentValuesAreNoChange(t *testing.T) {
 	t.Run("netmask unset is the full length", func(t *testing.T) {
 		want := httpService()
 		have := httpService()
 		want.Netmask = 0
-		none(t, plan.Diff(state.Host{Services: []state.Service{want}}, state.Host{Services: []state.Service{have}}))
+		none(t, plan.Diff(state.Host{Services: []state.Service{want}}, owning(have)))
 	})
 	t.Run("flags in any order", func(t *testing.T) {
 		want, have := httpService(), httpService()
 		want.Scheduler, have.Scheduler = "sh", "sh"
 		want.Flags, have.Flags = []string{"sh-port", "sh-fallback"}, []string{"sh-fallback", "sh-port"}
-		none(t, plan.Diff(state.Host{Services: []state.Service{want}}, state.Host{Services: []state.Service{have}}))
+		none(t, plan.Diff(state.Host{Services: []state.Service{want}}, owning(have)))
 	})
 	t.Run("tunnel settings of a non-tun server", func(t *testing.T) {
 		have := dr("10.0.0.11", 1)
 		have.TunnelType = "ipip"
 		none(t, plan.Diff(state.Host{Services: []state.Service{httpService(dr("10.0.0.11", 1))}},
-			state.Host{Services: []state.Service{httpService(have)}}))
+			owning(httpService(have))))
 	})
 	t.Run("tun type unset is ipip", func(t *testing.T) {
 		want, have := dr("10.0.0.11", 1), dr("10.0.0.11", 1)
 		want.Method, have.Method = "tun", "tun"
 		have.TunnelType = "ipip"
 		none(t, plan.Diff(state.Host{Services: []state.Service{httpService(want)}},
-			state.Host{Services: []state.Service{httpService(have)}}))
+			owning(httpService(have))))
 	})
 	t.Run("sysctl whitespace", func(t *testing.T) {
 		none(t, plan.Diff(

@@ -14,7 +14,7 @@ import (
 // apart from the public plan's FormatVersion: it covers what only apply
 // reads (connections). Bump it on any change of those; testdata/format
 // pins it.
-const SavedFormatVersion = "1"
+const SavedFormatVersion = "2"
 
 // Saved is a plan saved for apply (`plan -out FILE`): the public JSON plan,
 // with the same keys, plus how to reach each host, so applying the file
@@ -23,6 +23,9 @@ type Saved struct {
 	Plan
 	// Connections say how to reach each host of the plan.
 	Connections map[string]state.Connection `json:"connections"`
+	// Cluster is the configuration's cluster name: whose ownership record
+	// on each host the plan was made from and is applied to.
+	Cluster string `json:"cluster,omitempty"`
 	// SavedFormatVersion is the version of this file format.
 	SavedFormatVersion string `json:"saved_format_version"`
 	// LvsctlVersion is the lvsctl that saved it (internal/version).
@@ -34,6 +37,7 @@ type Saved struct {
 type savedJSON struct {
 	planJSON
 	Connections        map[string]state.Connection `json:"connections"`
+	Cluster            string                      `json:"cluster,omitempty"`
 	SavedFormatVersion string                      `json:"saved_format_version"`
 	LvsctlVersion      string                      `json:"lvsctl_version"`
 }
@@ -41,7 +45,7 @@ type savedJSON struct {
 // MarshalJSON writes the plan's keys, then the saved plan's.
 func (s Saved) MarshalJSON() ([]byte, error) {
 	return marshalNoEscape(savedJSON{planJSON{planFields(s.Plan), warningTexts(s.Warnings)},
-		s.Connections, s.SavedFormatVersion, s.LvsctlVersion})
+		s.Connections, s.Cluster, s.SavedFormatVersion, s.LvsctlVersion})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -50,7 +54,7 @@ func (s *Saved) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*s = Saved{Plan: v.plan(), Connections: v.Connections, SavedFormatVersion: v.SavedFormatVersion, LvsctlVersion: v.LvsctlVersion}
+	*s = Saved{Plan: v.plan(), Connections: v.Connections, Cluster: v.Cluster, SavedFormatVersion: v.SavedFormatVersion, LvsctlVersion: v.LvsctlVersion}
 	return nil
 }
 

@@ -26,14 +26,27 @@ type Options struct {
 	// block is shown at its place, with the source. Both may be nil.
 	Blocks map[string]hcl.Range
 	Files  map[string]*hcl.File
+	// Detailed draws every change of every host. Without it, a host with
+	// more than SummaryFrom changes is summarised: its counts per kind,
+	// its first and last changes (a page, where 100,000 would be a book).
+	Detailed bool
 }
+
+// SummaryFrom is the number of changes of one host above which the human
+// plan summarises it, unless Options.Detailed; SummaryHead and SummaryTail
+// are the changes shown from its start and its end.
+const (
+	SummaryFrom = 40
+	SummaryHead = 10
+	SummaryTail = 5
+)
 
 // Human writes the plan as people review it: per host, the changes in the
 // order apply makes them, each with its symbol, address and attributes,
 // then what is left alone, warnings, and a one-line summary.
 func Human(w io.Writer, p plan.Plan, opts Options) error {
 	bw := bufio.NewWriter(w)
-	pr := printer{w: bw, color: opts.Color, files: opts.Files, blocks: opts.Blocks}
+	pr := printer{w: bw, color: opts.Color, files: opts.Files, blocks: opts.Blocks, summarise: !opts.Detailed}
 	pr.plan(p)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
@@ -49,6 +62,8 @@ type printer struct {
 	diff   bool
 	files  map[string]*hcl.File
 	blocks map[string]hcl.Range
+	// summarise draws big hosts in short (Options.Detailed).
+	summarise bool
 }
 
 const (
@@ -101,9 +116,13 @@ func (pr *printer) host(h plan.HostPlan) {
 	if len(h.Changes) == 0 {
 		pr.w.WriteString("\n  No changes.\n")
 	}
-	for _, c := range h.Changes {
-		pr.w.WriteString("\n")
-		pr.change(c)
+	if pr.summarise && len(h.Changes) > SummaryFrom {
+		pr.summary(h.Changes)
+	} else {
+		for _, c := range h.Changes {
+			pr.w.WriteString("\n")
+			pr.change(c)
+		}
 	}
 	if len(h.Unmanaged) > 0 {
 		pr.w.WriteString("\n")

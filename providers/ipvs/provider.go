@@ -27,6 +27,12 @@ type Provider struct {
 	c cfipvs.Client
 	// d runs the sync daemons when c cannot (the kernel's cloudflare client).
 	d DaemonClient
+	// dial opens another client on the same table, for reading the
+	// servers of many services over several sockets at once; nil reads
+	// over c alone.
+	dial func() (cfipvs.Client, error)
+	// readers are the extra clients dial opened, kept until Close.
+	readers []cfipvs.Client
 }
 
 // Open connects to the kernel's IPVS over generic netlink. It fails with an
@@ -44,6 +50,7 @@ func Open() (*Provider, error) {
 		return nil, openError(err)
 	}
 	p.d = d
+	p.dial = func() (cfipvs.Client, error) { return cfipvs.New() }
 	// Looking up the netlink family works for anyone; the IPVS commands
 	// need CAP_NET_ADMIN. Ask once now so a missing privilege is reported
 	// here rather than in the middle of a read.
@@ -57,15 +64,18 @@ func Open() (*Provider, error) {
 // New returns a provider over any client, such as ipvstest.Fake.
 func New(c cfipvs.Client) *Provider { return &Provider{c: c} }
 
-// Close releases the client's netlink socket, if it has one.
+// Close releases the clients' netlink sockets, if they have any.
 func (p *Provider) Close() error {
 	var errs []error
 	if c, ok := p.d.(io.Closer); ok {
 		errs = append(errs, c.Close())
 	}
-	if c, ok := p.c.(io.Closer); ok {
-		errs = append(errs, c.Close())
+	for _, c := range append([]cfipvs.Client{p.c}, p.readers...) {
+		if c, ok := c.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
 	}
+	p.readers = nil
 	return errors.Join(errs...)
 }
 
@@ -81,21 +91,26 @@ func (p *Provider) Services() ([]state.Service, error) {
 	if err != nil {
 		return nil, newError("read services", "", err)
 	}
-	out := make([]state.Service, 0, len(ws))
-	for _, w := range ws {
+	out := make([]state.Service, len(ws))
+	err = p.eachService(len(ws), func(c cfipvs.Client, i int) error {
+		w := ws[i]
 		s := ServiceFromWire(w.Service)
-		ds, err := p.c.Destinations(w.Service)
+		ds, err := c.Destinations(w.Service)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			// No servers, or the service went away since the list: the
 			// kernel answers both with an empty dump.
 		case err != nil:
-			return nil, newError("read servers of service", s.Key(), err)
+			return newError("read servers of service", s.Key(), err)
 		}
 		for _, d := range ds {
 			s.Servers = append(s.Servers, ServerFromWire(d.Destination))
 		}
-		out = append(out, s)
+		out[i] = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Sorted as every state is (servers within each service too).
 	h := state.Host{Services: out}

@@ -3,57 +3,103 @@ package local
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
-// Apply carries out the changes in order. After each one succeeds, the
-// ownership record is updated as the change's Own says and written to disk
-// before the next change starts, so a crash leaves a record that is true.
-// It stops at the first failure and returns the results so far, the failed
-// one included.
+// Apply carries out the changes in order, keeping the ownership record
+// true whatever happens to the process:
+//
+//   - before the first kernel write, what the batch creates and removes is
+//     written into the record as intents, flushed to disk;
+//   - the changes are made, the record updated in memory as each one's Own
+//     says, and committed (written, intents kept) at the end of each step of
+//     the apply order, so a long batch keeps its progress;
+//   - at the end, or at the first failure, or when ctx is done (checked
+//     between two changes), the record is committed and the intents cleared.
+//
+// A process killed in between leaves the intents; the next Read settles
+// them against the kernel. The record is written a few times per batch, not
+// once per change. Apply returns the results so far, the failed one
+// included.
 func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
-	rec, err := LoadRecord(l.recordPath)
+	file, err := loadRecordFile(l.recordPath)
 	if err != nil {
 		return nil, fmt.Errorf("host %s: %w", l.name, err)
 	}
-	if rec == nil {
-		rec = plan.NewRecord()
+	if file == nil {
+		file = &recordFile{Record: *plan.NewRecord()}
 	}
+	earlier := file.Intents
+	intents, err := intend(earlier, changes)
+	if err != nil {
+		return nil, fmt.Errorf("host %s: %w", l.name, err)
+	}
+	if !intents.empty() {
+		file.Intents = intents
+		if err := l.saveRecord(file); err != nil {
+			return nil, fmt.Errorf("host %s: nothing was changed: %w", l.name, err)
+		}
+	}
+	rec := &file.Record
 	results := make([]plan.Result, 0, len(changes))
+	dirty := false
+	commit := func(final bool) error {
+		if final {
+			file.Intents = earlier
+		}
+		if !dirty && !(final && !intents.empty()) {
+			return nil
+		}
+		if err := l.saveRecord(file); err != nil {
+			return fmt.Errorf("%w (the kernel was changed; the intents kept in the record let the next run settle it)", err)
+		}
+		dirty = false
+		return nil
+	}
 	for i, c := range changes {
 		if err := ctx.Err(); err != nil {
-			return results, fmt.Errorf("host %s: stopped before %s (%d of %d changes applied): %w", l.name, c.Address, i, len(changes), err)
+			stop := fmt.Errorf("host %s: stopped before %s (%d of %d changes applied, recorded): %w", l.name, c.Address, i, len(changes), err)
+			if cerr := commit(true); cerr != nil {
+				stop = fmt.Errorf("host %s: stopped before %s (%d of %d changes applied): %w; and %w", l.name, c.Address, i, len(changes), err, cerr)
+			}
+			return results, stop
 		}
 		err := l.applyChange(c)
 		if err == nil {
-			err = l.record(rec, c)
+			var changed bool
+			changed, err = plan.RecordChange(rec, c)
+			if err != nil {
+				err = fmt.Errorf("the change was made but cannot be recorded: %w", err)
+			}
+			dirty = dirty || changed
+		}
+		if err == nil && i+1 < len(changes) && changes[i+1].Step() != c.Step() {
+			err = commit(false)
 		}
 		if err != nil {
 			err = checkPermission(err)
 			results = append(results, plan.Result{Address: c.Address, Error: err.Error()})
+			if cerr := commit(true); cerr != nil {
+				err = fmt.Errorf("%w; and %w", err, cerr)
+			}
 			return results, fmt.Errorf("host %s: %s: %w (%d of %d changes applied; run plan again to see what is left)",
 				l.name, c.Address, err, i, len(changes))
 		}
 		results = append(results, plan.Result{Address: c.Address})
 	}
+	if err := commit(true); err != nil {
+		return results, fmt.Errorf("host %s: all %d changes applied, but %w", l.name, len(changes), err)
+	}
 	return results, nil
 }
 
-// record updates the ownership record for a change made, and saves it.
-func (l *Host) record(rec *state.Record, c plan.Change) error {
-	changed, err := plan.RecordChange(rec, c)
-	if err != nil {
-		return fmt.Errorf("the change was made but cannot be recorded: %w", err)
-	}
-	if !changed {
-		return nil
-	}
-	if err := saveRecord(l.recordPath, rec); err != nil {
-		return fmt.Errorf("the change was made but not recorded: %w", err)
-	}
-	return nil
+// saveRecord writes the record file, counting the writes (for tests).
+func (l *Host) saveRecord(file *recordFile) error {
+	l.recordWrites++
+	return saveRecordFile(l.recordPath, file)
 }
 
 // applyChange makes one change in the kernel.
@@ -61,6 +107,9 @@ func (l *Host) applyChange(c plan.Change) error {
 	before, after := c.Before.Value(), c.After.Value()
 	if c.Action == plan.NoOp {
 		return nil
+	}
+	if c.Action == plan.Update && c.Before != nil && reflect.DeepEqual(before, after) {
+		return nil // the record only (an adoption): nothing to write
 	}
 	switch c.Kind {
 	case plan.KindPeers:

@@ -48,6 +48,10 @@ type Host struct {
 	openIPVS   func() (IPVS, error)
 	// closers are the providers the host opened itself and must release.
 	closers []func() error
+	// lock is the host's lock, when this run holds it (Lock).
+	lock *Lock
+	// recordWrites counts the writes of the record file.
+	recordWrites int
 }
 
 var _ cluster.Host = (*Host)(nil)
@@ -112,9 +116,14 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		return state.Host{}, err
 	}
 	h := state.Host{Name: l.name}
-	rec, err := LoadRecord(l.recordPath)
+	file, err := loadRecordFile(l.recordPath)
 	if err != nil {
 		return h, err
+	}
+	var rec *state.Record
+	var intents *Intents
+	if file != nil {
+		rec, intents = &file.Record, file.Intents
 	}
 	h.Owned = rec
 	if h.Addresses, h.Routes, err = l.nl.AddressesAndRoutes(); err != nil {
@@ -123,6 +132,9 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 	names := slices.Clone(req.Sysctls)
 	if rec != nil {
 		names = append(names, slices.Collect(maps.Keys(rec.Sysctls))...)
+	}
+	if !intents.empty() && intents.Create != nil {
+		names = append(names, slices.Collect(maps.Keys(intents.Create.Sysctls))...)
 	}
 	slices.Sort(names)
 	for _, name := range slices.Compact(names) {
@@ -136,8 +148,9 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		h.Sysctls = append(h.Sysctls, state.Sysctl{Name: name, Value: v})
 	}
 	// What lvsctl created in IPVS must be read to be removed, even when the
-	// desired state no longer asks for IPVS.
-	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil || len(rec.SyncDaemons) > 0)) {
+	// desired state no longer asks for IPVS; so must what a stopped run may
+	// have created.
+	if req.IPVS || ownsIPVS(rec) || (intents != nil && ownsIPVS(intents.Create)) {
 		t, err := l.ipvsTable()
 		if err != nil {
 			return h, readError(err, "read IPVS")
@@ -153,17 +166,68 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		if h.SyncDaemons, err = t.SyncDaemons(); err != nil {
 			return h, readError(err, "read IPVS sync daemons")
 		}
+		var own *state.Record
+		if file != nil {
+			own = &file.Record
+		}
+		if err := l.hideOthers(&h, own); err != nil {
+			return h, err
+		}
+	}
+	if err := l.settle(file, &h); err != nil {
+		return h, err
 	}
 	h.Normalize()
 	return h, nil
 }
 
-// Close releases the providers the host opened itself.
+func ownsIPVS(r *state.Record) bool {
+	return r != nil && (len(r.Services) > 0 || r.Timeouts != nil || len(r.SyncDaemons) > 0)
+}
+
+// settle reconciles the intents a stopped run left in the record against
+// the live state h, and gives h the record as settled. Holding the host's
+// lock, it writes the settled record back; otherwise (plan only reads) the
+// file is left as it is and only h sees the result.
+func (l *Host) settle(file *recordFile, h *state.Host) error {
+	if file == nil || file.Intents.empty() {
+		return nil
+	}
+	rec := cloneRecord(&file.Record)
+	reconcile(rec, file.Intents, h)
+	h.Owned = rec
+	if l.lock == nil {
+		return nil
+	}
+	if err := l.saveRecord(&recordFile{Record: *rec}); err != nil {
+		return fmt.Errorf("settle what a stopped run left in the ownership record %s: %w", l.recordPath, err)
+	}
+	return nil
+}
+
+// Lock takes the host's lock (see AcquireLock) for as long as the host is
+// open: a run that changes the host calls it before its first Read, so
+// that what it plans from is still true when it applies. Close releases it.
+func (l *Host) Lock(ctx context.Context, opts LockOptions) error {
+	if l.lock != nil {
+		return nil
+	}
+	lk, err := AcquireLock(ctx, l.recordPath, opts)
+	if err != nil {
+		return fmt.Errorf("host %s: %w", l.name, err)
+	}
+	l.lock = lk
+	return nil
+}
+
+// Close releases the providers the host opened itself, then its lock.
 func (l *Host) Close() error {
 	var errs []error
 	for _, c := range l.closers {
 		errs = append(errs, c())
 	}
 	l.closers = nil
+	errs = append(errs, l.lock.Release())
+	l.lock = nil
 	return errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
 
@@ -35,19 +36,75 @@ func RecordPath(dir, hostID string) string {
 	return filepath.Join(dir, hostID+".json")
 }
 
-// LoadRecord reads the ownership record at path; a missing file means no
-// record (nil).
+// recordFile is the record as kept on disk: what lvsctl owns, and the
+// intents of a batch under way (see Intents).
+type recordFile struct {
+	state.Record
+	Intents *Intents `json:"intents,omitempty"`
+}
+
+// ClusterRecordPath is RecordPath for the configuration that names its
+// cluster (`cluster = "NAME"`): each cluster on a host keeps a record of
+// its own, HOSTID@CLUSTER.json, beside the unnamed cluster's HOSTID.json.
+func ClusterRecordPath(dir, hostID, cluster string) string {
+	if cluster == "" {
+		return RecordPath(dir, hostID)
+	}
+	return filepath.Join(dir, hostID+"@"+cluster+".json")
+}
+
+// hostRecords splits a record path into the host's part and the glob of
+// every cluster's record of that host.
+func hostRecords(recordPath string) (hostPath, glob string) {
+	dir, base := filepath.Split(recordPath)
+	base = strings.TrimSuffix(base, ".json")
+	host, _, _ := strings.Cut(base, "@")
+	return filepath.Join(dir, host+".json"), filepath.Join(dir, host+"@*.json")
+}
+
+// siblingRecords are the records of the other clusters on the host whose
+// record (of one cluster) is at recordPath.
+func siblingRecords(recordPath string) ([]string, error) {
+	hostPath, glob := hostRecords(recordPath)
+	named, err := filepath.Glob(glob)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range append([]string{hostPath}, named...) {
+		if p != filepath.Clean(recordPath) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// LoadRecord reads the ownership record at path, as last committed
+// (intents left by a run that stopped are settled by Read, against the
+// kernel); a missing file means no record (nil). A record that cannot be
+// read or understood is an error naming the file, never "no record":
+// treating it as empty would let lvsctl forget what it made.
 func LoadRecord(path string) (*state.Record, error) {
+	f, err := loadRecordFile(path)
+	if f == nil || err != nil {
+		return nil, err
+	}
+	return &f.Record, nil
+}
+
+func loadRecordFile(path string) (*recordFile, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read ownership record %s: %w", path, err)
+		return nil, fmt.Errorf("read ownership record %s: %w (lvsctl will not plan without it: fix its permissions, or run as root)", path, err)
 	}
-	var r state.Record
+	var r recordFile
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("ownership record %s is damaged (%v): fix or move it aside; without it lvsctl treats everything on the host as not its own", path, err)
+		return nil, fmt.Errorf("ownership record %s is damaged (%v): lvsctl will not plan without it, since it says what lvsctl made on this host. "+
+			"Restore it from a backup; or move it aside (mv %s %s.damaged), and know that lvsctl then treats everything on the host as not its own, "+
+			"so it will neither change nor remove what an earlier apply made until you remove that by hand", path, err, path, path)
 	}
 	if r.FormatVersion != state.FormatVersion {
 		return nil, fmt.Errorf("ownership record %s has format %q, this lvsctl knows %q: use the lvsctl version that wrote it",
@@ -56,10 +113,18 @@ func LoadRecord(path string) (*state.Record, error) {
 	return &r, nil
 }
 
-// saveRecord replaces the record file atomically: a reader (or a crash)
-// sees either the old record or the new one, never a torn file.
+// saveRecord replaces the record file atomically with r and no intents: a
+// reader (or a crash) sees either the old record or the new one, never a
+// torn file.
 func saveRecord(path string, r *state.Record) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	return saveRecordFile(path, &recordFile{Record: *r})
+}
+
+func saveRecordFile(path string, f *recordFile) error {
+	if f.FormatVersion == "" {
+		f.FormatVersion = state.FormatVersion
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode ownership record: %w", err)
 	}

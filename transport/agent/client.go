@@ -90,6 +90,10 @@ func Exec(ctx context.Context, name string, command []string) (*Client, error) {
 	cmd.Stderr = stderr
 	cmd.WaitDelay = closeWait
 	stdin, err := cmd.StdinPipe()
+	// Interrupted, the agent is asked to stop (its input closed: it stops
+	// at its next change boundary and commits) rather than killed; it is
+	// killed only if it has not exited WaitDelay later.
+	cmd.Cancel = func() error { return stdin.Close() }
 	if err == nil {
 		var stdout io.Reader
 		if stdout, err = cmd.StdoutPipe(); err == nil {
@@ -196,10 +200,37 @@ func (a *Client) call(ctx context.Context, req request) (response, error) {
 		}
 		return resp, nil
 	case <-ctx.Done():
+		if req.Op == opApply {
+			return a.stopApply(ctx, req)
+		}
 		// The answer may still come; the session is out of step now.
 		a.kill()
 		return response{}, a.fail(a.errorf("%s: %w", req.Op, ctx.Err()))
 	}
+}
+
+// stopApply ends an apply whose caller was interrupted: closing the agent's
+// input makes it stop at its next change boundary and commit what it did;
+// its answer then says what that was. An agent that does not answer in
+// closeWait is killed (the intents in its record let the next run settle
+// what it did).
+func (a *Client) stopApply(ctx context.Context, req request) (response, error) {
+	_ = a.stdin.Close()
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case resp, ok := <-a.responses:
+		if ok && resp.ID == req.ID {
+			msg := "stopped"
+			if resp.Error != nil {
+				msg = resp.Error.Message
+			}
+			return resp, a.fail(a.errorf("apply interrupted (%w): %s", ctx.Err(), msg))
+		}
+	case <-t.C:
+	}
+	a.kill()
+	return response{}, a.fail(a.errorf("apply interrupted (%w) and the agent did not answer; the next run settles what it did", ctx.Err()))
 }
 
 // fail marks the session broken with err and returns it.

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -207,5 +208,44 @@ func TestStartNeedsASession(t *testing.T) {
 	_, err := Start(context.Background(), Session{Name: "web1", Command: "ssh web1 lvsctl agent"})
 	if err == nil || !strings.Contains(err.Error(), "host web1") {
 		t.Errorf("Start without pipes: %v", err)
+	}
+}
+
+// stoppingHost's Apply makes its first change, then waits until its
+// context is done and reports that one, as local.Host does when stopped
+// between two changes.
+type stoppingHost struct {
+	cluster.Host
+	started chan struct{}
+}
+
+func (h stoppingHost) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
+	close(h.started)
+	<-ctx.Done()
+	return []plan.Result{{Address: changes[0].Address}}, fmt.Errorf("host web1: stopped before %s (1 of %d changes applied, recorded): %w", changes[1].Address, len(changes), ctx.Err())
+}
+
+// An interrupted client does not kill the agent in the middle of an apply:
+// it closes the agent's input, the agent stops at its next change boundary
+// (its host's context is cancelled when its input ends) and answers with
+// what it did.
+func TestInterruptedApplyStopsTheAgentAtABoundary(t *testing.T) {
+	h := stoppingHost{started: make(chan struct{})}
+	a, served := pipeAgent(t, h)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-h.started
+		cancel()
+	}()
+	changes := plantest.RealServerChanges("172.25.0.100")
+	results, err := a.Apply(ctx, changes)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "1 of") {
+		t.Fatalf("interrupted apply: %v; want the agent's account of what it did", err)
+	}
+	if len(results) != 1 || results[0].Address != changes[0].Address {
+		t.Errorf("results %+v; want the one change made", results)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve after its client went: %v; want a clean end", err)
 	}
 }

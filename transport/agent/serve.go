@@ -15,24 +15,46 @@ import (
 // w, calling h, until the client sends close or r reaches its end. It does
 // not close h. Errors of h go back to the client; Serve itself fails
 // only when the stream breaks or the client speaks another protocol.
+//
+// The next request is read while one is served, so a client that goes
+// away (its end of r closed: the CLI killed, the SSH session gone) is
+// noticed during a long apply: the apply stops at its next change boundary
+// and commits what it did, as when ctx is cancelled; the answer is still
+// written, for a client that only closed its side.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error {
-	dec := json.NewDecoder(r)
 	enc := json.NewEncoder(w)
+	lines, gone := readRequests(ctx, r)
 	greeted := false
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
+		var in requestLine
+		select {
+		case in = <-lines:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			if errors.Is(err, io.EOF) {
+		if in.err != nil {
+			if errors.Is(in.err, io.EOF) {
 				return nil
 			}
-			return fmt.Errorf("agent: read request: %w", err)
+			return fmt.Errorf("agent: read request: %w", in.err)
 		}
-		resp, done, err := serveRaw(ctx, h, raw, greeted)
+		opCtx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-gone:
+				cancel()
+			case <-opCtx.Done():
+			}
+		}()
+		resp, done, err := serveRaw(opCtx, h, in.raw, greeted)
+		cancel()
 		greeted = greeted || (err == nil && resp.Hello != nil)
 		if werr := enc.Encode(resp); werr != nil {
+			select {
+			case <-gone:
+				return errClientGone
+			default:
+			}
 			return fmt.Errorf("agent: write response: %w", werr)
 		}
 		if err != nil {
@@ -42,6 +64,41 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error 
 			return nil
 		}
 	}
+}
+
+// errClientGone ends a session whose client went away during a request.
+var errClientGone = errors.New("agent: the client went away; what was done is recorded on the host")
+
+// requestLine is one request read, or why none could be.
+type requestLine struct {
+	raw json.RawMessage
+	err error
+}
+
+// readRequests reads request lines ahead, one at a time, until r ends;
+// gone is closed when it does, whoever is waiting for a line.
+func readRequests(ctx context.Context, r io.Reader) (<-chan requestLine, <-chan struct{}) {
+	lines := make(chan requestLine)
+	gone := make(chan struct{})
+	go func() {
+		dec := json.NewDecoder(r)
+		for {
+			var raw json.RawMessage
+			err := dec.Decode(&raw)
+			if err != nil {
+				close(gone)
+			}
+			select {
+			case lines <- requestLine{raw: raw, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return lines, gone
 }
 
 // serveRaw answers one request line. A line that is JSON but not a valid

@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"os/signal"
+	"syscall"
+	"time"
+
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/transport/agent"
 	"github.com/spf13/cobra"
@@ -9,6 +13,11 @@ import (
 type agentOptions struct {
 	name   string
 	record string
+	// lock makes the agent hold the host's lock for its whole session: the
+	// client changes the host. A session that dies releases it.
+	lock        bool
+	lockTimeout time.Duration
+	lockCommand string
 }
 
 func newAgentCommand(stdio IO) *cobra.Command {
@@ -27,15 +36,26 @@ not run it by hand.`,
 		Hidden:  true,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// A client gone while an answer is written must not kill the
+			// agent before it has finished: make the write fail instead.
+			signal.Ignore(syscall.SIGPIPE)
 			l, err := local.New(local.Options{Name: o.name, RecordPath: o.record})
 			if err != nil {
 				return err
 			}
 			defer l.Close()
+			if o.lock {
+				if err := l.Lock(cmd.Context(), local.LockOptions{Timeout: o.lockTimeout, Command: o.lockCommand}); err != nil {
+					return err
+				}
+			}
 			return agent.Serve(cmd.Context(), stdio.In, stdio.Out, l)
 		},
 	}
 	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
 	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host")
+	cmd.Flags().BoolVar(&o.lock, "lock", false, "hold the host's lock for the whole session (the client changes the host)")
+	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "with --lock, how long to wait for another run holding it")
+	cmd.Flags().StringVar(&o.lockCommand, "lock-command", "", "with --lock, the client's command, shown to runs that find the host locked")
 	return cmd
 }

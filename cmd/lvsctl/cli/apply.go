@@ -8,9 +8,10 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
 	"github.com/lvsctl/lvsctl/engine/cluster"
@@ -25,6 +26,18 @@ type applyOptions struct {
 	// destroy plans every host's desired state as empty: remove all that
 	// lvsctl made there and put back what it changed.
 	destroy bool
+	// verbose lists every change done, however many.
+	verbose bool
+	// lockTimeout is how long to wait for another run holding a host's lock.
+	lockTimeout time.Duration
+}
+
+// addApplyFlags are the flags apply and destroy share beyond the configuration's.
+func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
+	fs.BoolVar(&o.autoApprove, "auto-approve", false, verb+" without asking for confirmation")
+	o.addDetailedFlag(fs)
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print a line for every change done (by default a step of more than 10 changes on a host is one line of counts; failures are always printed)")
+	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -51,11 +64,12 @@ refuses if any host changed since the plan was made.`,
 		},
 	}
 	o.addFlags(cmd.Flags(), false)
-	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	o.addApplyFlags(cmd.Flags(), "apply")
 	return cmd
 }
 
 func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
+	o.lock = lockOptions(o.lockTimeout)
 	p, hosts, fromFile, err := applyInputs(ctx, stdio, o)
 	if err != nil {
 		return err
@@ -87,18 +101,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
 		}
 	}
-	var mu sync.Mutex
-	progress := func(hostName string, results []plan.Result, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range results {
-			if r.Error != "" {
-				fmt.Fprintf(stdio.Out, "%s: %s: failed: %s\n", hostName, r.Address, r.Error)
-			} else {
-				fmt.Fprintf(stdio.Out, "%s: %s: done\n", hostName, r.Address)
-			}
-		}
-	}
+	progress := newProgress(stdio.Out, p, o.verbose).report
 	fmt.Fprintln(stdio.Out)
 	if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: o.parallelism, Progress: progress}); err != nil {
 		return err
@@ -141,6 +144,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			if !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
+			o.savedCluster = saved.Cluster
 			h, err := o.openHost(ctx, hp.Host, conn, nil, "")
 			if err != nil {
 				return fail(err)

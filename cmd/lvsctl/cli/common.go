@@ -17,6 +17,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/snapshot"
 )
 
@@ -38,6 +39,21 @@ type configOptions struct {
 	// cfg is the loaded configuration, set by loadTargets: for graph, and
 	// for plan warnings about a block, shown at its place.
 	cfg *config.Config
+	// lock, set by commands that change hosts, locks each host opened.
+	lock *local.LockOptions
+	// savedCluster is the cluster of the saved plan being applied.
+	savedCluster string
+	// detailed draws every change of a big plan (plan, apply -detailed).
+	detailed bool
+}
+
+// hostRun is how this command uses the hosts it opens.
+func (o *configOptions) hostRun() hostRun {
+	r := hostRun{lock: o.lock, cluster: o.savedCluster}
+	if o.cfg != nil {
+		r.cluster = o.cfg.Cluster
+	}
+	return r
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
@@ -50,6 +66,11 @@ func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	if withState {
 		fs.StringVar(&o.stateFile, "state", "", "plan against the state snapshot `FILE` (written by lvsctl show -o json) instead of the live hosts")
 	}
+}
+
+// addDetailedFlag is the flag of the commands that print a human plan.
+func (o *configOptions) addDetailedFlag(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.detailed, "detailed", false, fmt.Sprintf("show every change of a host with more than %d (by default: counts per kind, the first and the last)", render.SummaryFrom))
 }
 
 // pathArg is the configuration path: the first argument, or the current directory.
@@ -87,7 +108,7 @@ type flagSet struct {
 
 // renderOptions draw a plan for stdio, its warnings at their blocks.
 func (o *configOptions) renderOptions(stdio IO) render.Options {
-	opts := render.Options{Color: o.color(stdio)}
+	opts := render.Options{Color: o.color(stdio), Detailed: o.detailed}
 	if o.cfg != nil {
 		opts.Files, opts.Blocks = o.cfg.Files, blockRanges(o.cfg)
 	}

@@ -31,6 +31,6 @@ lvsctl's hands while their blocks stay.`,
 		},
 	}
 	o.addFlags(cmd.Flags(), false)
-	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "destroy without asking for confirmation")
+	o.addApplyFlags(cmd.Flags(), "destroy")
 	return cmd
 }

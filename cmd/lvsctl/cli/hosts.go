@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -18,8 +20,11 @@ import (
 
 // openHost reaches one host: from the snapshot when planning against one,
 // else in-process for this machine, through `lvsctl agent` run inside the
-// host's network namespace, or over SSH.
+// host's network namespace, or over SSH. o.hostRun() says which cluster's
+// record to use and whether to lock the host.
 func (o *configOptions) openHost(ctx context.Context, name string, conn state.Connection, snap *state.Snapshot, snapPath string) (cluster.Host, error) {
+	run := o.hostRun()
+	lock := run.lock
 	if snap != nil {
 		return snapshot.Find(*snap, snapPath, name)
 	}
@@ -33,10 +38,40 @@ func (o *configOptions) openHost(ctx context.Context, name string, conn state.Co
 		if err != nil {
 			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
 		}
-		record := local.RecordPath(local.RecordDir(), "netns-"+conn.Netns)
-		return agent.Netns(ctx, name, conn.Netns, []string{self, "agent", "--name", name, "--record", record})
+		record := local.ClusterRecordPath(local.RecordDir(), "netns-"+conn.Netns, run.cluster)
+		return agent.Netns(ctx, name, conn.Netns, append([]string{self, "agent", "--name", name, "--record", record}, agentLockArgs(lock)...))
 	}
-	return local.New(local.Options{Name: name, RecordPath: local.RecordPath(local.RecordDir(), "local")})
+	h, err := local.New(local.Options{Name: name, RecordPath: local.ClusterRecordPath(local.RecordDir(), "local", run.cluster)})
+	if err != nil || lock == nil {
+		return h, err
+	}
+	if err := h.Lock(ctx, *lock); err != nil {
+		_ = h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// hostRun is how one command uses the hosts it opens.
+type hostRun struct {
+	// cluster is the configuration's cluster name: whose record to use.
+	cluster string
+	// lock, set by commands that change hosts, locks each host opened.
+	lock *local.LockOptions
+}
+
+// agentLockArgs are the agent's flags that make it hold its host's lock
+// for its whole session.
+func agentLockArgs(lock *local.LockOptions) []string {
+	if lock == nil {
+		return nil
+	}
+	return []string{"--lock", "--lock-timeout", lock.Timeout.String(), "--lock-command", lock.Command}
+}
+
+// lockOptions is the lock a command that changes hosts takes on each.
+func lockOptions(timeout time.Duration) *local.LockOptions {
+	return &local.LockOptions{Timeout: timeout, Command: strings.Join(append([]string{"lvsctl"}, os.Args[1:]...), " ")}
 }
 
 // sshOptions are the SSH flags, and the connection pool of the run: one

@@ -55,6 +55,7 @@ Exit status: 0 success; 1 error; with -detailed-exitcode, 0 no changes,
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
+	o.addDetailedFlag(cmd.Flags())
 	cmd.Flags().BoolVar(&o.jsonOut, "json", false, "print the plan as versioned JSON")
 	cmd.Flags().BoolVar(&o.markdown, "markdown", false, "print the plan as Markdown, for a pull request")
 	o.md.addFlags(cmd.Flags())
@@ -84,7 +85,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 		return errors.Join(err, sess.unreachableError())
 	}
 	if o.out != "" {
-		if err := writePlanFile(o.out, p, sess.connections()); err != nil {
+		if err := writePlanFile(o.out, p, sess.connections(), sess.opts.hostRun().cluster); err != nil {
 			return err
 		}
 	}
@@ -113,9 +114,9 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 
 // writePlanFile saves the plan with the connections apply will use: the
 // same JSON as `plan -json`, plus "connections" and the versions.
-func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection) error {
+func writePlanFile(path string, p plan.Plan, conns map[string]state.Connection, cluster string) error {
 	var b bytes.Buffer
-	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, LvsctlVersion: version.String()}); err != nil {
+	if err := plan.WriteSaved(&b, plan.Saved{Plan: p, Connections: conns, Cluster: cluster, LvsctlVersion: version.String()}); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, b.Bytes(), 0); err != nil {
