@@ -15,6 +15,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/config"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/local/hosttest"
 )
@@ -69,6 +70,8 @@ type watched struct {
 	c    *fakeCluster
 	// fail, when set, makes Apply fail without changing anything.
 	fail bool
+	// ipvs is the host's in-memory IPVS, where tests play traffic.
+	ipvs *ipvstest.Fake
 }
 
 func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, error) {
@@ -84,14 +87,14 @@ func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, e
 func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
 	c := &fakeCluster{t: t, hosts: map[string]*watched{}}
 	for _, n := range names {
-		l := hosttest.New(t, state.Host{Name: n, Sysctls: []state.Sysctl{
+		l, fake := hosttest.NewWithIPVS(t, state.Host{Name: n, Sysctls: []state.Sysctl{
 			{Name: "net.ipv4.ip_forward", Value: "0"},
 			{Name: "net.ipv4.conf.all.arp_ignore", Value: "0"},
 			{Name: "net.ipv4.conf.all.arp_announce", Value: "0"},
 			{Name: "net.ipv4.conf.lo.arp_ignore", Value: "0"},
 			{Name: "net.ipv4.conf.lo.arp_announce", Value: "0"},
 		}})
-		c.hosts[n] = &watched{Host: l, name: n, c: c}
+		c.hosts[n] = &watched{Host: l, name: n, c: c, ipvs: fake}
 	}
 	return c
 }

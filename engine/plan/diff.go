@@ -79,7 +79,6 @@ func (d *differ) add(c Change) { d.changes = append(d.changes, c) }
 const (
 	reasonRestore    = "restore the value from before lvsctl"
 	reasonRecordOnly = "already at the value from before lvsctl: only the ownership record changes"
-	reasonDrain      = "drained first (weight 0), then removed"
 )
 
 func (d *differ) services() {
@@ -143,6 +142,7 @@ func (d *differ) services() {
 			d.unmanaged = append(d.unmanaged, serviceAddress(key))
 			continue
 		}
+		drainService(&c, have, nil)
 		d.add(c)
 	}
 }
@@ -186,15 +186,17 @@ func (d *differ) replaceService(want, old *state.Service) {
 			" changed): created with its servers before the old one is deleted",
 	})
 	d.servers(want, nil)
-	d.add(Change{
+	c := Change{
 		Kind: KindService, Action: Delete, Address: serviceAddress(old.Key()), Name: want.Name,
 		Before: &Resource{Service: serviceOnly(old)}, Own: OwnForget,
 		Reason: "replaced by " + serviceAddress(want.Key()),
-	})
+	}
+	drainService(&c, old, want)
+	d.add(c)
 	block := fmt.Sprintf("virtual_server %q", want.Name)
 	d.warnings = append(d.warnings, Warning{
 		Host: d.desired.Name, Summary: "Established connections dropped", Block: block,
-		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; its established connections are dropped",
+		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; connections still open to it when its drain ends are dropped",
 			block, old.Key(), want.Key()),
 	})
 }
@@ -236,10 +238,12 @@ func (d *differ) servers(want, have *state.Service) {
 		if _, gone := live[h.Key()]; !gone {
 			continue
 		}
-		d.add(Change{
+		c := Change{
 			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: ptr(svc), Name: want.Name,
-			Before: &Resource{Server: ptr(*h)}, Reason: reasonDrain,
-		})
+			Before: &Resource{Server: ptr(*h)},
+		}
+		drainServer(&c, want)
+		d.add(c)
 	}
 }
 

@@ -148,6 +148,9 @@ type Change struct {
 	// DR service, restoring the value from before lvsctl, ...).
 	Reason string    `json:"reason,omitempty"`
 	Own    Ownership `json:"ownership,omitempty"`
+	// Drain, on a change that removes servers, makes apply drain them
+	// first (see Drain).
+	Drain *Drain `json:"drain,omitempty"`
 }
 
 // HostPlan is the plan for one host.

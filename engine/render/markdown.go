@@ -261,10 +261,14 @@ func destroyItem(c plan.Change) (string, bool) {
 			text += " (" + strings.Join(c.ForcesReplacement, ", ") + verb + " replacement)"
 		}
 		return text + ": **drops its established connections**", true
+	case c.Kind == plan.KindService && c.Drain != nil:
+		return text + fmt.Sprintf(": its servers drained (weight 0, up to %s); **connections still open then are dropped**", c.Drain.Duration()), true
 	case c.Kind == plan.KindService:
 		return text + ": **drops its established connections**", true
+	case c.Kind == plan.KindServer && c.Drain != nil:
+		return text + fmt.Sprintf(": drained (weight 0, up to %s for its connections to close), then removed; **connections still open then are dropped**", c.Drain.Duration()), true
 	case c.Kind == plan.KindServer:
-		return text + ": drained to weight 0, then removed; **connections still open to it are dropped**", true
+		return text + ": weight 0, then removed at once; **connections still open to it are dropped**", true
 	}
 	return text, false
 }

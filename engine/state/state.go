@@ -64,9 +64,14 @@ type Service struct {
 	Persistence uint32 `json:"persistence,omitempty"`
 	// Netmask is the persistence granularity as a prefix length (ipvsadm -M);
 	// 32 (or 128) is the kernel default and is what "unset" compiles to.
-	Netmask   int      `json:"netmask"`
-	OnePacket bool     `json:"one_packet,omitempty"`
-	Servers   []Server `json:"servers,omitempty"`
+	Netmask   int  `json:"netmask"`
+	OnePacket bool `json:"one_packet,omitempty"`
+	// DrainTimeout is how long, in seconds, removing a server of this
+	// service waits for its active connections to close; nil means the
+	// default (DefaultDrainTimeout), 0 no wait. A setting of lvsctl, not of
+	// the kernel: only desired states have it.
+	DrainTimeout *uint32  `json:"drain_timeout,omitempty"`
+	Servers      []Server `json:"servers,omitempty"`
 }
 
 // Server is a real server (an IPVS destination) of a service.
@@ -82,6 +87,11 @@ type Server struct {
 	Weight         uint32     `json:"weight"`
 	UpperThreshold uint32     `json:"upper_threshold,omitempty"`
 	LowerThreshold uint32     `json:"lower_threshold,omitempty"`
+	// ActiveConnections is a statistic, not a setting: the connections the
+	// kernel counts as established to the server. Only a read that asks for
+	// it (cluster.ReadRequest.Connections, while draining) fills it; every
+	// other state has 0 here, so it never shows in a diff or a digest.
+	ActiveConnections uint32 `json:"active_connections,omitempty"`
 }
 
 // Address is an IP address on an interface, as `ip addr` shows it.

@@ -145,6 +145,13 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		if h.Services, err = t.Services(); err != nil {
 			return h, readError(err, "read IPVS services")
 		}
+		if !req.Connections {
+			for i := range h.Services {
+				for j := range h.Services[i].Servers {
+					h.Services[i].Servers[j].ActiveConnections = 0
+				}
+			}
+		}
 		to, err := t.Timeouts()
 		if err != nil {
 			return h, readError(err, "read IPVS timeouts")

@@ -9,8 +9,10 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
 	"github.com/lvsctl/lvsctl/engine/cluster"
@@ -25,6 +27,13 @@ type applyOptions struct {
 	// destroy plans every host's desired state as empty: remove all that
 	// lvsctl made there and put back what it changed.
 	destroy bool
+	// noDrain removes servers without waiting for their connections.
+	noDrain bool
+}
+
+// addApplyFlags adds the flags of the commands that change hosts.
+func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.noDrain, "no-drain", false, "remove servers without waiting for their active connections to close (they still go to weight 0 first)")
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -52,6 +61,7 @@ refuses if any host changed since the plan was made.`,
 	}
 	o.addFlags(cmd.Flags(), false)
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	o.addApplyFlags(cmd.Flags())
 	return cmd
 }
 
@@ -100,7 +110,9 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		}
 	}
 	fmt.Fprintln(stdio.Out)
-	if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: o.parallelism, Progress: progress}); err != nil {
+	opts := apply.Options{Parallelism: o.parallelism, Progress: progress, NoDrain: o.noDrain,
+		Drain: drainProgress(stdio.Out, &mu)}
+	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
 		return err
 	}
 	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
@@ -112,6 +124,35 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)
 	return nil
+}
+
+// drainProgress prints how each host's drain goes: when its count of open
+// connections changes, every 10 s otherwise, and when it ends.
+func drainProgress(w io.Writer, mu *sync.Mutex) func(apply.DrainStatus) {
+	type shown struct {
+		active uint64
+		at     time.Time
+	}
+	last := map[string]shown{}
+	return func(st apply.DrainStatus) {
+		mu.Lock()
+		defer mu.Unlock()
+		prev, seen := last[st.Host]
+		now := time.Now()
+		switch {
+		case st.Done:
+			for _, s := range st.TimedOut {
+				fmt.Fprintf(w, "%s: %s: drain timed out; removed with connections still open\n", st.Host, s)
+			}
+			if seen && len(st.TimedOut) == 0 {
+				fmt.Fprintf(w, "%s: drained: no active connections left\n", st.Host)
+			}
+		case !seen || prev.active != st.Active || now.Sub(prev.at) >= 10*time.Second:
+			fmt.Fprintf(w, "%s: draining %d server(s): %d active connection(s) left, removed anyway in %s\n",
+				st.Host, st.Servers, st.Active, st.Left.Round(time.Second))
+			last[st.Host] = shown{st.Active, now}
+		}
+	}
 }
 
 // applyInputs makes the plan from the configuration, or reads a saved one,

@@ -32,5 +32,6 @@ lvsctl's hands while their blocks stay.`,
 	}
 	o.addFlags(cmd.Flags(), false)
 	cmd.Flags().BoolVar(&o.autoApprove, "auto-approve", false, "destroy without asking for confirmation")
+	o.addApplyFlags(cmd.Flags())
 	return cmd
 }
