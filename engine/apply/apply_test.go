@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,14 @@ func (c *fakeCluster) live(name string) state.Host {
 // plan compiles src and plans it against the cluster.
 func (c *fakeCluster) plan(src string) plan.Plan {
 	c.t.Helper()
+	p, _ := c.planTargets(src)
+	return p
+}
+
+// planTargets compiles src and plans it against the named hosts (all of
+// them when none is named), returning the plan and the hosts left out.
+func (c *fakeCluster) planTargets(src string, names ...string) (plan.Plan, []cluster.Member) {
+	c.t.Helper()
 	f := filepath.Join(c.t.TempDir(), "cluster.hcl")
 	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
 		c.t.Fatal(err)
@@ -134,11 +143,16 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 	if diags.HasErrors() {
 		c.t.Fatal(diags)
 	}
-	var ms []cluster.Member
+	var ms, others []cluster.Member
 	configured := map[string]state.Peer{}
 	for _, tg := range targets {
 		d := tg.Desired
-		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[d.Name], Connection: tg.Connection})
+		m := cluster.Member{Desired: d, Host: c.hosts[d.Name], Connection: tg.Connection}
+		if len(names) == 0 || slices.Contains(names, d.Name) {
+			ms = append(ms, m)
+		} else {
+			others = append(others, m)
+		}
 		configured[d.Name] = state.Peer{Role: d.Role, Connection: tg.Connection}
 	}
 	p, _, err := cluster.Plan(context.Background(), ms, cluster.Options{
@@ -156,7 +170,7 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	return p
+	return p, others
 }
 
 // apply plans src, applies, verifies, and checks a second plan is empty.
