@@ -133,7 +133,7 @@ func headline(commentID, summary string) string {
 	return "lvsctl plan: " + summary
 }
 
-func changed(h plan.HostPlan) bool { return len(h.Changes) > 0 || h.Removed }
+func changed(h plan.HostPlan) bool { return len(h.Changes) > 0 || h.Removed || len(h.RenamedFrom) > 0 }
 
 // markdownHead is what the comment always shows: marker, headline, the
 // destroy warning, the table, the unchanged hosts and the cluster's warnings.
@@ -285,6 +285,9 @@ func hostDetails(h plan.HostPlan, limit int) (block string, ok bool) {
 	summary := "<code>" + html.EscapeString(h.Host) + "</code> (" + html.EscapeString(string(h.Role)) + "): " + counts(add, change, destroy)
 	if h.Removed {
 		summary += ", removed from the configuration"
+	}
+	if len(h.RenamedFrom) > 0 {
+		summary += ", renamed from " + strings.Join(h.RenamedFrom, ", ")
 	}
 	block = folded(summary, "diff", body.String())
 	if limit <= 0 || utf8.RuneCountInString(block) <= limit {
