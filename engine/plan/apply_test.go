@@ -241,8 +241,18 @@ func assertMatches(t *testing.T, desired, after state.Host) {
 		}
 	}
 	for _, want := range desired.Addresses {
-		if !slices.Contains(after.Addresses, want) {
-			t.Fatalf("address %s (label %q) missing after apply", want.Key(), want.Label)
+		i := slices.IndexFunc(after.Addresses, func(a state.Address) bool { return a.Key() == want.Key() })
+		if i < 0 {
+			t.Fatalf("address %s missing after apply", want.Key())
+		}
+		got := after.Addresses[i]
+		// Another label only where the wanted one was taken; and never one
+		// another address of the interface has.
+		if got.Label != want.Label && !labelHeld(after.Addresses, want.Label, want.Key()) {
+			t.Errorf("address %s has label %q after apply, want %q (which nothing else holds)", want.Key(), got.Label, want.Label)
+		}
+		if got.Label != "" && labelHeld(after.Addresses, got.Label, got.Key()) {
+			t.Errorf("address %s shares its label %q with another address", got.Key(), got.Label)
 		}
 	}
 	for _, want := range desired.Routes {
@@ -368,4 +378,9 @@ func asHostReads(h state.Host) state.Host {
 		h.Owned = &state.Record{FormatVersion: state.FormatVersion}
 	}
 	return h
+}
+
+// labelHeld reports whether an address other than key has label.
+func labelHeld(addrs []state.Address, label, key string) bool {
+	return slices.ContainsFunc(addrs, func(a state.Address) bool { return a.Label == label && a.Key() != key })
 }

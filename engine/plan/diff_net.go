@@ -12,21 +12,23 @@ func (d *differ) addresses() {
 	for i := range d.live.Addresses {
 		live[d.live.Addresses[i].Key()] = &d.live.Addresses[i]
 	}
+	labels := newLabels(d.desired.Addresses, d.live.Addresses, owned)
 	for i := range d.desired.Addresses {
-		want := &d.desired.Addresses[i]
+		want := ptr(d.desired.Addresses[i])
 		key := want.Key()
 		have, ok := live[key]
 		delete(live, key)
+		why := labels.choose(want)
 		switch {
 		case !ok:
 			d.add(Change{Kind: KindAddress, Action: Create, Address: Address(KindAddress, key),
-				After: &Resource{Address: ptr(*want)}, Own: OwnCreate})
+				After: &Resource{Address: want}, Own: OwnCreate, Reason: why})
 		case have.Label != want.Label:
 			// The kernel keeps the label with the address: a new label is
 			// a new address.
 			d.add(Change{Kind: KindAddress, Action: Replace, Address: Address(KindAddress, key),
-				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: ptr(*want)},
-				ForcesReplacement: []string{"label"}, Own: OwnCreate})
+				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: want},
+				ForcesReplacement: []string{"label"}, Own: OwnCreate, Reason: why})
 		}
 	}
 	for i := range d.live.Addresses {
