@@ -28,6 +28,9 @@ type Options struct {
 	// Progress, if set, is told about each host's results as its batch ends.
 	// It may be called from several goroutines at once.
 	Progress func(host string, results []plan.Result, err error)
+	// NoRollback leaves what a failed apply did so far; by default it is
+	// undone (see RollbackError).
+	NoRollback bool
 	// NoDrain removes servers without waiting for their connections to
 	// close (they still go to weight 0 first).
 	NoDrain bool
@@ -95,6 +98,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts
 	if err != nil {
 		return err
 	}
+	j := newJournal()
 	for w, batches := range waves {
 		err := cluster.Each(ctx, len(batches), opts.Parallelism, func(ctx context.Context, i int) error {
 			b := batches[i]
@@ -102,14 +106,18 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts
 			if !ok {
 				return fmt.Errorf("host %s: no connection to apply with (internal error)", b.host)
 			}
-			results, err := runBatch(ctx, h, b, opts)
+			results, err := runBatch(ctx, recording{h, b.host, w, j}, b, opts)
 			if opts.Progress != nil {
 				opts.Progress(b.host, results, err)
 			}
 			return err // hosts name themselves in their errors
 		})
 		if err != nil {
-			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves()[w], err)
+			err = fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves()[w], err)
+			if opts.NoRollback {
+				return err
+			}
+			return rollback(ctx, j, w, hosts, opts, err)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -73,6 +74,10 @@ type watched struct {
 	fail bool
 	// ipvs is the host's in-memory IPVS, where tests play traffic.
 	ipvs *ipvstest.Fake
+	// failAt makes the change of that address fail (those before it are
+	// made), then runs afterFail.
+	failAt    string
+	afterFail func()
 }
 
 func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, error) {
@@ -81,6 +86,18 @@ func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, e
 	}
 	if w.fail {
 		return nil, os.ErrPermission
+	}
+	if i := slices.IndexFunc(cs, func(c plan.Change) bool { return c.Address == w.failAt }); w.failAt != "" && i >= 0 {
+		// An injected kernel error at that change: what comes before it
+		// is made, as on a host.
+		results, err := w.Host.Apply(ctx, cs[:i])
+		if err != nil {
+			return results, err
+		}
+		if w.afterFail != nil {
+			w.afterFail()
+		}
+		return append(results, plan.Result{Address: cs[i].Address, Error: "injected"}), fmt.Errorf("host %s: %s: injected failure", w.name, cs[i].Address)
 	}
 	return w.Host.Apply(ctx, cs)
 }

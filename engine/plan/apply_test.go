@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -383,4 +385,35 @@ func asHostReads(h state.Host) state.Host {
 // labelHeld reports whether an address other than key has label.
 func labelHeld(addrs []state.Address, label, key string) bool {
 	return slices.ContainsFunc(addrs, func(a state.Address) bool { return a.Label == label && a.Key() != key })
+}
+
+// TestInverseRestoresEveryCase is what rollback relies on: for every diff
+// case, applying the plan and then the inverse of each change in reverse
+// order gives back the live state the case started from, ownership record
+// included.
+func TestInverseRestoresEveryCase(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newFakeHost(t, tc.desired, tc.live, caseRequest(tc.desired, tc.live))
+			before := h.read()
+			hp := plan.Diff(tc.desired, tc.live)
+			h.apply(hp.Changes)
+			var undo []plan.Change
+			for i := len(hp.Changes) - 1; i >= 0; i-- {
+				inv, err := plan.Inverse(hp.Changes[i])
+				if err != nil {
+					t.Skipf("not reversible (the case has a value that could not be read): %v", err)
+				}
+				undo = append(undo, inv...)
+			}
+			h.apply(undo)
+			after := h.read()
+			if before.Owned == nil && after.Owned != nil && reflect.DeepEqual(*after.Owned, *plan.NewRecord()) {
+				after.Owned = nil // an empty record is no record
+			}
+			if d := gocmp.Diff(before, after, cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{}), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("after the plan and its inverse the host differs from before (-before +after):\n%s", d)
+			}
+		})
+	}
 }

@@ -137,6 +137,9 @@ func (d *differ) services() {
 		switch {
 		case owned:
 		case d.desired.OwnAllServices:
+			// Not in the record: nothing to forget (and a rollback must not
+			// make it lvsctl's).
+			c.Own = OwnNone
 			c.Reason = "not created by lvsctl; removed because own_all_services is set"
 		default:
 			d.unmanaged = append(d.unmanaged, serviceAddress(key))

@@ -13,7 +13,8 @@ import (
 // not hang on a client that keeps a connection open forever.
 const DefaultDrainTimeout = 120 * time.Second
 
-// Drain says that apply drains servers before a change removes them: sets
+// Drain says that apply drains servers before a change removes them (when
+// Timeout is not 0): sets
 // their weight to 0, so the director sends them no new connections, and
 // waits until their active connections are closed, or Timeout passes, before
 // the change deletes them.
@@ -21,7 +22,8 @@ type Drain struct {
 	// Timeout is the longest wait, in whole seconds.
 	Timeout uint32 `json:"timeout"`
 	// Servers are the servers of a service the change deletes (a server
-	// change drains the server itself).
+	// change drains the server itself); kept with a zero Timeout too, for
+	// a rollback to put them back.
 	Servers []state.Server `json:"servers,omitempty"`
 }
 
@@ -39,7 +41,7 @@ type Draining struct {
 // Draining lists the servers c drains before it removes them: none unless
 // c has a Drain.
 func (c Change) Draining() []Draining {
-	if c.Drain == nil {
+	if c.Drain == nil || c.Drain.Timeout == 0 {
 		return nil
 	}
 	switch {
@@ -100,12 +102,11 @@ func drainService(c *Change, have, want *state.Service) {
 	} else {
 		c.Reason = why
 	}
-	if t > 0 {
-		servers := make([]state.Server, len(have.Servers))
-		copy(servers, have.Servers)
-		for i := range servers {
-			servers[i].ActiveConnections = 0
-		}
-		c.Drain = &Drain{Timeout: t, Servers: servers}
+	// The servers are kept even with no wait: a rollback puts them back.
+	servers := make([]state.Server, len(have.Servers))
+	copy(servers, have.Servers)
+	for i := range servers {
+		servers[i].ActiveConnections = 0
 	}
+	c.Drain = &Drain{Timeout: t, Servers: servers}
 }

@@ -29,10 +29,13 @@ type applyOptions struct {
 	destroy bool
 	// noDrain removes servers without waiting for their connections.
 	noDrain bool
+	// noRollback leaves what a failed apply made.
+	noRollback bool
 }
 
 // addApplyFlags adds the flags of the commands that change hosts.
 func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.noRollback, "no-rollback", false, "when a change fails, leave what this run made so far instead of undoing it")
 	fs.BoolVar(&o.noDrain, "no-drain", false, "remove servers without waiting for their active connections to close (they still go to weight 0 first)")
 }
 
@@ -111,7 +114,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	}
 	fmt.Fprintln(stdio.Out)
 	opts := apply.Options{Parallelism: o.parallelism, Progress: progress, NoDrain: o.noDrain,
-		Drain: drainProgress(stdio.Out, &mu)}
+		NoRollback: o.noRollback, Drain: drainProgress(stdio.Out, &mu)}
 	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
 		return err
 	}
