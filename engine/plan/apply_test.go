@@ -79,8 +79,17 @@ func applyChange(h *state.Host, c plan.Change) string {
 				rec.Services = map[string]string{}
 			}
 			rec.Services[c.After.Service.Key()] = c.Name
+		case plan.OwnRemember:
+			key := c.Original.Key()
+			if _, kept := rec.ServiceOriginals[key]; !kept {
+				if rec.ServiceOriginals == nil {
+					rec.ServiceOriginals = map[string]state.Service{}
+				}
+				rec.ServiceOriginals[key] = *c.Original
+			}
 		case plan.OwnForget:
 			delete(rec.Services, c.Before.Service.Key())
+			delete(rec.ServiceOriginals, c.Before.Service.Key())
 		}
 	case plan.KindServer:
 		s := findService(h, c.Service.Key())

@@ -130,6 +130,10 @@ func (d *differ) services() {
 			continue
 		}
 		name, owned := d.rec.Services[key]
+		if orig, kept := d.rec.ServiceOriginals[key]; kept && !owned && !d.desired.OwnAllServices {
+			d.restoreService(have, orig)
+			continue
+		}
 		c := Change{
 			Kind: KindService, Action: Delete, Address: serviceAddress(key), Name: name,
 			Before: &Resource{Service: serviceOnly(have)}, Own: OwnForget,
@@ -150,14 +154,56 @@ func (d *differ) services() {
 	}
 }
 
+// updateService changes a service in place. A service lvsctl did not create
+// is adopted by its first change: the record keeps it as it was, servers
+// included, to put it back when the config no longer declares it.
 func (d *differ) updateService(want, have *state.Service) {
-	if !sameServiceSettings(want, have) {
-		d.add(Change{
-			Kind: KindService, Action: Update, Address: serviceAddress(want.Key()), Name: want.Name,
-			Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(want)},
-		})
-	}
+	key := want.Key()
+	_, owned := d.rec.Services[key]
+	_, kept := d.rec.ServiceOriginals[key]
+	n := len(d.changes)
 	d.servers(want, have)
+	serversChanged := len(d.changes) > n
+	settings := !sameServiceSettings(want, have)
+	adopt := !owned && !kept && (settings || serversChanged)
+	if !settings && !adopt {
+		return
+	}
+	c := Change{
+		Kind: KindService, Action: Update, Address: serviceAddress(key), Name: want.Name,
+		Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(want)},
+	}
+	if adopt {
+		c.Own, c.Original = OwnRemember, fullService(have)
+		c.Reason = "not created by lvsctl: its settings and servers from before are remembered and put back when the config drops it"
+		if !settings {
+			c.After = &Resource{Service: serviceOnly(have)}
+			c.Reason += " (only the ownership record changes here)"
+		}
+	}
+	d.add(c)
+}
+
+// restoreService puts an adopted service back as it was before lvsctl
+// changed it: its settings, its servers (those lvsctl added go, drained;
+// those it changed or removed come back), and the record forgets it.
+func (d *differ) restoreService(have *state.Service, orig state.Service) {
+	d.add(Change{
+		Kind: KindService, Action: Update, Address: serviceAddress(have.Key()),
+		Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(&orig)},
+		Own: OwnForget, Original: fullService(&orig), Reason: reasonRestore,
+	})
+	d.servers(&orig, have)
+}
+
+// fullService copies a service with its servers, without statistics.
+func fullService(s *state.Service) *state.Service {
+	c := *serviceOnly(s)
+	c.Servers = slices.Clone(s.Servers)
+	for i := range c.Servers {
+		c.Servers[i].ActiveConnections = 0
+	}
+	return &c
 }
 
 // replaceService replaces the service old that the block want.Name created

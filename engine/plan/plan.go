@@ -151,6 +151,10 @@ type Change struct {
 	// Drain, on a change that removes servers, makes apply drain them
 	// first (see Drain).
 	Drain *Drain `json:"drain,omitempty"`
+	// Original, on a service change whose Own is OwnRemember or OwnForget,
+	// is the adopted service as it was before lvsctl changed it, servers
+	// included: what the record keeps, and later puts back.
+	Original *state.Service `json:"original,omitempty"`
 }
 
 // HostPlan is the plan for one host.

@@ -140,6 +140,11 @@ type Record struct {
 	// by key, to be put back when the config no longer declares them.
 	RouteOriginals map[string]Route  `json:"route_originals,omitempty"`
 	Sysctls        map[string]string `json:"sysctls,omitempty"`
+	// ServiceOriginals holds services lvsctl adopted (declared while they
+	// existed, and changed in place) as they were before, servers
+	// included, by key, to be put back when the config no longer declares
+	// them.
+	ServiceOriginals map[string]Service `json:"service_originals,omitempty"`
 	// Timeouts holds the timeouts from before lvsctl set them, if it did.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 	// Peers are the hosts of the cluster as of the last apply, this one
@@ -267,6 +272,7 @@ func (h Host) Clone() Host {
 		r.Addresses = slices.Clone(r.Addresses)
 		r.Routes = slices.Clone(r.Routes)
 		r.RouteOriginals = maps.Clone(r.RouteOriginals)
+		r.ServiceOriginals = maps.Clone(r.ServiceOriginals)
 		r.Sysctls = maps.Clone(r.Sysctls)
 		r.Peers = maps.Clone(r.Peers)
 		if r.Timeouts != nil {

@@ -137,7 +137,7 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 	}
 	// What lvsctl created in IPVS must be read to be removed, even when the
 	// desired state no longer asks for IPVS.
-	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || rec.Timeouts != nil)) {
+	if req.IPVS || (rec != nil && (len(rec.Services) > 0 || len(rec.ServiceOriginals) > 0 || rec.Timeouts != nil)) {
 		t, err := l.ipvsTable()
 		if err != nil {
 			return h, readError(err, "read IPVS")
