@@ -44,6 +44,19 @@ virtual_server "echo" {
   $servers
 }
 
+# Hand-made before lvsctl: adopted, changed, and put back by destroy.
+virtual_server "adopted" {
+  directors = ["lvs"]
+  protocol  = "tcp"
+  vip       = "172.25.0.102"
+  port      = 7000
+  scheduler = "rr"
+
+  server "172.25.0.31" {
+    weight = 2
+  }
+}
+
 ${4:-}
 
 real_server "rs1" {
@@ -85,6 +98,22 @@ connect() {
 	NC_PID=$(cat "$E2E_WORK/nc.pid")
 	assert_eq "active connections to rs2" "$(active_of 172.25.0.32)" 1
 }
+
+snap() {
+	for h in lvs rs1 rs2; do
+		echo "== $h"
+		ip netns exec $h ipvsadm -Sn | sort
+		ip -n $h -d addr
+		ip -n $h route show table all
+		ip netns exec $h sh -c 'for f in /proc/sys/net/ipv4/conf/*/arp_*; do echo "$f $(cat $f)"; done'
+	done
+}
+# Hand-made things around: a service lvsctl will adopt (and must put back
+# as it was), and an address holding the label lvsctl would pick on rs1.
+must ip netns exec lvs ipvsadm -A -t 172.25.0.102:7000 -s wlc
+must ip netns exec lvs ipvsadm -a -t 172.25.0.102:7000 -r 172.25.0.31:7000 -g -w 1
+must ip -n rs1 addr add 198.51.100.7/32 dev lo label lo:0
+snap >"$E2E_WORK/start.txt"
 
 step "drain: a removed server waits for its open connection"
 apply both.hcl
@@ -158,15 +187,6 @@ apply both.hcl -target lvs
 expect_no_changes both.hcl
 
 step "rollback: a kernel error on the director undoes the whole run"
-snap() {
-	for h in lvs rs1 rs2; do
-		echo "== $h"
-		ip netns exec $h ipvsadm -Sn | sort
-		ip -n $h -d addr
-		ip -n $h route show table all
-		ip netns exec $h sh -c 'for f in /proc/sys/net/ipv4/conf/*/arp_*; do echo "$f $(cat $f)"; done'
-	done
-}
 snap >"$E2E_WORK/before.txt"
 # A service with the sh scheduler, whose module cannot load: the director's
 # service creation fails after rs1 was given the new VIP and the director
@@ -197,3 +217,18 @@ if ! cmp -s "$E2E_WORK/before.txt" "$E2E_WORK/after.txt"; then
 fi
 echo "ok: ipvsadm -Sn, ip -d addr, routes and ARP sysctls are as before the run"
 expect_no_changes both.hcl
+
+step "labels: lvsctl's VIPs on rs1 stay off the hand-made lo:0"
+ip -n rs1 -4 addr show dev lo
+ip -n rs1 -4 addr show dev lo | grep -q 'inet 198.51.100.7/32 scope global lo:0$' || fail "the hand-made lo:0 changed"
+ip -n rs1 -4 addr show dev lo | grep -q '172.25.0.100/32 scope global lo:0$' && fail "lvsctl labelled its VIP lo:0 next to the hand-made lo:0"
+echo "ok: the hand-made lo:0 is the only lo:0"
+
+step "destroy: the hosts as they were before lvsctl, adopted service included"
+lvsctl destroy -auto-approve -no-color both.hcl || fail "destroy failed"
+snap >"$E2E_WORK/end.txt"
+if ! cmp -s "$E2E_WORK/start.txt" "$E2E_WORK/end.txt"; then
+	diff "$E2E_WORK/start.txt" "$E2E_WORK/end.txt"
+	fail "after destroy the hosts differ from before lvsctl"
+fi
+echo "ok: ipvsadm -Sn, ip -d addr, routes and ARP sysctls are as before lvsctl (the adopted service is back to wlc, weight 1)"
