@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -27,6 +28,19 @@ type Options struct {
 	// Progress, if set, is told about each host's results as its batch ends.
 	// It may be called from several goroutines at once.
 	Progress func(host string, results []plan.Result, err error)
+	// NoRollback leaves what a failed apply did so far; by default it is
+	// undone (see RollbackError).
+	NoRollback bool
+	// NoDrain removes servers without waiting for their connections to
+	// close (they still go to weight 0 first).
+	NoDrain bool
+	// Drain, if set, is told how each host's drain goes, at every poll.
+	Drain func(DrainStatus)
+	// PollInterval, Now and Sleep pace a drain; zero values mean every
+	// second, the real clock and a real sleep (tests pass their own).
+	PollInterval time.Duration
+	Now          func() time.Time
+	Sleep        func(context.Context, time.Duration) error
 }
 
 // Waves name the steps of the cross-host order, in the order they run.
@@ -84,6 +98,7 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts
 	if err != nil {
 		return err
 	}
+	j := newJournal()
 	for w, batches := range waves {
 		err := cluster.Each(ctx, len(batches), opts.Parallelism, func(ctx context.Context, i int) error {
 			b := batches[i]
@@ -91,14 +106,18 @@ func Apply(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, opts
 			if !ok {
 				return fmt.Errorf("host %s: no connection to apply with (internal error)", b.host)
 			}
-			results, err := h.Apply(ctx, b.changes)
+			results, err := runBatch(ctx, recording{h, b.host, w, j}, b, opts)
 			if opts.Progress != nil {
 				opts.Progress(b.host, results, err)
 			}
 			return err // hosts name themselves in their errors
 		})
 		if err != nil {
-			return fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves()[w], err)
+			err = fmt.Errorf("apply stopped during %q; later steps were not run so no real server lost a VIP a director may still use: %w", Waves()[w], err)
+			if opts.NoRollback {
+				return err
+			}
+			return rollback(ctx, j, w, hosts, opts, err)
 		}
 	}
 	return nil

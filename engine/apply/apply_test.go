@@ -2,9 +2,11 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/config"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs/ipvstest"
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/providers/local/hosttest"
 )
@@ -69,6 +72,12 @@ type watched struct {
 	c    *fakeCluster
 	// fail, when set, makes Apply fail without changing anything.
 	fail bool
+	// ipvs is the host's in-memory IPVS, where tests play traffic.
+	ipvs *ipvstest.Fake
+	// failAt makes the change of that address fail (those before it are
+	// made), then runs afterFail.
+	failAt    string
+	afterFail func()
 }
 
 func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, error) {
@@ -78,20 +87,32 @@ func (w *watched) Apply(ctx context.Context, cs []plan.Change) ([]plan.Result, e
 	if w.fail {
 		return nil, os.ErrPermission
 	}
+	if i := slices.IndexFunc(cs, func(c plan.Change) bool { return c.Address == w.failAt }); w.failAt != "" && i >= 0 {
+		// An injected kernel error at that change: what comes before it
+		// is made, as on a host.
+		results, err := w.Host.Apply(ctx, cs[:i])
+		if err != nil {
+			return results, err
+		}
+		if w.afterFail != nil {
+			w.afterFail()
+		}
+		return append(results, plan.Result{Address: cs[i].Address, Error: "injected"}), fmt.Errorf("host %s: %s: injected failure", w.name, cs[i].Address)
+	}
 	return w.Host.Apply(ctx, cs)
 }
 
 func newFakeCluster(t *testing.T, names ...string) *fakeCluster {
 	c := &fakeCluster{t: t, hosts: map[string]*watched{}}
 	for _, n := range names {
-		l := hosttest.New(t, state.Host{Name: n, Sysctls: []state.Sysctl{
+		l, fake := hosttest.NewWithIPVS(t, state.Host{Name: n, Sysctls: []state.Sysctl{
 			{Name: "net.ipv4.ip_forward", Value: "0"},
 			{Name: "net.ipv4.conf.all.arp_ignore", Value: "0"},
 			{Name: "net.ipv4.conf.all.arp_announce", Value: "0"},
 			{Name: "net.ipv4.conf.lo.arp_ignore", Value: "0"},
 			{Name: "net.ipv4.conf.lo.arp_announce", Value: "0"},
 		}})
-		c.hosts[n] = &watched{Host: l, name: n, c: c}
+		c.hosts[n] = &watched{Host: l, name: n, c: c, ipvs: fake}
 	}
 	return c
 }
@@ -119,6 +140,14 @@ func (c *fakeCluster) live(name string) state.Host {
 // plan compiles src and plans it against the cluster.
 func (c *fakeCluster) plan(src string) plan.Plan {
 	c.t.Helper()
+	p, _ := c.planTargets(src)
+	return p
+}
+
+// planTargets compiles src and plans it against the named hosts (all of
+// them when none is named), returning the plan and the hosts left out.
+func (c *fakeCluster) planTargets(src string, names ...string) (plan.Plan, []cluster.Member) {
+	c.t.Helper()
 	f := filepath.Join(c.t.TempDir(), "cluster.hcl")
 	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
 		c.t.Fatal(err)
@@ -131,11 +160,16 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 	if diags.HasErrors() {
 		c.t.Fatal(diags)
 	}
-	var ms []cluster.Member
+	var ms, others []cluster.Member
 	configured := map[string]state.Peer{}
 	for _, tg := range targets {
 		d := tg.Desired
-		ms = append(ms, cluster.Member{Desired: d, Host: c.hosts[d.Name], Connection: tg.Connection})
+		m := cluster.Member{Desired: d, Host: c.hosts[d.Name], Connection: tg.Connection}
+		if len(names) == 0 || slices.Contains(names, d.Name) {
+			ms = append(ms, m)
+		} else {
+			others = append(others, m)
+		}
 		configured[d.Name] = state.Peer{Role: d.Role, Connection: tg.Connection}
 	}
 	p, _, err := cluster.Plan(context.Background(), ms, cluster.Options{
@@ -153,7 +187,7 @@ func (c *fakeCluster) plan(src string) plan.Plan {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	return p
+	return p, others
 }
 
 // apply plans src, applies, verifies, and checks a second plan is empty.

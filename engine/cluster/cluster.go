@@ -94,6 +94,7 @@ func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Mem
 		known[m.Desired.Name] = state.Peer{Role: m.Desired.Role, Connection: m.Connection}
 	}
 	remembered := rememberedPeers(live, known)
+	renamed := renames(remembered, known)
 	var removed []Member
 	if len(members) < len(opts.Configured) {
 		// Targeted run: keep remembering the removed hosts.
@@ -102,6 +103,7 @@ func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Mem
 		}
 	} else {
 		removed, p.Warnings = openRemoved(ctx, remembered, opts.Open)
+		p.Warnings = append(p.Warnings, renameHints(remembered, known, live)...)
 		more, err := ReadAll(ctx, removed, opts.Parallelism)
 		if err != nil {
 			for _, m := range removed {
@@ -116,6 +118,11 @@ func Plan(ctx context.Context, members []Member, opts Options) (plan.Plan, []Mem
 	for i, m := range members {
 		hp := plan.Diff(m.Desired, live[i])
 		hp.Removed = m.Removed
+		for _, old := range slices.Sorted(maps.Keys(renamed)) {
+			if renamed[old] == m.Desired.Name {
+				hp.RenamedFrom = append(hp.RenamedFrom, old)
+			}
+		}
 		p.Hosts = append(p.Hosts, hp)
 		if sh, ok := m.Host.(SessionHost); ok {
 			var s plan.Session

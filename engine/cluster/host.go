@@ -41,6 +41,10 @@ type ReadRequest struct {
 	// IPVS reads the IPVS table and timeouts; a real server need not have IPVS.
 	IPVS    bool     `json:"ipvs"`
 	Sysctls []string `json:"sysctls,omitempty"`
+	// Connections fills each IPVS server's ActiveConnections, for waiting
+	// on a drain; every other read leaves them 0 so that statistics never
+	// show in a plan or change a live state's digest.
+	Connections bool `json:"connections,omitempty"`
 }
 
 // ErrPermission is matched (errors.Is) by every error a Host returns that

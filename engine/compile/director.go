@@ -96,17 +96,18 @@ func forwarding(d *config.Director, nat4, nat6, has6 bool) ([]state.Sysctl, hcl.
 // server that is not tun, as state wants them.
 func service(vs *config.VirtualServer) state.Service {
 	s := state.Service{
-		Name:        vs.Name,
-		Protocol:    vs.Protocol,
-		Address:     vs.VIP,
-		Port:        vs.Port,
-		FWMark:      vs.FWMark,
-		Family:      vs.Family,
-		Scheduler:   vs.Scheduler,
-		Flags:       slices.Clone(vs.Flags),
-		Persistence: vs.Persistence,
-		Netmask:     vs.PersistenceNetmask,
-		OnePacket:   vs.OnePacket,
+		Name:         vs.Name,
+		Protocol:     vs.Protocol,
+		Address:      vs.VIP,
+		Port:         vs.Port,
+		FWMark:       vs.FWMark,
+		Family:       vs.Family,
+		Scheduler:    vs.Scheduler,
+		Flags:        slices.Clone(vs.Flags),
+		Persistence:  vs.Persistence,
+		Netmask:      vs.PersistenceNetmask,
+		OnePacket:    vs.OnePacket,
+		DrainTimeout: vs.DrainTimeout,
 	}
 	if s.Netmask == 0 { // the kernel's default: one client address
 		s.Netmask = state.FullNetmask(vs.Family)

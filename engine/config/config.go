@@ -174,6 +174,9 @@ type VirtualServer struct {
 	// PersistenceNetmask is a prefix length; 0 when unset.
 	PersistenceNetmask int
 	OnePacket          bool
+	// DrainTimeout is how long removing a server waits for its connections
+	// to close, in seconds; nil when unset (the default applies).
+	DrainTimeout *uint32
 	// Defaults for servers, already applied to each Server.
 	Method     state.Method
 	Weight     uint32

@@ -27,7 +27,7 @@ func virtualServerSchema() *hcl.BodySchema {
 			{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
 			{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
 			{Name: "persistence"}, {Name: "persistence_netmask"}, {Name: "one_packet"},
-			{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"},
+			{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
 	}
@@ -66,6 +66,10 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 	vs.Method = enum(r, "method", state.MethodDR, state.Methods())
 	vs.Weight = uint32(r.intDefault("weight", 1, 0, 65535, weightHint))
 	vs.TunnelType = enum(r, "tunnel_type", "", state.TunnelTypes())
+	if n, ok := r.integer("drain_timeout", 0, math.MaxUint32, "drain_timeout is in seconds, 0 to remove servers without waiting for their connections"); ok {
+		t := uint32(n)
+		vs.DrainTimeout = &t
+	}
 
 	seen := make(map[string]*Server)
 	for _, sb := range blocks.OfType("server") {

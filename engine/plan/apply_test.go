@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -77,8 +79,17 @@ func applyChange(h *state.Host, c plan.Change) string {
 				rec.Services = map[string]string{}
 			}
 			rec.Services[c.After.Service.Key()] = c.Name
+		case plan.OwnRemember:
+			key := c.Original.Key()
+			if _, kept := rec.ServiceOriginals[key]; !kept {
+				if rec.ServiceOriginals == nil {
+					rec.ServiceOriginals = map[string]state.Service{}
+				}
+				rec.ServiceOriginals[key] = *c.Original
+			}
 		case plan.OwnForget:
 			delete(rec.Services, c.Before.Service.Key())
+			delete(rec.ServiceOriginals, c.Before.Service.Key())
 		}
 	case plan.KindServer:
 		s := findService(h, c.Service.Key())
@@ -241,8 +252,18 @@ func assertMatches(t *testing.T, desired, after state.Host) {
 		}
 	}
 	for _, want := range desired.Addresses {
-		if !slices.Contains(after.Addresses, want) {
-			t.Fatalf("address %s (label %q) missing after apply", want.Key(), want.Label)
+		i := slices.IndexFunc(after.Addresses, func(a state.Address) bool { return a.Key() == want.Key() })
+		if i < 0 {
+			t.Fatalf("address %s missing after apply", want.Key())
+		}
+		got := after.Addresses[i]
+		// Another label only where the wanted one was taken; and never one
+		// another address of the interface has.
+		if got.Label != want.Label && !labelHeld(after.Addresses, want.Label, want.Key()) {
+			t.Errorf("address %s has label %q after apply, want %q (which nothing else holds)", want.Key(), got.Label, want.Label)
+		}
+		if got.Label != "" && labelHeld(after.Addresses, got.Label, got.Key()) {
+			t.Errorf("address %s shares its label %q with another address", got.Key(), got.Label)
 		}
 	}
 	for _, want := range desired.Routes {
@@ -368,4 +389,40 @@ func asHostReads(h state.Host) state.Host {
 		h.Owned = &state.Record{FormatVersion: state.FormatVersion}
 	}
 	return h
+}
+
+// labelHeld reports whether an address other than key has label.
+func labelHeld(addrs []state.Address, label, key string) bool {
+	return slices.ContainsFunc(addrs, func(a state.Address) bool { return a.Label == label && a.Key() != key })
+}
+
+// TestInverseRestoresEveryCase is what rollback relies on: for every diff
+// case, applying the plan and then the inverse of each change in reverse
+// order gives back the live state the case started from, ownership record
+// included.
+func TestInverseRestoresEveryCase(t *testing.T) {
+	for _, tc := range loadCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newFakeHost(t, tc.desired, tc.live, caseRequest(tc.desired, tc.live))
+			before := h.read()
+			hp := plan.Diff(tc.desired, tc.live)
+			h.apply(hp.Changes)
+			var undo []plan.Change
+			for i := len(hp.Changes) - 1; i >= 0; i-- {
+				inv, err := plan.Inverse(hp.Changes[i])
+				if err != nil {
+					t.Skipf("not reversible (the case has a value that could not be read): %v", err)
+				}
+				undo = append(undo, inv...)
+			}
+			h.apply(undo)
+			after := h.read()
+			if before.Owned == nil && after.Owned != nil && reflect.DeepEqual(*after.Owned, *plan.NewRecord()) {
+				after.Owned = nil // an empty record is no record
+			}
+			if d := gocmp.Diff(before, after, cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{}), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("after the plan and its inverse the host differs from before (-before +after):\n%s", d)
+			}
+		})
+	}
 }

@@ -83,8 +83,6 @@ func (d *differ) add(c Change) { d.changes = append(d.changes, c) }
 const (
 	reasonRestore    = "restore the value from before lvsctl"
 	reasonRecordOnly = "already at the value from before lvsctl: only the ownership record changes"
-	reasonDrain      = "drained first (weight 0), then removed"
-	reasonAdopt      = "exists as declared: only the ownership record changes, and lvsctl removes it when the configuration drops it"
 )
 
 func (d *differ) services() {
@@ -136,6 +134,10 @@ func (d *differ) services() {
 			continue
 		}
 		name, owned := d.rec.Services[key]
+		if orig, kept := d.rec.ServiceOriginals[key]; kept && !owned && !d.desired.OwnAllServices {
+			d.restoreService(have, orig)
+			continue
+		}
 		c := Change{
 			Kind: KindService, Action: Delete, Address: serviceAddress(key), Name: name,
 			Before: &Resource{Service: serviceOnly(have)}, Own: OwnForget,
@@ -143,34 +145,70 @@ func (d *differ) services() {
 		switch {
 		case owned:
 		case d.desired.OwnAllServices:
+			// Not in the record: nothing to forget (and a rollback must not
+			// make it lvsctl's).
+			c.Own = OwnNone
 			c.Reason = "not created by lvsctl; removed because own_all_services is set"
 		default:
 			d.unmanaged = append(d.unmanaged, serviceAddress(key))
 			continue
 		}
+		drainService(&c, have, nil)
 		d.add(c)
 	}
 }
 
+// updateService changes a service in place. A service lvsctl did not create
+// is adopted when first declared: the record keeps it as it was, servers
+// included, to put it back when the config no longer declares it.
 func (d *differ) updateService(want, have *state.Service) {
-	_, owned := d.rec.Services[want.Key()]
-	switch {
-	case !sameServiceSettings(want, have):
-		d.add(Change{
-			Kind: KindService, Action: Update, Address: serviceAddress(want.Key()), Name: want.Name,
-			Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(want)},
-		})
-	case !owned:
-		// Exactly what the configuration declares, not yet recorded (made
-		// by hand, or by a run that stopped before it could record it):
-		// lvsctl records it as its own, so removing the block removes it.
-		d.add(Change{
-			Kind: KindService, Action: Update, Address: serviceAddress(want.Key()), Name: want.Name,
-			Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(have)},
-			Own: OwnCreate, Reason: reasonAdopt,
-		})
-	}
+	key := want.Key()
+	_, owned := d.rec.Services[key]
+	_, kept := d.rec.ServiceOriginals[key]
 	d.servers(want, have)
+	settings := !sameServiceSettings(want, have)
+	// Declared while it exists (made by hand, or by a run stopped before
+	// its record): adopted even when nothing else changes, so the record
+	// always knows it and destroy puts it back as it was.
+	adopt := !owned && !kept
+	if !settings && !adopt {
+		return
+	}
+	c := Change{
+		Kind: KindService, Action: Update, Address: serviceAddress(key), Name: want.Name,
+		Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(want)},
+	}
+	if adopt {
+		c.Own, c.Original = OwnRemember, fullService(have)
+		c.Reason = "not created by lvsctl: its settings and servers from before are remembered and put back when the config drops it"
+		if !settings {
+			c.After = &Resource{Service: serviceOnly(have)}
+			c.Reason += " (only the ownership record changes here)"
+		}
+	}
+	d.add(c)
+}
+
+// restoreService puts an adopted service back as it was before lvsctl
+// changed it: its settings, its servers (those lvsctl added go, drained;
+// those it changed or removed come back), and the record forgets it.
+func (d *differ) restoreService(have *state.Service, orig state.Service) {
+	d.add(Change{
+		Kind: KindService, Action: Update, Address: serviceAddress(have.Key()),
+		Before: &Resource{Service: serviceOnly(have)}, After: &Resource{Service: serviceOnly(&orig)},
+		Own: OwnForget, Original: fullService(&orig), Reason: reasonRestore,
+	})
+	d.servers(&orig, have)
+}
+
+// fullService copies a service with its servers, without statistics.
+func fullService(s *state.Service) *state.Service {
+	c := *serviceOnly(s)
+	c.Servers = slices.Clone(s.Servers)
+	for i := range c.Servers {
+		c.Servers[i].ActiveConnections = 0
+	}
+	return &c
 }
 
 // replaceService replaces the service old that the block want.Name created
@@ -202,15 +240,17 @@ func (d *differ) replaceService(want, old *state.Service) {
 			" changed): created with its servers before the old one is deleted",
 	})
 	d.servers(want, nil)
-	d.add(Change{
+	c := Change{
 		Kind: KindService, Action: Delete, Address: serviceAddress(old.Key()), Name: want.Name,
 		Before: &Resource{Service: serviceOnly(old)}, Own: OwnForget,
 		Reason: "replaced by " + serviceAddress(want.Key()),
-	})
+	}
+	drainService(&c, old, want)
+	d.add(c)
 	block := fmt.Sprintf("virtual_server %q", want.Name)
 	d.warnings = append(d.warnings, Warning{
 		Host: d.desired.Name, Summary: "Established connections dropped", Block: block,
-		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; its established connections are dropped",
+		Detail: fmt.Sprintf("%s: %s is deleted when %s replaces it; connections still open to it when its drain ends are dropped",
 			block, old.Key(), want.Key()),
 	})
 }
@@ -252,10 +292,12 @@ func (d *differ) servers(want, have *state.Service) {
 		if _, gone := live[h.Key()]; !gone {
 			continue
 		}
-		d.add(Change{
+		c := Change{
 			Kind: KindServer, Action: Delete, Address: serverAddress(svc, h.Key()), Service: ptr(svc), Name: want.Name,
-			Before: &Resource{Server: ptr(*h)}, Reason: reasonDrain,
-		})
+			Before: &Resource{Server: ptr(*h)},
+		}
+		drainServer(&c, want)
+		d.add(c)
 	}
 }
 

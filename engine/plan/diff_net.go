@@ -12,15 +12,17 @@ func (d *differ) addresses() {
 	for i := range d.live.Addresses {
 		live[d.live.Addresses[i].Key()] = &d.live.Addresses[i]
 	}
+	labels := newLabels(d.desired.Addresses, d.live.Addresses, owned)
 	for i := range d.desired.Addresses {
-		want := &d.desired.Addresses[i]
+		want := ptr(d.desired.Addresses[i])
 		key := want.Key()
 		have, ok := live[key]
 		delete(live, key)
+		why := labels.choose(want)
 		switch {
 		case !ok:
 			d.add(Change{Kind: KindAddress, Action: Create, Address: Address(KindAddress, key),
-				After: &Resource{Address: ptr(*want)}, Own: OwnCreate})
+				After: &Resource{Address: want}, Own: OwnCreate, Reason: why})
 		case have.Label != want.Label || have.Scope != want.Scope:
 			// The kernel keeps the label and scope with the address: a new
 			// one is a new address.
@@ -32,8 +34,8 @@ func (d *differ) addresses() {
 				forced = append(forced, "scope")
 			}
 			d.add(Change{Kind: KindAddress, Action: Replace, Address: Address(KindAddress, key),
-				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: ptr(*want)},
-				ForcesReplacement: forced, Own: OwnCreate})
+				Before: &Resource{Address: ptr(*have)}, After: &Resource{Address: want},
+				ForcesReplacement: forced, Own: OwnCreate, Reason: why})
 		}
 	}
 	for i := range d.live.Addresses {

@@ -152,6 +152,13 @@ type Change struct {
 	// DR service, restoring the value from before lvsctl, ...).
 	Reason string    `json:"reason,omitempty"`
 	Own    Ownership `json:"ownership,omitempty"`
+	// Drain, on a change that removes servers, makes apply drain them
+	// first (see Drain).
+	Drain *Drain `json:"drain,omitempty"`
+	// Original, on a service change whose Own is OwnRemember or OwnForget,
+	// is the adopted service as it was before lvsctl changed it, servers
+	// included: what the record keeps, and later puts back.
+	Original *state.Service `json:"original,omitempty"`
 }
 
 // HostPlan is the plan for one host.
@@ -172,6 +179,10 @@ type HostPlan struct {
 	// Removed marks a host whose block is gone from the configuration but
 	// whose peers remember it: the plan removes what lvsctl made there.
 	Removed bool `json:"removed,omitempty"`
+	// RenamedFrom are names the cluster's records know this host by: its
+	// block was renamed, and it is reached as before, so it is the same
+	// host. Applying the plan makes the records learn the new name.
+	RenamedFrom []string `json:"renamed_from,omitempty"`
 }
 
 // Plan is the whole plan across hosts.
@@ -216,10 +227,11 @@ func (p Plan) Counts() (add, change, destroy int) {
 
 // HasChanges reports whether applying the plan would change anything. A
 // removed host counts even with nothing to remove there: applying the plan
-// makes the cluster forget it.
+// makes the cluster forget it; so does a renamed host, whose new name the
+// records learn.
 func (p Plan) HasChanges() bool {
 	for _, h := range p.Hosts {
-		if len(h.Changes) > 0 || h.Removed {
+		if len(h.Changes) > 0 || h.Removed || len(h.RenamedFrom) > 0 {
 			return true
 		}
 	}

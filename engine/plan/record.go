@@ -52,6 +52,13 @@ func RecordChange(r *state.Record, c Change) (bool, error) {
 	case OwnCreate:
 		return recordCreate(r, c, before, after)
 	case OwnRemember:
+		if c.Kind == KindService {
+			orig := c.Original
+			if orig == nil {
+				orig = before.Service // a service without servers
+			}
+			return rememberService(r, orig)
+		}
 		return remember(r, c.Kind, before)
 	case OwnForget:
 		key, ok := before.Key(c.Kind)
@@ -157,6 +164,7 @@ func forget(r *state.Record, kind Kind, key string) error {
 	switch kind {
 	case KindService:
 		delete(r.Services, key)
+		delete(r.ServiceOriginals, key)
 	case KindAddress:
 		r.Addresses = slices.DeleteFunc(r.Addresses, func(k string) bool { return k == key })
 	case KindRoute:
@@ -218,4 +226,25 @@ func (r Resource) Key(kind Kind) (string, bool) {
 		return "", false // one set per record, not kept by key
 	}
 	return "", false
+}
+
+// rememberService keeps an adopted service as it was, unless one is kept.
+func rememberService(r *state.Record, orig *state.Service) (bool, error) {
+	if orig == nil {
+		return false, fmt.Errorf("a service to remember needs its original")
+	}
+	key := orig.Key()
+	if _, kept := r.ServiceOriginals[key]; kept {
+		return false, nil
+	}
+	if r.ServiceOriginals == nil {
+		r.ServiceOriginals = map[string]state.Service{}
+	}
+	c := *orig
+	c.Servers = slices.Clone(orig.Servers)
+	for i := range c.Servers {
+		c.Servers[i].ActiveConnections = 0
+	}
+	r.ServiceOriginals[key] = c
+	return true, nil
 }

@@ -112,6 +112,9 @@ func (pr *printer) host(h plan.HostPlan) {
 	if h.Removed {
 		head += " (removed from the configuration: what lvsctl made here goes)"
 	}
+	if len(h.RenamedFrom) > 0 {
+		head += " (renamed from " + quoteAll(h.RenamedFrom) + ": the same host, reached as before; the records learn the new name)"
+	}
 	pr.w.WriteString(pr.style(ansiBold, head) + "\n")
 	if len(h.Changes) == 0 {
 		pr.w.WriteString("\n  No changes.\n")
@@ -293,4 +296,13 @@ func pad(s string, width int) string {
 		return s
 	}
 	return s + strings.Repeat(" ", width-len(s))
+}
+
+// quoteAll quotes names and joins them with "and".
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, " and ")
 }

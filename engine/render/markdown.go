@@ -133,7 +133,7 @@ func headline(commentID, summary string) string {
 	return "lvsctl plan: " + summary
 }
 
-func changed(h plan.HostPlan) bool { return len(h.Changes) > 0 || h.Removed }
+func changed(h plan.HostPlan) bool { return len(h.Changes) > 0 || h.Removed || len(h.RenamedFrom) > 0 }
 
 // markdownHead is what the comment always shows: marker, headline, the
 // destroy warning, the table, the unchanged hosts and the cluster's warnings.
@@ -261,10 +261,14 @@ func destroyItem(c plan.Change) (string, bool) {
 			text += " (" + strings.Join(c.ForcesReplacement, ", ") + verb + " replacement)"
 		}
 		return text + ": **drops its established connections**", true
+	case c.Kind == plan.KindService && c.Drain != nil:
+		return text + fmt.Sprintf(": its servers drained (weight 0, up to %s); **connections still open then are dropped**", c.Drain.Duration()), true
 	case c.Kind == plan.KindService:
 		return text + ": **drops its established connections**", true
+	case c.Kind == plan.KindServer && c.Drain != nil:
+		return text + fmt.Sprintf(": drained (weight 0, up to %s for its connections to close), then removed; **connections still open then are dropped**", c.Drain.Duration()), true
 	case c.Kind == plan.KindServer:
-		return text + ": drained to weight 0, then removed; **connections still open to it are dropped**", true
+		return text + ": weight 0, then removed at once; **connections still open to it are dropped**", true
 	}
 	return text, false
 }
@@ -281,6 +285,9 @@ func hostDetails(h plan.HostPlan, limit int) (block string, ok bool) {
 	summary := "<code>" + html.EscapeString(h.Host) + "</code> (" + html.EscapeString(string(h.Role)) + "): " + counts(add, change, destroy)
 	if h.Removed {
 		summary += ", removed from the configuration"
+	}
+	if len(h.RenamedFrom) > 0 {
+		summary += ", renamed from " + strings.Join(h.RenamedFrom, ", ")
 	}
 	block = folded(summary, "diff", body.String())
 	if limit <= 0 || utf8.RuneCountInString(block) <= limit {

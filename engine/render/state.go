@@ -150,6 +150,9 @@ func ownedSet(r *state.Record) map[string]bool {
 	for k := range r.RouteOriginals {
 		m[plan.Address(plan.KindRoute, k)] = true
 	}
+	for k := range r.ServiceOriginals {
+		m[plan.Address(plan.KindService, k)] = true
+	}
 	for k := range r.Sysctls {
 		m[plan.Address(plan.KindSysctl, k)] = true
 	}

@@ -66,9 +66,14 @@ type Service struct {
 	Persistence uint32 `json:"persistence,omitempty"`
 	// Netmask is the persistence granularity as a prefix length (ipvsadm -M);
 	// 32 (or 128) is the kernel default and is what "unset" compiles to.
-	Netmask   int      `json:"netmask"`
-	OnePacket bool     `json:"one_packet,omitempty"`
-	Servers   []Server `json:"servers,omitempty"`
+	Netmask   int  `json:"netmask"`
+	OnePacket bool `json:"one_packet,omitempty"`
+	// DrainTimeout is how long, in seconds, removing a server of this
+	// service waits for its active connections to close; nil means the
+	// default (DefaultDrainTimeout), 0 no wait. A setting of lvsctl, not of
+	// the kernel: only desired states have it.
+	DrainTimeout *uint32  `json:"drain_timeout,omitempty"`
+	Servers      []Server `json:"servers,omitempty"`
 }
 
 // Server is a real server (an IPVS destination) of a service.
@@ -84,6 +89,11 @@ type Server struct {
 	Weight         uint32     `json:"weight"`
 	UpperThreshold uint32     `json:"upper_threshold,omitempty"`
 	LowerThreshold uint32     `json:"lower_threshold,omitempty"`
+	// ActiveConnections is a statistic, not a setting: the connections the
+	// kernel counts as established to the server. Only a read that asks for
+	// it (cluster.ReadRequest.Connections, while draining) fills it; every
+	// other state has 0 here, so it never shows in a diff or a digest.
+	ActiveConnections uint32 `json:"active_connections,omitempty"`
 }
 
 // Address is an IP address on an interface, as `ip addr` shows it.
@@ -137,6 +147,11 @@ type Record struct {
 	// SyncDaemons are the states (master, backup) of the sync daemons
 	// lvsctl started.
 	SyncDaemons []string `json:"sync_daemons,omitempty"`
+	// ServiceOriginals holds services lvsctl adopted (declared while they
+	// existed, and changed in place) as they were before, servers
+	// included, by key, to be put back when the config no longer declares
+	// them.
+	ServiceOriginals map[string]Service `json:"service_originals,omitempty"`
 	// Timeouts holds the timeouts from before lvsctl set them, if it did.
 	Timeouts *Timeouts `json:"timeouts,omitempty"`
 	// Peers are the hosts of the cluster as of the last apply, this one
@@ -267,6 +282,7 @@ func (h Host) Clone() Host {
 		r.Addresses = slices.Clone(r.Addresses)
 		r.Routes = slices.Clone(r.Routes)
 		r.RouteOriginals = maps.Clone(r.RouteOriginals)
+		r.ServiceOriginals = maps.Clone(r.ServiceOriginals)
 		r.Sysctls = maps.Clone(r.Sysctls)
 		r.SyncDaemons = slices.Clone(r.SyncDaemons)
 		r.Peers = maps.Clone(r.Peers)

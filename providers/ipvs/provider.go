@@ -104,7 +104,9 @@ func (p *Provider) Services() ([]state.Service, error) {
 			return newError("read servers of service", s.Key(), err)
 		}
 		for _, d := range ds {
-			s.Servers = append(s.Servers, ServerFromWire(d.Destination))
+			srv := ServerFromWire(d.Destination)
+			srv.ActiveConnections = d.ActiveConnections
+			s.Servers = append(s.Servers, srv)
 		}
 		out[i] = s
 		return nil

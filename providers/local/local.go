@@ -158,6 +158,13 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		if h.Services, err = t.Services(); err != nil {
 			return h, readError(err, "read IPVS services")
 		}
+		if !req.Connections {
+			for i := range h.Services {
+				for j := range h.Services[i].Servers {
+					h.Services[i].Servers[j].ActiveConnections = 0
+				}
+			}
+		}
 		to, err := t.Timeouts()
 		if err != nil {
 			return h, readError(err, "read IPVS timeouts")
@@ -182,7 +189,7 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 }
 
 func ownsIPVS(r *state.Record) bool {
-	return r != nil && (len(r.Services) > 0 || r.Timeouts != nil || len(r.SyncDaemons) > 0)
+	return r != nil && (len(r.Services) > 0 || len(r.ServiceOriginals) > 0 || r.Timeouts != nil || len(r.SyncDaemons) > 0)
 }
 
 // settle reconciles the intents a stopped run left in the record against

@@ -157,10 +157,10 @@ func TestExecFailures(t *testing.T) {
 		{"agent dies", []string{"sh", "-c", `echo "cannot open netlink socket" >&2; exit 3`},
 			[]string{"host web1", "exit status 3", "cannot open netlink socket"}},
 		{"other protocol", []string{"sh", "-c", `read line; echo '{"id":1,"hello":{"protocol":99,"version":"v9"}}'; cat >/dev/null`},
-			[]string{"host web1", "does not speak protocol 1", "protocol 99 (lvsctl v9)", "use the same lvsctl version on both sides"}},
+			[]string{"host web1", fmt.Sprintf("does not speak protocol %d", ProtocolVersion), "protocol 99 (lvsctl v9)", "use the same lvsctl version on both sides"}},
 		// An agent of another version refuses the hello, with its own.
-		{"agent refuses", []string{"sh", "-c", `read line; echo '{"id":1,"hello":{"protocol":2,"version":"v2.0.0"},"error":{"message":"agent speaks protocol 2, the client 1"}}'; cat >/dev/null`},
-			[]string{"host web1", "runs lvsctl agent protocol 2 (lvsctl v2.0.0)", "does not speak protocol 1", "use the same lvsctl version on both sides"}},
+		{"agent refuses", []string{"sh", "-c", `read line; echo '{"id":1,"hello":{"protocol":98,"version":"v98.0.0"},"error":{"message":"agent speaks protocol 98"}}'; cat >/dev/null`},
+			[]string{"host web1", "runs lvsctl agent protocol 98 (lvsctl v98.0.0)", fmt.Sprintf("does not speak protocol %d", ProtocolVersion), "use the same lvsctl version on both sides"}},
 		{"no such command", []string{"/nonexistent/lvsctl", "agent"},
 			[]string{"host web1", "start agent `/nonexistent/lvsctl agent`"}},
 	} {
@@ -190,7 +190,7 @@ func TestNetnsMissing(t *testing.T) {
 }
 
 func TestServeAnswersBadRequests(t *testing.T) {
-	in := strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" +
+	in := strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" +
 		`{"id":2,"op":"apply","changes":[{"kind":"address","address":"a","action":"explode"}]}` + "\n" +
 		`{"id":3,"op":"read"}` + "\n")
 	var out strings.Builder

@@ -20,7 +20,9 @@ import (
 // "op":"hello","hello":{"protocol":N,"version":"..."}} and its answer with
 // the agent's hello, is the same in every version, so two versions can
 // always tell each other apart and say so.
-const ProtocolVersion = 1
+//
+// Version 2: a read may ask for the servers' active connections (draining).
+const ProtocolVersion = 2
 
 // Request operations.
 const (

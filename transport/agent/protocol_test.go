@@ -58,10 +58,10 @@ func (echoHost) Close() error { return nil }
 // only ever write well-formed responses, and never panic or hang.
 func FuzzServe(f *testing.F) {
 	for _, s := range []string{
-		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
-		`{"id":1,"op":"hello","hello":{"protocol":1}}` + "\n" + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
+		`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
+		`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
 		`{"id":1,"op":"read"}`,
-		`{"id":1,"op":"hello","hello":{"protocol":1}}{"id":2,"op":"bogus"}`,
+		`{"id":1,"op":"hello","hello":{"protocol":2}}{"id":2,"op":"bogus"}`,
 		`not json`,
 	} {
 		f.Add([]byte(s))

@@ -76,7 +76,7 @@ func TestProtocolGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
+	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Connections: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
 		t.Fatal(err)
 	}
 	vip := plantest.Addr("lo", "172.25.0.100/32", "lo:0")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +31,10 @@ type applyOptions struct {
 	verbose bool
 	// lockTimeout is how long to wait for another run holding a host's lock.
 	lockTimeout time.Duration
+	// noDrain removes servers without waiting for their connections.
+	noDrain bool
+	// noRollback leaves what a failed apply made.
+	noRollback bool
 }
 
 // addApplyFlags are the flags apply and destroy share beyond the configuration's.
@@ -38,6 +43,8 @@ func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	o.addDetailedFlag(fs)
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print a line for every change done (by default a step of more than 10 changes on a host is one line of counts; failures are always printed)")
 	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
+	fs.BoolVar(&o.noRollback, "no-rollback", false, "when a change fails, leave what this run made so far instead of undoing it")
+	fs.BoolVar(&o.noDrain, "no-drain", false, "remove servers without waiting for their active connections to close (they still go to weight 0 first)")
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -101,9 +108,11 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
 		}
 	}
-	progress := newProgress(stdio.Out, p, o.verbose).report
+	pr := newProgress(stdio.Out, p, o.verbose)
 	fmt.Fprintln(stdio.Out)
-	if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: o.parallelism, Progress: progress}); err != nil {
+	opts := apply.Options{Parallelism: o.parallelism, Progress: pr.report, NoDrain: o.noDrain,
+		NoRollback: o.noRollback, Drain: drainProgress(stdio.Out, &pr.mu)}
+	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
 		return err
 	}
 	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
@@ -115,6 +124,35 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)
 	return nil
+}
+
+// drainProgress prints how each host's drain goes: when its count of open
+// connections changes, every 10 s otherwise, and when it ends.
+func drainProgress(w io.Writer, mu *sync.Mutex) func(apply.DrainStatus) {
+	type shown struct {
+		active uint64
+		at     time.Time
+	}
+	last := map[string]shown{}
+	return func(st apply.DrainStatus) {
+		mu.Lock()
+		defer mu.Unlock()
+		prev, seen := last[st.Host]
+		now := time.Now()
+		switch {
+		case st.Done:
+			for _, s := range st.TimedOut {
+				fmt.Fprintf(w, "%s: %s: drain timed out; removed with connections still open\n", st.Host, s)
+			}
+			if seen && len(st.TimedOut) == 0 {
+				fmt.Fprintf(w, "%s: drained: no active connections left\n", st.Host)
+			}
+		case !seen || prev.active != st.Active || now.Sub(prev.at) >= 10*time.Second:
+			fmt.Fprintf(w, "%s: draining %d server(s): %d active connection(s) left, removed anyway in %s\n",
+				st.Host, st.Servers, st.Active, st.Left.Round(time.Second))
+			last[st.Host] = shown{st.Active, now}
+		}
+	}
 }
 
 // applyInputs makes the plan from the configuration, or reads a saved one,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -23,14 +24,17 @@ import (
 
 // configOptions are the flags of every command that reads a configuration.
 type configOptions struct {
-	path        string
-	vars        []string
-	varFiles    []string
-	targets     []string
-	noColor     bool
-	stateFile   string
-	parallelism int
-	ssh         sshOptions
+	path     string
+	vars     []string
+	varFiles []string
+	targets  []string
+	// targetUnsafe plans a targeted run even when its changes need hosts
+	// the targets leave out (marked in the plan).
+	targetUnsafe bool
+	noColor      bool
+	stateFile    string
+	parallelism  int
+	ssh          sshOptions
 	// partial goes on without the hosts that cannot be reached (plan),
 	// which the session lists in unreachable.
 	partial bool
@@ -60,6 +64,7 @@ func (o *configOptions) addFlags(fs *pflag.FlagSet, withState bool) {
 	fs.StringArrayVar(&o.vars, "var", nil, "set a variable: `NAME=VALUE` (repeatable)")
 	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from `FILE`: HCL name = value lines, or JSON (repeatable)")
 	fs.StringArrayVar(&o.targets, "target", nil, "limit to the host `NAME` (repeatable)")
+	fs.BoolVar(&o.targetUnsafe, "target-unsafe", false, "with -target, plan changes that need hosts left out (a director sending to a real server not ready yet, a real server dropping its VIP while a director left out still sends to it), marked UNSAFE, instead of refusing")
 	fs.BoolVar(&o.noColor, "no-color", false, "never colour the output")
 	fs.IntVar(&o.parallelism, "parallelism", cluster.DefaultParallelism, "how many hosts to read or change at once")
 	o.ssh.addFlags(fs)
@@ -209,13 +214,26 @@ type session struct {
 	// unreachable holds why hosts could not be reached, when the command
 	// goes on without them.
 	unreachable []error
+	// left are the hosts of the configuration the targets leave out; with
+	// rsAddress, what a targeted plan is checked against.
+	left         []compile.Target
+	rsAddress    map[string]netip.Addr
+	targetUnsafe bool
 }
 
 // openSession connects to every target (or serves it from the snapshot).
 func openSession(ctx context.Context, targets []compile.Target, o *configOptions) (*session, error) {
-	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, opts: o}
+	s := &session{configured: map[string]state.Peer{}, snapPath: o.stateFile, opts: o, rsAddress: map[string]netip.Addr{}, targetUnsafe: o.targetUnsafe}
 	for _, t := range o.all {
 		s.configured[t.Desired.Name] = state.Peer{Role: t.Desired.Role, Connection: t.Connection}
+		if !slices.ContainsFunc(targets, func(x compile.Target) bool { return x.Desired.Name == t.Desired.Name }) {
+			s.left = append(s.left, t)
+		}
+	}
+	if o.cfg != nil {
+		for _, rs := range o.cfg.RealServers {
+			s.rsAddress[rs.Name] = rs.Address
+		}
 	}
 	if o.stateFile != "" {
 		snap, err := snapshot.Load(o.stateFile)
@@ -260,7 +278,10 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 		Parallelism: parallelism, Configured: s.configured, Open: s.open,
 	})
 	s.members = append(s.members, removed...)
-	return p, err
+	if err != nil || len(s.left) == 0 {
+		return p, err
+	}
+	return p, s.checkTargets(ctx, &p, parallelism)
 }
 
 // unreachableError says which hosts a partial command left out.

@@ -31,7 +31,8 @@ const hz = 250
 // listed newest first, an order that is stable but not sorted, so callers
 // that rely on the kernel's order fail against it.
 //
-// Not modelled: statistics (always zero), persistence engines, the kernel
+// Not modelled: statistics (always zero, but for the active connections a
+// test sets with SetActiveConnections), persistence engines, the kernel
 // turning a server whose address is local into method Local, the refusal of
 // every IPv4 server while the namespace has no IPv4 address (no local
 // routing table), and what the sync daemons send and receive (only their
@@ -54,6 +55,9 @@ type Fake struct {
 type fakeService struct {
 	svc   cfipvs.Service
 	dests []cfipvs.Destination // in creation order
+	// active counts established connections per server, as set by
+	// SetActiveConnections: the only statistic the fake keeps.
+	active map[netip.AddrPort]uint32
 }
 
 var _ cfipvs.Client = (*Fake)(nil)

@@ -27,9 +27,29 @@ func (f *Fake) Destinations(svc cfipvs.Service) ([]cfipvs.DestinationExtended, e
 	out := make([]cfipvs.DestinationExtended, 0, len(s.dests))
 	// The kernel adds servers at the head of the service's list.
 	for _, d := range slices.Backward(s.dests) {
-		out = append(out, cfipvs.DestinationExtended{Destination: d})
+		out = append(out, cfipvs.DestinationExtended{Destination: d, ActiveConnections: s.active[netip.AddrPortFrom(d.Address, d.Port)]})
 	}
 	return out, nil
+}
+
+// SetActiveConnections makes the kernel count n established connections to
+// the server dest of svc (ESRCH or ENOENT when either is missing), as
+// traffic would: what draining a server waits on.
+func (f *Fake) SetActiveConnections(svc cfipvs.Service, dest cfipvs.Destination, n uint32) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, dest, err := f.destCommand(svc, dest, false)
+	if err != nil {
+		return err
+	}
+	if s.dest(dest) < 0 {
+		return errno(unix.ENOENT)
+	}
+	if s.active == nil {
+		s.active = map[netip.AddrPort]uint32{}
+	}
+	s.active[netip.AddrPortFrom(dest.Address, dest.Port)] = n
+	return nil
 }
 
 // CreateDestination implements cfipvs.Client, with the checks of
@@ -86,6 +106,7 @@ func (f *Fake) RemoveDestination(svc cfipvs.Service, dest cfipvs.Destination) er
 		return errno(unix.ENOENT)
 	}
 	s.dests = slices.Delete(s.dests, i, i+1)
+	delete(s.active, netip.AddrPortFrom(dest.Address, dest.Port))
 	return nil
 }
 

@@ -37,6 +37,20 @@ func New(t testing.TB, live state.Host, links ...string) *local.Host {
 // away with Unprivileged).
 func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host, *nltest.Fake) {
 	t.Helper()
+	l, nl, _ := newHost(t, live, links)
+	return l, nl
+}
+
+// NewWithIPVS is New that also returns the host's in-memory IPVS, for tests
+// that play traffic on it (ipvstest.Fake.SetActiveConnections).
+func NewWithIPVS(t testing.TB, live state.Host, links ...string) (*local.Host, *ipvstest.Fake) {
+	t.Helper()
+	l, _, f := newHost(t, live, links)
+	return l, f
+}
+
+func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltest.Fake, *ipvstest.Fake) {
+	t.Helper()
 	dir := t.TempDir()
 
 	nl := nltest.New() // lo, down, as a new namespace has it
@@ -138,5 +152,5 @@ func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.Close() })
-	return l, nl
+	return l, nl, fake
 }
