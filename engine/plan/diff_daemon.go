@@ -22,9 +22,15 @@ func (d *differ) syncDaemons() {
 			d.add(Change{Kind: KindSyncDaemon, Action: Create, Address: Address(KindSyncDaemon, key),
 				After: &Resource{SyncDaemon: ptr(*want)}, Own: OwnCreate})
 		case !sameDaemon(want, have):
+			// One lvsctl started stays recorded; one started by hand
+			// becomes lvsctl's (and a rollback forgets it again).
+			own := OwnNone
+			if !owned[key] {
+				own = OwnCreate
+			}
 			d.add(Change{Kind: KindSyncDaemon, Action: Replace, Address: Address(KindSyncDaemon, key),
 				Before: &Resource{SyncDaemon: ptr(*have)}, After: &Resource{SyncDaemon: ptr(restarted(*want, *have))},
-				ForcesReplacement: daemonDifferences(want, have), Own: OwnCreate,
+				ForcesReplacement: daemonDifferences(want, have), Own: own,
 				Reason: "the kernel cannot change a running sync daemon: it is stopped and started again"})
 		}
 	}

@@ -46,7 +46,9 @@ func inverse(c Change) (Change, error) {
 	case OwnCreate:
 		// A created resource goes and the record forgets it; a replaced one
 		// comes back under its own key, recorded again.
-		if c.Action == Create {
+		// A sync daemon replaced with OwnCreate was not lvsctl's before
+		// (diff_daemon.go): the record forgets it again.
+		if c.Action == Create || c.Kind == KindSyncDaemon {
 			inv.Own = OwnForget
 		}
 	case OwnRemember:

@@ -46,19 +46,31 @@ func owning(svc state.Service) state.Host {
 // A live service exactly as declared but not recorded (made by hand, or by
 // a run stopped before it recorded it) is recorded as lvsctl's with no
 // kernel write, so removing its block removes it.
+// A service that exists exactly as declared but is not recorded (made by
+// hand, or by a run stopped before its record) is adopted: the record keeps
+// it as it was, so dropping the block later puts it back as it was (here:
+// leaves it) rather than deleting what lvsctl did not make.
 func TestRuleAServiceAsDeclaredIsAdopted(t *testing.T) {
 	svc := httpService(dr("10.0.0.11", 1))
 	c := only(t, plan.Diff(state.Host{Services: []state.Service{svc}}, state.Host{Services: []state.Service{svc}}))
-	if c.Kind != plan.KindService || c.Action != plan.Update || c.Own != plan.OwnCreate || !strings.Contains(c.Reason, "only the ownership record") {
+	if c.Kind != plan.KindService || c.Action != plan.Update || c.Own != plan.OwnRemember || !strings.Contains(c.Reason, "only the ownership record") {
 		t.Fatalf("adoption: %s", mustJSON(t, c))
 	}
 	rec := plan.NewRecord()
-	if changed, err := plan.RecordChange(rec, c); err != nil || !changed || rec.Services[svc.Key()] != "http" {
-		t.Fatalf("recording the adoption: %v, %v, %+v", changed, err, rec.Services)
+	if changed, err := plan.RecordChange(rec, c); err != nil || !changed {
+		t.Fatalf("recording the adoption: %v, %v", changed, err)
+	}
+	if _, kept := rec.ServiceOriginals[svc.Key()]; !kept {
+		t.Fatalf("the adopted service is not kept as it was: %+v", rec)
 	}
 	gone := plan.Diff(state.Host{}, state.Host{Services: []state.Service{svc}, Owned: rec})
-	if len(gone.Changes) == 0 || gone.Changes[0].Action != plan.Delete {
-		t.Errorf("once adopted, dropping the block does not remove it: %s", mustJSON(t, gone.Changes))
+	for _, c := range gone.Changes {
+		if c.Action == plan.Delete {
+			t.Errorf("dropping the block of an adopted service deletes what lvsctl did not make: %s", mustJSON(t, gone.Changes))
+		}
+	}
+	if len(gone.Changes) == 0 || gone.Changes[0].Own != plan.OwnForget {
+		t.Errorf("dropping the block: the record does not forget the adopted service: %s", mustJSON(t, gone.Changes))
 	}
 }
 

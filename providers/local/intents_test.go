@@ -280,8 +280,9 @@ func (c *countingIPVS) DeleteServer(svc state.Service, s state.Server) error {
 }
 
 // A service made by hand exactly as declared is adopted with no kernel
-// write, and destroy then removes it.
-func TestAdoptedServiceIsRemovedByDestroy(t *testing.T) {
+// write, recorded as it was; destroy then leaves it exactly as before
+// lvsctl (it puts back what lvsctl adopted rather than deleting it).
+func TestAdoptedServiceIsRestoredByDestroy(t *testing.T) {
 	r := newRig(t)
 	desired := directorWants(1)
 	desired.Addresses, desired.Sysctls = nil, nil
@@ -300,11 +301,16 @@ func TestAdoptedServiceIsRemovedByDestroy(t *testing.T) {
 	if counter.writes != 0 {
 		t.Errorf("adopting a service as declared made %d kernel writes, want 0", counter.writes)
 	}
-	if rec, _ := LoadRecord(r.record); rec == nil || rec.Services[svc.Key()] != svc.Name {
-		t.Fatalf("record after adoption: %+v; want %s owned", rec, svc.Key())
+	if rec, _ := LoadRecord(r.record); rec == nil || rec.ServiceOriginals[svc.Key()].Key() != svc.Key() {
+		t.Fatalf("record after adoption: %+v; want %s kept as it was", rec, svc.Key())
 	}
+	before := r.read(t, r.local).Services
 	clustertest.Apply(t, r.local, plannedChanges(t, r.local, state.Host{Name: "web1", Role: state.RoleDirector}))
-	if live := r.read(t, r.local); len(live.Services) != 0 {
-		t.Errorf("after destroy: %d services left, want none", len(live.Services))
+	after := r.read(t, r.local)
+	if diff := cmp.Diff(before, after.Services, clustertest.CmpOpts...); diff != "" {
+		t.Errorf("after destroy the adopted service is not as it was (-before +after):\n%s", diff)
+	}
+	if rec, _ := LoadRecord(r.record); rec != nil && len(rec.ServiceOriginals)+len(rec.Services) > 0 {
+		t.Errorf("after destroy the record still holds %+v", rec)
 	}
 }

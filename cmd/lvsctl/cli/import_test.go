@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/google/go-cmp/cmp"
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -49,9 +51,16 @@ func TestImportPlansNoChanges(t *testing.T) {
 				t.Errorf("%d hosts imported, the snapshot has %d", len(targets), len(snap.Hosts))
 			}
 			for _, tg := range targets {
-				if changes := plan.Changes(tg.Desired, live[tg.Desired.Name]); len(changes) > 0 {
+				var kernel []plan.Change
+				for _, c := range plan.Changes(tg.Desired, live[tg.Desired.Name]) {
+					// Adopting what is there changes only the record.
+					if !(c.Action == plan.Update && c.Own == plan.OwnRemember && cmp.Equal(c.Before, c.After, clustertest.CmpOpts...)) {
+						kernel = append(kernel, c)
+					}
+				}
+				if len(kernel) > 0 {
 					src, _ := os.ReadFile(out)
-					t.Errorf("host %s: %d change(s), want none; first: %+v\n%s", tg.Desired.Name, len(changes), changes[0], src)
+					t.Errorf("host %s: %d change(s) beyond adoption, want none; first: %+v\n%s", tg.Desired.Name, len(kernel), kernel[0], src)
 				}
 			}
 		})
