@@ -96,6 +96,11 @@ gen_cluster "$cfgb" $n 2 b 20000
 # (no ip_forward). Shared VIPs and sysctls are not counted across clusters
 # yet (README: cluster).
 sed -i 's/vip       = "172.25.0.100"/vip       = "172.25.0.101"/; s/"nat"/"tun"/; s/:80" {}/" {}/' "$cfgb"
+# Each cluster numbers its aliases from eth0:0; clusters sharing a director
+# name their VIPs' labels (README: cluster), or the second is renumbered
+# while the first holds eth0:0 and renumbered back when it goes.
+sed -i 's/^  address   = "172.25.0.1"$/  address   = "172.25.0.1"\n  vip "172.25.0.101" {\n    interface = "eth0"\n    label     = "eth0:b"\n  }/' "$cfgb"
+grep -q 'label     = "eth0:b"' "$cfgb" || fail "b.hcl: the vip block was not added"
 recb=$LVSCTL_RECORD_DIR/netns-lvs@b.json
 lock=$LVSCTL_RECORD_DIR/netns-lvs.json.lock
 rm -f "$lock" # nobody holds it; its holder's line tells when a has it
@@ -111,6 +116,7 @@ wait "$pid" || fail "the first apply failed: $(tail -n3 "$E2E_WORK/a.out")"
 step "... or waits with -lock-timeout; each cluster keeps its own"
 setsid "$LVSCTL" destroy -auto-approve -no-color "$cfga" >"$E2E_WORK/a.out" 2>&1 &
 pid=$!
+wait_match "$lock" 'destroy' # a holds the lock first; b must wait for it
 apply "$cfgb" -lock-timeout 5m
 wait "$pid" || fail "destroy of a failed: $(tail -n3 "$E2E_WORK/a.out")"
 apply "$cfga" -lock-timeout 5m

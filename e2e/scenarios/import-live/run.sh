@@ -27,7 +27,14 @@ cat "$E2E_WORK/adopted.hcl"
 must lvsctl fmt -check "$E2E_WORK/adopted.hcl"
 grep -q 'netns *= "lvs"' "$E2E_WORK/adopted.hcl" || fail "the imported configuration lost the director's connection"
 
-step "a plan of the imported configuration changes nothing"
+step "a plan of the imported configuration changes nothing on the hosts: only the record adopts what is there"
+plan_status "$E2E_WORK/adopted.hcl"
+[ "$PLAN_RC" = 2 ] || fail "plan of the imported configuration: exit $PLAN_RC, want 2 (the record's adoption)"
+grep -q 'only the ownership record changes here' "$E2E_WORK/plan.out" || fail "the plan does not say the adoption changes only the record"
+if grep -Eq '^  [-+] ' "$E2E_WORK/plan.out"; then
+	fail "the plan of the imported configuration adds or removes something"
+fi
+apply "$E2E_WORK/adopted.hcl"
 expect_no_changes "$E2E_WORK/adopted.hcl"
 ipvs_table_equals lvs <<TABLE
 	-A -t $vip:80 -s wrr

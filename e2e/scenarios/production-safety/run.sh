@@ -113,6 +113,15 @@ snap() {
 must ip netns exec lvs ipvsadm -A -t 172.25.0.102:7000 -s wlc
 must ip netns exec lvs ipvsadm -a -t 172.25.0.102:7000 -r 172.25.0.31:7000 -g -w 1
 must ip -n rs1 addr add 198.51.100.7/32 dev lo label lo:0
+# The kernel's own IPv6 link-local addresses finish duplicate address
+# detection on their own time (and gain a local route then): wait for it,
+# at most 10 s, so the snapshot is not taken halfway through.
+i=0
+while ip -n lvs addr | grep -q tentative || ip -n rs1 addr | grep -q tentative || ip -n rs2 addr | grep -q tentative; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "IPv6 duplicate address detection did not finish within 10 s"
+	sleep 0.2
+done
 snap >"$E2E_WORK/start.txt"
 
 step "drain: a removed server waits for its open connection"
