@@ -59,10 +59,16 @@ func ReadRequestFor(desired state.Host) ReadRequest {
 // Errors name the host; all hosts are attempted so one run shows every
 // unreachable host at once.
 func ReadAll(ctx context.Context, members []Member, parallelism int) ([]state.Host, error) {
+	return ReadAllWith(ctx, members, parallelism, ReadRequestFor)
+}
+
+// ReadAllWith is ReadAll asking each host what request(its desired state)
+// says, for a reader that wants more than the plan does (import).
+func ReadAllWith(ctx context.Context, members []Member, parallelism int, request func(state.Host) ReadRequest) ([]state.Host, error) {
 	live := make([]state.Host, len(members))
 	err := Each(ctx, len(members), parallelism, func(ctx context.Context, i int) error {
 		m := members[i]
-		h, err := m.Host.Read(ctx, ReadRequestFor(m.Desired))
+		h, err := m.Host.Read(ctx, request(m.Desired))
 		if err != nil {
 			return fmt.Errorf("read host %s: %w", m.Desired.Name, err)
 		}

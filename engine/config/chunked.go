@@ -2,7 +2,9 @@ package config
 
 import (
 	"bytes"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -93,15 +95,8 @@ func parseChunked(src []byte, filename string, size int) (*hcl.File, hcl.Diagnos
 }
 
 func sortedSyntaxAttributes(attrs hclsyntax.Attributes) []*hclsyntax.Attribute {
-	out := make([]*hclsyntax.Attribute, 0, len(attrs))
-	for _, a := range attrs {
-		out = append(out, a)
-	}
-	for i := 1; i < len(out); i++ { // few: top-level attributes are rare
-		for j := i; j > 0 && out[j].SrcRange.Start.Byte < out[j-1].SrcRange.Start.Byte; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	out := slices.Collect(maps.Values(attrs))
+	slices.SortFunc(out, func(a, b *hclsyntax.Attribute) int { return a.SrcRange.Start.Byte - b.SrcRange.Start.Byte })
 	return out
 }
 

@@ -72,20 +72,11 @@ func runImport(ctx context.Context, stdio IO, o *importOptions) error {
 		return err
 	}
 	defer sess.close()
-	snap := state.Snapshot{FormatVersion: state.FormatVersion, Hosts: make([]state.Host, len(sess.members))}
-	err = cluster.Each(ctx, len(sess.members), o.parallelism, func(ctx context.Context, i int) error {
-		m := sess.members[i]
-		h, err := m.Host.Read(ctx, importRequest(m.Desired.Role))
-		if err != nil {
-			return fmt.Errorf("read host %s: %w", m.Desired.Name, err)
-		}
-		h.Name, h.Role = m.Desired.Name, m.Desired.Role
-		snap.Hosts[i] = h
-		return nil
-	})
+	hosts, err := cluster.ReadAllWith(ctx, sess.members, o.parallelism, importRequest)
 	if err != nil {
 		return err
 	}
+	snap := state.Snapshot{FormatVersion: state.FormatVersion, Hosts: hosts}
 	res, err := convert.Convert(convert.FromSnapshot(o.path, snap), convert.Options{Connections: sess.connections()})
 	if err != nil {
 		return err
@@ -96,8 +87,8 @@ func runImport(ctx context.Context, stdio IO, o *importOptions) error {
 // importRequest reads, besides addresses and routes, what import can
 // describe whatever the configuration says: a director's IPVS table and
 // forwarding, a real server's ARP and rp_filter settings.
-func importRequest(role state.Role) cluster.ReadRequest {
-	if role == state.RoleDirector {
+func importRequest(desired state.Host) cluster.ReadRequest {
+	if desired.Role == state.RoleDirector {
 		return cluster.ReadRequest{IPVS: true, Sysctls: []string{"net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"}}
 	}
 	// As compile derives them: ARP on all and lo (DR), rp_filter on all and
