@@ -49,3 +49,44 @@ func Empty(d state.Host) bool {
 	return len(d.Services) == 0 && len(d.Addresses) == 0 && len(d.Routes) == 0 && len(d.Sysctls) == 0 &&
 		len(d.SyncDaemons) == 0 && d.Timeouts == nil && !d.OwnAllServices
 }
+
+// Restored is what Restore did on a host.
+type Restored struct {
+	// Changes are those the kept state needed, in the host's order;
+	// Results say which were made (the failed one last).
+	Changes []plan.Change
+	Results []plan.Result
+}
+
+// Restore makes host h match desired again, as `lvsctl boot` does with the
+// state the last apply kept: it reads the host, plans the difference
+// (honouring the host's ownership record), applies it in the host's order
+// (ARP settings before VIPs, VIPs before services) and reads the host back.
+// Removed servers are not drained: nothing runs through a host that is
+// starting.
+func Restore(ctx context.Context, h cluster.Host, desired state.Host) (Restored, error) {
+	read := func() (state.Host, error) {
+		live, err := h.Read(ctx, cluster.ReadRequestFor(desired))
+		live.Name, live.Role = desired.Name, desired.Role
+		return live, err
+	}
+	live, err := read()
+	if err != nil {
+		return Restored{}, fmt.Errorf("read host %s: %w", desired.Name, err)
+	}
+	r := Restored{Changes: plan.Diff(desired, live).Changes}
+	if len(r.Changes) == 0 {
+		return r, nil
+	}
+	r.Results, err = h.Apply(ctx, r.Changes)
+	if err != nil {
+		return r, err
+	}
+	if live, err = read(); err != nil {
+		return r, fmt.Errorf("read host %s back: %w", desired.Name, err)
+	}
+	if left := plan.Diff(desired, live).Changes; len(left) > 0 {
+		return r, fmt.Errorf("host %s: %d change(s) still differ after the restore, the first %s", desired.Name, len(left), left[0].Address)
+	}
+	return r, nil
+}
