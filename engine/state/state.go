@@ -159,6 +159,11 @@ type Record struct {
 	// from the configuration, reach it, and remove what lvsctl made there:
 	// with no state off the hosts, only the hosts can remember it.
 	Peers map[string]Peer `json:"peers,omitempty"`
+	// LinksUp are interfaces that were down until lvsctl put an address on
+	// them, which brings them up (tunl0 and ip6tnl0 come down when their
+	// module loads): when the last address lvsctl made there goes, the
+	// interface is put back down, as it was.
+	LinksUp []string `json:"links_up,omitempty"`
 }
 
 // Peer is a host of the cluster as a record remembers it.
