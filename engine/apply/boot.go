@@ -13,7 +13,8 @@ import (
 type BootOptions struct {
 	// Disabled makes every host of the plan forget its stored state (and
 	// drop the boot unit when no cluster there has one left): apply
-	// -no-boot.
+	// -no-boot. A host whose desired state says NoBoot (boot = false)
+	// forgets it always.
 	Disabled bool
 	// Root is where hosts install the boot unit ("" is their own /).
 	Root string
@@ -31,7 +32,7 @@ func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host,
 			return fmt.Errorf("host %s: no connection to keep its boot state with (internal error)", hp.Host)
 		}
 		b := &plan.Boot{Root: opts.Root}
-		if d := hp.Desired; !opts.Disabled && !hp.Removed && !Empty(d) {
+		if d := hp.Desired; !opts.Disabled && !d.NoBoot && !hp.Removed && !Empty(d) {
 			d.Name, d.Role = hp.Host, hp.Role
 			b.Desired = &d
 		}

@@ -40,6 +40,9 @@ type Host struct {
 	// OwnAllServices: lvsctl owns the whole IPVS table, so services it did
 	// not create are removed too. Only meaningful in a desired state.
 	OwnAllServices bool `json:"own_all_services,omitempty"`
+	// NoBoot: the host keeps no state for `lvsctl boot` (boot = false).
+	// Only meaningful in a desired state.
+	NoBoot bool `json:"no_boot,omitempty"`
 	// Owned is the ownership record kept on the host itself. Only set in a
 	// live state; nil when the host has no record yet.
 	Owned *Record `json:"owned,omitempty"`
