@@ -13,7 +13,7 @@ import (
 // sysctls and timeouts.
 func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	h := state.Host{Name: d.Name, Role: state.RoleDirector, OwnAllServices: d.OwnAllServices}
+	h := state.Host{Name: d.Name, Role: state.RoleDirector, OwnAllServices: d.OwnAllServices, NoBoot: !d.Boot}
 	var labels labeler
 	aliased := make(map[netip.Addr]bool)
 	var nat4, nat6, has6 bool

@@ -38,7 +38,7 @@ func compileRealServer(cfg *config.Config, rs *config.RealServer) (Target, hcl.D
 	b := &realServer{
 		cfg:    cfg,
 		rs:     rs,
-		h:      state.Host{Name: rs.Name, Role: state.RoleRealServer},
+		h:      state.Host{Name: rs.Name, Role: state.RoleRealServer, NoBoot: !rs.Boot},
 		placed: make(map[netip.Addr]bool),
 	}
 	var nat []*config.VirtualServer

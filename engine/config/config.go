@@ -124,7 +124,9 @@ type Director struct {
 	// even with NAT services.
 	IPForwardUnmanaged bool
 	OwnAllServices     bool
-	Timeouts           *Timeouts
+	// Boot keeps the applied state on the host for `lvsctl boot` (default true).
+	Boot     bool
+	Timeouts *Timeouts
 	// VIPs override how single VIPs are placed; Routes and Sysctls are
 	// declared as they are.
 	VIPs        []*VIP
@@ -147,7 +149,9 @@ type RealServer struct {
 	VIPInterface string
 	// VIPRoute adds the host route VIP/32 dev VIPInterface (default true).
 	VIPRoute bool
-	Routes   []*Route
+	// Boot keeps the applied state on the host for `lvsctl boot` (default true).
+	Boot   bool
+	Routes []*Route
 	// ARPInterfaces get the ARP settings too, besides all and the VIPs' interfaces.
 	ARPInterfaces []string
 	// RPFilter is what TUN interfaces get: "" (derived: 0), "0", "1", "2" or Unmanaged.

@@ -13,7 +13,7 @@ func directorSchema() *hcl.BodySchema {
 	return &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "netns"}, {Name: "interface"}, {Name: "address"}, {Name: "vip_alias"},
-			{Name: "ip_forward"}, {Name: "own_all_services"}, {Name: "sysctls"},
+			{Name: "ip_forward"}, {Name: "own_all_services"}, {Name: "sysctls"}, {Name: "boot"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "timeouts"}, {Type: "route"},
 			{Type: "vip", LabelNames: []string{"address"}}, {Type: "sync_daemon", LabelNames: []string{"state"}}},
@@ -25,7 +25,7 @@ func realServerSchema() *hcl.BodySchema {
 		Attributes: []hcl.AttributeSchema{
 			{Name: "address", Required: true}, {Name: "netns"}, {Name: "arp_ignore"},
 			{Name: "arp_announce"}, {Name: "vip_interface"}, {Name: "vip_route"},
-			{Name: "arp_interfaces"}, {Name: "rp_filter"}, {Name: "sysctls"},
+			{Name: "arp_interfaces"}, {Name: "rp_filter"}, {Name: "sysctls"}, {Name: "boot"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "route"},
 			{Type: "vip", LabelNames: []string{"address"}}},
@@ -88,6 +88,7 @@ func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) 
 	d.VIPAlias = r.boolean("vip_alias", true)
 	d.IPForward, d.IPForwardUnmanaged = r.tristate("ip_forward")
 	d.OwnAllServices = r.boolean("own_all_services", false)
+	d.Boot = r.boolean("boot", true)
 	d.SSH = decodeSSH(blocks, ctx, diags)
 	if tb := single(blocks, "timeouts", diags); tb != nil {
 		t := &Timeouts{}
@@ -124,6 +125,7 @@ func decodeRealServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 		checkInterfaceName(r, "vip_interface", rs.VIPInterface)
 	}
 	rs.VIPRoute = r.boolean("vip_route", true)
+	rs.Boot = r.boolean("boot", true)
 	rs.SSH = decodeSSH(blocks, ctx, diags)
 	rs.Routes = decodeRoutes(blocks, ctx, diags)
 	rs.ARPInterfaces = r.strings("arp_interfaces")

@@ -29,16 +29,16 @@ func TestLoadFull(t *testing.T) {
 	want := &Config{
 		Directors: []*Director{{
 			Name: "lvs1", Netns: "lvs1", Interface: "eth0.100", Address: a("10.0.0.1"),
-			VIPAlias: true, IPForward: ptr(false), OwnAllServices: true,
+			VIPAlias: true, IPForward: ptr(false), OwnAllServices: true, Boot: true,
 			Timeouts: &Timeouts{TCP: 900, TCPFin: 120, UDP: 300},
 		}, {
-			Name: "lvs2",
-			SSH:  &SSH{Host: "192.0.2.10", Port: 2222, IdentityFile: "~/.ssh/id_ed25519"},
+			Name: "lvs2", Boot: true,
+			SSH: &SSH{Host: "192.0.2.10", Port: 2222, IdentityFile: "~/.ssh/id_ed25519"},
 		}},
 		RealServers: []*RealServer{{
 			Name: "web1", Address: a("10.0.0.11"),
 			SSH:       &SSH{Host: "10.0.0.11", User: "OPS"},
-			ARPIgnore: ptr(2), ARPAnnounce: ptr(1), VIPInterface: "dummy0", VIPRoute: false,
+			ARPIgnore: ptr(2), ARPAnnounce: ptr(1), VIPInterface: "dummy0", VIPRoute: false, Boot: true,
 			Routes: []*Route{
 				{Destination: netip.MustParsePrefix("0.0.0.0/0"), Gateway: a("10.0.0.254"), Interface: "eth1", Metric: 10, Table: 100},
 				{Destination: netip.MustParsePrefix("2001:db8:1::/48"), Gateway: a("2001:db8::1")},

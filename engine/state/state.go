@@ -40,6 +40,9 @@ type Host struct {
 	// OwnAllServices: lvsctl owns the whole IPVS table, so services it did
 	// not create are removed too. Only meaningful in a desired state.
 	OwnAllServices bool `json:"own_all_services,omitempty"`
+	// NoBoot: the host keeps no state for `lvsctl boot` (boot = false).
+	// Only meaningful in a desired state.
+	NoBoot bool `json:"no_boot,omitempty"`
 	// Owned is the ownership record kept on the host itself. Only set in a
 	// live state; nil when the host has no record yet.
 	Owned *Record `json:"owned,omitempty"`
@@ -159,6 +162,11 @@ type Record struct {
 	// from the configuration, reach it, and remove what lvsctl made there:
 	// with no state off the hosts, only the hosts can remember it.
 	Peers map[string]Peer `json:"peers,omitempty"`
+	// LinksUp are interfaces that were down until lvsctl put an address on
+	// them, which brings them up (tunl0 and ip6tnl0 come down when their
+	// module loads): when the last address lvsctl made there goes, the
+	// interface is put back down, as it was.
+	LinksUp []string `json:"links_up,omitempty"`
 }
 
 // Peer is a host of the cluster as a record remembers it.

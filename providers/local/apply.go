@@ -67,13 +67,21 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 			}
 			return results, stop
 		}
-		err := l.applyChange(c)
+		down, err := l.downBefore(c)
+		if err == nil {
+			err = l.applyChange(c)
+		}
 		if err == nil {
 			var changed bool
 			changed, err = plan.RecordChange(rec, c)
 			if err != nil {
 				err = fmt.Errorf("the change was made but cannot be recorded: %w", err)
 			}
+			dirty = dirty || changed
+		}
+		if err == nil {
+			var changed bool
+			changed, err = l.restoreLinks(rec, c, down)
 			dirty = dirty || changed
 		}
 		if err == nil && i+1 < len(changes) && changes[i+1].Step() != c.Step() {
@@ -114,6 +122,8 @@ func (l *Host) applyChange(c plan.Change) error {
 	switch c.Kind {
 	case plan.KindPeers:
 		return nil // the record only: plan.RecordChange writes it
+	case plan.KindBoot:
+		return l.applyBoot(c, after.Boot)
 	case plan.KindService:
 		return l.applyService(c.Action, before.Service, after.Service)
 	case plan.KindServer:

@@ -199,5 +199,6 @@ func cloneRecord(r *state.Record) *state.Record {
 		c.Timeouts = &t
 	}
 	c.Peers = maps.Clone(r.Peers)
+	c.LinksUp = slices.Clone(r.LinksUp)
 	return &c
 }

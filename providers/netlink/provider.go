@@ -64,6 +64,28 @@ func missingLinkAdvice(name string) string {
 	return "check the name against `ip link` on that host"
 }
 
+// LinkUp reports whether the interface is up (administratively, as `ip
+// link set IFACE up` leaves it).
+func (p *Provider) LinkUp(name string) (bool, error) {
+	l, err := p.link(name)
+	if err != nil {
+		return false, err
+	}
+	return l.Attrs().Flags&net.FlagUp != 0, nil
+}
+
+// SetLinkDown puts the interface down, as `ip link set IFACE down`.
+func (p *Provider) SetLinkDown(name string) error {
+	l, err := p.link(name)
+	if err != nil {
+		return err
+	}
+	if err := p.h.LinkSetDown(l); err != nil {
+		return fmt.Errorf("put interface %s down: %w", name, err)
+	}
+	return nil
+}
+
 // linkNames maps interface index to name.
 func (p *Provider) linkNames() (map[int]string, error) {
 	links, err := dump(p.h.LinkList)

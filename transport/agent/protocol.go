@@ -22,7 +22,9 @@ import (
 // always tell each other apart and say so.
 //
 // Version 2: a read may ask for the servers' active connections (draining).
-const ProtocolVersion = 2
+// Version 3: changes of kind boot (the state kept for `lvsctl boot`), and
+// the record's links_up.
+const ProtocolVersion = 3
 
 // Request operations.
 const (

@@ -119,6 +119,20 @@ func (f *Fake) LinkSetUp(l netlink.Link) error {
 	return nil
 }
 
+func (f *Fake) LinkSetDown(l netlink.Link) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.change(); err != nil {
+		return err
+	}
+	d, err := f.resolve(l)
+	if err != nil {
+		return err
+	}
+	d.Flags &^= net.FlagUp
+	return nil
+}
+
 // loopbackUp adds what the kernel gives lo when it comes up: 127.0.0.1/8
 // unless it has an IPv4 address already, and ::1.
 func (f *Fake) loopbackUp(lo *netlink.Device) {
