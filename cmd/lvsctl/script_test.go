@@ -78,6 +78,8 @@ func setupScript(env *testscript.Env) error {
 	prefix := fmt.Sprintf("lt%d-%s", os.Getpid(), script)
 	env.Setenv("NS", prefix)
 	env.Setenv("LVSCTL_RECORD_DIR", env.WorkDir+"/records")
+	// The boot unit apply installs goes here, never into this machine's /etc.
+	env.Setenv("LVSCTL_BOOT_ROOT", env.WorkDir+"/root")
 	env.Setenv("NO_COLOR", "1")
 	env.Defer(func() {
 		out, _ := exec.Command("ip", "netns", "list").Output()

@@ -77,7 +77,7 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	args := append([]string{"apply", "-auto-approve"}, append(targets, cfg)...)
 	cmd := exec.Command("ip", append([]string{"netns", "exec", l.Laptop, l.lvsctl, args[0], "-ssh-config", l.config}, args[1:]...)...)
 	cmd.Dir = l.dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "SSH_AUTH_SOCK=")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "SSH_AUTH_SOCK=", "LVSCTL_BOOT_ROOT="+l.Dir+"/bootroot")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -74,7 +74,8 @@ func (l *sshLab) runCPU(args ...string) (stdout, stderr string, code int, cpu ti
 	args = append([]string{"netns", "exec", l.Laptop, l.lvsctl, args[0], "-ssh-config", l.config}, args[1:]...)
 	cmd := exec.Command("ip", args...)
 	cmd.Dir = l.dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HOME="+l.Dir, "SSH_AUTH_SOCK=")
+	// The hosts' boot units go under the lab, not into this machine's /etc.
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HOME="+l.Dir, "SSH_AUTH_SOCK=", "LVSCTL_BOOT_ROOT="+l.Dir+"/bootroot")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -14,6 +14,8 @@ LVSCTL=/e2e/bin/lvsctl
 ip() { /sbin/ip "$@"; }
 # Ownership records of this scenario only, so scenarios cannot see each other's.
 export LVSCTL_RECORD_DIR="$E2E_WORK/records"
+# The boot unit apply installs goes under the scenario too, not into the VM's /etc.
+export LVSCTL_BOOT_ROOT="$E2E_WORK/root"
 
 # fail REASON... ends the scenario; the first reason is the one reported.
 fail() {

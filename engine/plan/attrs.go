@@ -83,6 +83,8 @@ func (r *Resource) Attrs() []Attr {
 		a.num("max_len", uint64(d.MaxLen))
 	case r.Peers != nil:
 		a.add("hosts", quoteList(slices.Sorted(maps.Keys(r.Peers.Hosts))))
+	case r.Boot != nil:
+		a.add("restore_at_boot", strconv.FormatBool(r.Boot.Desired != nil))
 	}
 	return a
 }

@@ -38,7 +38,7 @@ func inverse(c Change) (Change, error) {
 	default:
 		return Change{}, fmt.Errorf("%s: a change that does nothing has nothing to undo", c.Address)
 	}
-	if inv.Action != Delete && (inv.After == nil || !inv.After.Has(c.Kind)) && c.Kind != KindPeers {
+	if inv.Action != Delete && (inv.After == nil || !inv.After.Has(c.Kind)) && c.Kind != KindPeers && c.Kind != KindBoot {
 		return Change{}, fmt.Errorf("%s: the value from before was not known (it could not be read when the plan was made), so it cannot be put back", c.Address)
 	}
 	switch c.Own {

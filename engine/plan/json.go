@@ -159,7 +159,7 @@ func (c Change) Validate() error {
 func (r *Resource) holds(k Kind) bool {
 	n := 0
 	for _, v := range []bool{r.Service != nil, r.Server != nil, r.Address != nil, r.Route != nil,
-		r.Sysctl != nil, r.Timeouts != nil, r.SyncDaemon != nil, r.Peers != nil} {
+		r.Sysctl != nil, r.Timeouts != nil, r.SyncDaemon != nil, r.Peers != nil, r.Boot != nil} {
 		if v {
 			n++
 		}
@@ -186,6 +186,8 @@ func (r *Resource) Has(k Kind) bool {
 		return r.SyncDaemon != nil
 	case KindPeers:
 		return r.Peers != nil
+	case KindBoot:
+		return r.Boot != nil
 	}
 	return false
 }

@@ -44,6 +44,7 @@ var kindSamples = map[plan.Kind]struct {
 	plan.KindSysctl: {plan.Resource{Sysctl: &state.Sysctl{Name: "net.ipv4.conf.lo.arp_ignore", Value: "1"}},
 		func(h *state.Host, r plan.Resource) { h.Sysctls = append(h.Sysctls, *r.Sysctl) }},
 	plan.KindPeers: {plan.Resource{Peers: &plan.Peers{Hosts: map[string]state.Peer{"lvs1": {Role: state.RoleDirector}}}}, nil},
+	plan.KindBoot:  {plan.Resource{Boot: &plan.Boot{Desired: &state.Host{Name: "rs1", Role: state.RoleRealServer}}}, nil},
 }
 
 // TestKinds runs every kind of change through everything a kind must have:

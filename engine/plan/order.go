@@ -40,6 +40,7 @@ const (
 	StepAddressDelete      // addresses deleted
 	StepRestore            // sysctls and timeouts put back as they were
 	StepRecordPeers        // the record learns the cluster's hosts (apply only)
+	StepRecordBoot         // the host keeps its desired state for boot (apply only)
 )
 
 // String names the step, for logs and tests.
@@ -75,6 +76,8 @@ func (s Step) String() string {
 		return "restore"
 	case StepRecordPeers:
 		return "record-peers"
+	case StepRecordBoot:
+		return "record-boot"
 	}
 	return "unknown"
 }
@@ -111,6 +114,8 @@ func (c Change) Step() Step {
 		return StepServiceCreate
 	case KindPeers:
 		return StepRecordPeers
+	case KindBoot:
+		return StepRecordBoot
 	case KindSyncDaemon:
 		if c.Action == Delete {
 			return StepDaemonStop

@@ -70,12 +70,17 @@ const (
 	// KindPeers writes the cluster's hosts into the host's ownership record.
 	// Apply adds it after a successful apply; plans never list it.
 	KindPeers Kind = "peers"
+	// KindBoot keeps, beside the host's ownership record, the host's
+	// desired state as last applied, and the boot unit that restores it
+	// when the machine starts (`lvsctl boot`). Apply adds it after a
+	// successful apply, as for peers; plans never list it.
+	KindBoot Kind = "boot"
 )
 
 // kinds is every Kind, in the order `show` draws them. A kind added above
 // must be added here too; TestKinds then says what else it needs (see
 // "Adding a managed resource" in the README).
-var kinds = []Kind{KindService, KindServer, KindTimeouts, KindSyncDaemon, KindAddress, KindRoute, KindSysctl, KindPeers}
+var kinds = []Kind{KindService, KindServer, KindTimeouts, KindSyncDaemon, KindAddress, KindRoute, KindSysctl, KindPeers, KindBoot}
 
 // Kinds returns every kind of change.
 func Kinds() []Kind { return slices.Clone(kinds) }
@@ -106,6 +111,18 @@ type Resource struct {
 	// SyncDaemon is an IPVS sync daemon.
 	SyncDaemon *state.SyncDaemon `json:"sync_daemon,omitempty"`
 	Peers      *Peers            `json:"peers,omitempty"`
+	Boot       *Boot             `json:"boot,omitempty"`
+}
+
+// Boot is what a host keeps to come back by itself after a reboot.
+type Boot struct {
+	// Desired is the host's desired state as last applied, for its
+	// cluster; nil makes the host forget it (destroy, apply -no-boot), and
+	// remove the boot unit when no cluster on the host has one left.
+	Desired *state.Host `json:"desired,omitempty"`
+	// Root is the directory the boot unit is installed under ("" or "/":
+	// the host's own /etc); tests and labs redirect it (LVSCTL_BOOT_ROOT).
+	Root string `json:"root,omitempty"`
 }
 
 // Peers is the set of hosts a record remembers; empty makes it forget.

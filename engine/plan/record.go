@@ -34,6 +34,9 @@ func RecordChange(r *state.Record, c Change) (bool, error) {
 		return false, fmt.Errorf("change %q: %w", c.Address, err)
 	}
 	before, after := c.Before.Value(), c.After.Value()
+	if c.Kind == KindBoot {
+		return false, nil
+	}
 	if c.Kind == KindPeers {
 		var peers map[string]state.Peer
 		if after.Peers != nil && len(after.Peers.Hosts) > 0 {
@@ -82,6 +85,7 @@ func recordable(k Kind) error {
 	case KindServer: // goes with its service
 	case KindSyncDaemon: // kept by state when started
 	case KindPeers: // the record's peers
+	case KindBoot: // kept beside the record by the host, not in it
 	default:
 		return fmt.Errorf("the ownership record does not know a %s: say in plan.RecordChange what lvsctl keeps of it", k)
 	}
@@ -110,7 +114,7 @@ func recordCreate(r *state.Record, c Change, before, after Resource) (bool, erro
 		r.Routes = addKey(r.Routes, key)
 	case KindSyncDaemon:
 		r.SyncDaemons = addKey(r.SyncDaemons, key)
-	case KindServer, KindSysctl, KindTimeouts, KindPeers:
+	case KindServer, KindSysctl, KindTimeouts, KindPeers, KindBoot:
 		// A server goes with its service; sysctls and timeouts are
 		// remembered, not created; peers are handled above.
 		return false, nil
@@ -151,7 +155,7 @@ func remember(r *state.Record, kind Kind, before Resource) (bool, error) {
 			r.RouteOriginals = map[string]state.Route{}
 		}
 		r.RouteOriginals[key] = *before.Route
-	case KindService, KindServer, KindAddress, KindPeers, KindSyncDaemon:
+	case KindService, KindServer, KindAddress, KindPeers, KindSyncDaemon, KindBoot:
 		// Nothing of these is put back: they are created or left alone.
 		return false, nil
 	default:
@@ -176,7 +180,7 @@ func forget(r *state.Record, kind Kind, key string) error {
 		r.Timeouts = nil
 	case KindSyncDaemon:
 		r.SyncDaemons = slices.DeleteFunc(r.SyncDaemons, func(k string) bool { return k == key })
-	case KindServer, KindPeers:
+	case KindServer, KindPeers, KindBoot:
 		// Never recorded by key.
 	default:
 		return fmt.Errorf("kind %q cannot be forgotten by the record", kind)
@@ -222,7 +226,7 @@ func (r Resource) Key(kind Kind) (string, bool) {
 		return "timeouts", true
 	case KindSyncDaemon:
 		return r.SyncDaemon.Key(), true
-	case KindPeers:
+	case KindPeers, KindBoot:
 		return "", false // one set per record, not kept by key
 	}
 	return "", false

@@ -69,8 +69,9 @@ func stateSection(w io.Writer, h state.Host, k plan.Kind, owned map[string]bool)
 				fmt.Fprintf(w, "  %s = %s%s\n", s.Name, s.Value, mark(s.Key()))
 			}
 		}
-	case plan.KindPeers:
-		// The cluster a record remembers is not the host's own state.
+	case plan.KindPeers, plan.KindBoot:
+		// The cluster a record remembers, and the state kept for boot, are
+		// not the host's own live state.
 	default:
 		return fmt.Errorf("show: no view of a %s", k)
 	}

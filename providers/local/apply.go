@@ -114,6 +114,8 @@ func (l *Host) applyChange(c plan.Change) error {
 	switch c.Kind {
 	case plan.KindPeers:
 		return nil // the record only: plan.RecordChange writes it
+	case plan.KindBoot:
+		return l.applyBoot(c, after.Boot)
 	case plan.KindService:
 		return l.applyService(c.Action, before.Service, after.Service)
 	case plan.KindServer:

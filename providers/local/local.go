@@ -35,6 +35,9 @@ type Options struct {
 	Sysctl   *sysctl.Provider
 	// RecordPath is the ownership record file; see RecordPath.
 	RecordPath string
+	// Executable is the lvsctl binary the boot unit runs a copy of; ""
+	// means this process's own.
+	Executable string
 }
 
 // Host is this machine (or the namespace the process is in), reached
@@ -52,6 +55,8 @@ type Host struct {
 	lock *Lock
 	// recordWrites counts the writes of the record file.
 	recordWrites int
+	// executable is Options.Executable.
+	executable string
 }
 
 var _ cluster.Host = (*Host)(nil)
@@ -68,6 +73,7 @@ func New(opts Options) (*Host, error) {
 		sys:        opts.Sysctl,
 		ipvs:       opts.IPVS,
 		openIPVS:   opts.OpenIPVS,
+		executable: opts.Executable,
 	}
 	if l.nl == nil {
 		p, err := netlink.Open()

@@ -19,6 +19,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/render"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 type applyOptions struct {
@@ -35,6 +36,9 @@ type applyOptions struct {
 	noDrain bool
 	// noRollback leaves what a failed apply made.
 	noRollback bool
+	// noBoot makes the hosts forget the state kept for boot (and drop the
+	// boot unit with the last cluster) instead of keeping it.
+	noBoot bool
 }
 
 // addApplyFlags are the flags apply and destroy share beyond the configuration's.
@@ -45,6 +49,19 @@ func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	fs.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait up to `DURATION` (e.g. 5m) for another run holding a host's lock; 0 fails at once, naming the holder")
 	fs.BoolVar(&o.noRollback, "no-rollback", false, "when a change fails, leave what this run made so far instead of undoing it")
 	fs.BoolVar(&o.noDrain, "no-drain", false, "remove servers without waiting for their active connections to close (they still go to weight 0 first)")
+	if verb == "apply" {
+		fs.BoolVar(&o.noBoot, "no-boot", false, "do not keep the applied state on the hosts for `lvsctl boot` (what an earlier apply kept is forgotten, and the boot unit goes with the last cluster on a host)")
+	}
+}
+
+// recordBoot keeps each host's applied state for `lvsctl boot`, or makes
+// it forget it (destroy, -no-boot).
+func (o *applyOptions) recordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host) error {
+	err := apply.RecordBoot(ctx, p, hosts, o.parallelism, apply.BootOptions{Disabled: o.noBoot, Root: os.Getenv(local.BootRootEnv)})
+	if err != nil {
+		return fmt.Errorf("the hosts match the configuration, but keeping their state for boot failed (they will not restore it by themselves after a reboot; apply again): %w", err)
+	}
+	return nil
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -95,8 +112,12 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		return err
 	}
 	if !p.HasChanges() {
-		// Nothing to change, but the hosts may not know the cluster yet.
-		return apply.RecordPeers(ctx, p, hosts, o.parallelism)
+		// Nothing to change, but the hosts may not know the cluster yet,
+		// nor keep its state for boot.
+		if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
+			return err
+		}
+		return o.recordBoot(ctx, p, hosts)
 	}
 	// A saved plan was reviewed when it was made; that is its point.
 	if !o.autoApprove && !fromFile {
@@ -120,6 +141,9 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	}
 	if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
 		return fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", err)
+	}
+	if err := o.recordBoot(ctx, p, hosts); err != nil {
+		return err
 	}
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)

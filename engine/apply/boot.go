@@ -1,0 +1,92 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// BootOptions say what RecordBoot leaves on the hosts.
+type BootOptions struct {
+	// Disabled makes every host of the plan forget its stored state (and
+	// drop the boot unit when no cluster there has one left): apply
+	// -no-boot.
+	Disabled bool
+	// Root is where hosts install the boot unit ("" is their own /).
+	Root string
+}
+
+// RecordBoot gives every host of the plan its desired state to keep for
+// boot (`lvsctl boot` re-applies it when the machine starts), after a
+// successful apply, as RecordPeers does the membership. A host with nothing
+// desired (destroy, a removed host) or a disabled boot is made to forget it.
+func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int, opts BootOptions) error {
+	return cluster.Each(ctx, len(p.Hosts), parallelism, func(ctx context.Context, i int) error {
+		hp := p.Hosts[i]
+		h, ok := hosts[hp.Host]
+		if !ok {
+			return fmt.Errorf("host %s: no connection to keep its boot state with (internal error)", hp.Host)
+		}
+		b := &plan.Boot{Root: opts.Root}
+		if d := hp.Desired; !opts.Disabled && !hp.Removed && !Empty(d) {
+			d.Name, d.Role = hp.Host, hp.Role
+			b.Desired = &d
+		}
+		_, err := h.Apply(ctx, []plan.Change{{
+			Kind: plan.KindBoot, Action: plan.Update, Address: "state kept for boot",
+			After: &plan.Resource{Boot: b},
+		}})
+		return err
+	})
+}
+
+// Empty reports whether a desired state asks for nothing on its host: there
+// is nothing to restore at boot.
+func Empty(d state.Host) bool {
+	return len(d.Services) == 0 && len(d.Addresses) == 0 && len(d.Routes) == 0 && len(d.Sysctls) == 0 &&
+		len(d.SyncDaemons) == 0 && d.Timeouts == nil && !d.OwnAllServices
+}
+
+// Restored is what Restore did on a host.
+type Restored struct {
+	// Changes are those the kept state needed, in the host's order;
+	// Results say which were made (the failed one last).
+	Changes []plan.Change
+	Results []plan.Result
+}
+
+// Restore makes host h match desired again, as `lvsctl boot` does with the
+// state the last apply kept: it reads the host, plans the difference
+// (honouring the host's ownership record), applies it in the host's order
+// (ARP settings before VIPs, VIPs before services) and reads the host back.
+// Removed servers are not drained: nothing runs through a host that is
+// starting.
+func Restore(ctx context.Context, h cluster.Host, desired state.Host) (Restored, error) {
+	read := func() (state.Host, error) {
+		live, err := h.Read(ctx, cluster.ReadRequestFor(desired))
+		live.Name, live.Role = desired.Name, desired.Role
+		return live, err
+	}
+	live, err := read()
+	if err != nil {
+		return Restored{}, fmt.Errorf("read host %s: %w", desired.Name, err)
+	}
+	r := Restored{Changes: plan.Diff(desired, live).Changes}
+	if len(r.Changes) == 0 {
+		return r, nil
+	}
+	r.Results, err = h.Apply(ctx, r.Changes)
+	if err != nil {
+		return r, err
+	}
+	if live, err = read(); err != nil {
+		return r, fmt.Errorf("read host %s back: %w", desired.Name, err)
+	}
+	if left := plan.Diff(desired, live).Changes; len(left) > 0 {
+		return r, fmt.Errorf("host %s: %d change(s) still differ after the restore, the first %s", desired.Name, len(left), left[0].Address)
+	}
+	return r, nil
+}

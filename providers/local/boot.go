@@ -1,0 +1,134 @@
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/atomicfile"
+)
+
+// BootDirName is the directory, beside the ownership records, where each
+// host and cluster keeps its desired state as last applied, for `lvsctl
+// boot`. A directory of its own keeps these files out of the records' glob
+// (HOSTID@*.json).
+const BootDirName = "boot"
+
+// BootState is the desired state a host keeps for one cluster, to re-apply
+// at boot: what its last apply made it.
+type BootState struct {
+	FormatVersion string `json:"format_version"`
+	// Record is the file name of the cluster's ownership record, in the
+	// directory above: it names the host (local, netns-NAME) and the
+	// cluster (HOSTID@CLUSTER.json).
+	Record  string     `json:"record"`
+	Desired state.Host `json:"desired"`
+}
+
+// HostID is "local" for this machine's own network namespace and
+// "netns-NAME" for namespace NAME.
+func (b BootState) HostID() string {
+	id, _, _ := strings.Cut(strings.TrimSuffix(b.Record, ".json"), "@")
+	return id
+}
+
+// Cluster is the name of the cluster ("" for the unnamed one).
+func (b BootState) Cluster() string {
+	_, c, _ := strings.Cut(strings.TrimSuffix(b.Record, ".json"), "@")
+	return c
+}
+
+// Netns is the network namespace the host is, or "" for this machine's own.
+func (b BootState) Netns() string {
+	ns, _ := strings.CutPrefix(b.HostID(), "netns-")
+	if ns == b.HostID() {
+		return ""
+	}
+	return ns
+}
+
+// BootStatePath is the file where the host and cluster whose record is at
+// recordPath keep their boot state.
+func BootStatePath(recordPath string) string {
+	return filepath.Join(filepath.Dir(recordPath), BootDirName, filepath.Base(recordPath))
+}
+
+// LoadBootStates returns the boot states kept in the record directory dir,
+// by file name. One that cannot be read is an error naming it, after the
+// others: `lvsctl boot` restores what it can.
+func LoadBootStates(dir string) ([]BootState, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, BootDirName, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(paths)
+	var out []BootState
+	var errs []error
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read boot state %s: %w", p, err))
+			continue
+		}
+		var s BootState
+		if err := json.Unmarshal(b, &s); err != nil {
+			errs = append(errs, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", p, err))
+			continue
+		}
+		if s.FormatVersion != state.FormatVersion {
+			errs = append(errs, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", p, s.FormatVersion, state.FormatVersion))
+			continue
+		}
+		s.Record = filepath.Base(p)
+		out = append(out, s)
+	}
+	return out, errors.Join(errs...)
+}
+
+// applyBoot keeps (or forgets) the host's desired state for boot, and
+// installs the boot unit while any cluster on the machine keeps one, or
+// removes it with the last.
+func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
+	if b == nil {
+		return missing(c, "after")
+	}
+	path := BootStatePath(l.recordPath)
+	dir := filepath.Dir(l.recordPath)
+	u := Unit{Root: b.Root, RecordDir: dir, Binary: filepath.Join(dir, "bin", "lvsctl")}
+	if b.Desired != nil {
+		s := BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(l.recordPath), Desired: *b.Desired}
+		data, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode boot state: %w", err)
+		}
+		if err := atomicfile.Write(path, append(data, '\n'), 0o644); err != nil {
+			return fmt.Errorf("keep the state for boot: %w", err)
+		}
+		if err := installBinary(l.executable, u.Binary); err != nil {
+			return fmt.Errorf("keep lvsctl for boot: %w", err)
+		}
+		return u.Install()
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("forget the state kept for boot: %w", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, BootDirName, "*.json"))
+	if len(left) > 0 {
+		return nil // another cluster or host here still comes back at boot
+	}
+	if err := u.Remove(); err != nil {
+		return err
+	}
+	if err := os.Remove(u.Binary); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", u.Binary, err)
+	}
+	_ = os.Remove(filepath.Join(dir, BootDirName)) // only when empty
+	return nil
+}
