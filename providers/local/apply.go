@@ -68,6 +68,9 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 			return results, stop
 		}
 		err := l.applyChange(c)
+		if err == nil && c.HandOver != nil {
+			err = l.handOver(c)
+		}
 		if err == nil {
 			var changed bool
 			changed, err = plan.RecordChange(rec, c)
