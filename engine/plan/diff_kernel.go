@@ -38,6 +38,14 @@ func (d *differ) sysctls() {
 			continue
 		}
 		orig := state.Sysctl{Name: name, Value: d.rec.Sysctls[name]}
+		if other, shared := d.sharer(KindSysctl, name); shared {
+			var before *Resource
+			if have, ok := live[name]; ok {
+				before = &Resource{Sysctl: &state.Sysctl{Name: name, Value: have}}
+			}
+			d.add(handOver(KindSysctl, name, other, before, &Resource{Sysctl: &orig}))
+			continue
+		}
 		c := Change{Kind: KindSysctl, Action: Update, Address: Address(KindSysctl, name),
 			After: &Resource{Sysctl: &orig}, Own: OwnForget, Reason: reasonRestore}
 		if have, ok := live[name]; ok {

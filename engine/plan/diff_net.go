@@ -46,6 +46,10 @@ func (d *differ) addresses() {
 		}
 		switch {
 		case owned[key]:
+			if other, shared := d.sharer(KindAddress, key); shared {
+				d.add(handOver(KindAddress, key, other, &Resource{Address: ptr(*have)}, nil))
+				continue
+			}
 			d.add(Change{Kind: KindAddress, Action: Delete, Address: Address(KindAddress, key),
 				Before: &Resource{Address: ptr(*have)}, Own: OwnForget})
 		case !isNoise(have.Prefix):
@@ -88,6 +92,14 @@ func (d *differ) routes() {
 			continue
 		}
 		orig := d.rec.RouteOriginals[key]
+		if other, shared := d.sharer(KindRoute, key); shared {
+			var before *Resource
+			if have, ok := live[key]; ok {
+				before = &Resource{Route: ptr(*have)}
+			}
+			d.add(handOver(KindRoute, key, other, before, &Resource{Route: ptr(orig)}))
+			continue
+		}
 		c := Change{Kind: KindRoute, Action: Update, Address: Address(KindRoute, key),
 			After: &Resource{Route: ptr(orig)}, Own: OwnForget, Reason: reasonRestore}
 		switch have, ok := live[key]; {
@@ -107,6 +119,10 @@ func (d *differ) routes() {
 			continue
 		}
 		if owned[key] {
+			if other, shared := d.sharer(KindRoute, key); shared {
+				d.add(handOver(KindRoute, key, other, &Resource{Route: ptr(*have)}, nil))
+				continue
+			}
 			d.add(Change{Kind: KindRoute, Action: Delete, Address: Address(KindRoute, key),
 				Before: &Resource{Route: ptr(*have)}, Own: OwnForget})
 			continue

@@ -176,6 +176,16 @@ type Change struct {
 	// is the adopted service as it was before lvsctl changed it, servers
 	// included: what the record keeps, and later puts back.
 	Original *state.Service `json:"original,omitempty"`
+	// HandOver, on a change by which this cluster lets go of something
+	// another cluster on the host declares too, names that cluster: the
+	// kernel is left as it is and the other cluster's record takes over
+	// what this one kept (HandedOver).
+	HandOver *HandOver `json:"hand_over,omitempty"`
+}
+
+// HandOver names the cluster that takes over a resource.
+type HandOver struct {
+	Cluster string `json:"cluster"`
 }
 
 // HostPlan is the plan for one host.

@@ -46,6 +46,34 @@ type Host struct {
 	// Owned is the ownership record kept on the host itself. Only set in a
 	// live state; nil when the host has no record yet.
 	Owned *Record `json:"owned,omitempty"`
+	// Shared is what the other clusters on this host declared when last
+	// applied, by cluster name ("" the unnamed one). Only in a live state:
+	// what this cluster made and another one needs is handed over to it
+	// rather than removed when this cluster lets go.
+	Shared map[string]Uses `json:"shared,omitempty"`
+}
+
+// Uses lists what a cluster declares on a host, by key: the addresses and
+// routes (Address.Key, Route.Key) and the sysctls by name.
+type Uses struct {
+	Addresses []string `json:"addresses,omitempty"`
+	Routes    []string `json:"routes,omitempty"`
+	Sysctls   []string `json:"sysctls,omitempty"`
+}
+
+// UsesOf lists what a desired state declares, for Host.Shared.
+func UsesOf(h Host) Uses {
+	var u Uses
+	for _, a := range h.Addresses {
+		u.Addresses = append(u.Addresses, a.Key())
+	}
+	for _, r := range h.Routes {
+		u.Routes = append(u.Routes, r.Key())
+	}
+	for _, s := range h.Sysctls {
+		u.Sysctls = append(u.Sysctls, s.Name)
+	}
+	return u
 }
 
 // Service is an IPVS virtual service with its real servers.
@@ -230,6 +258,12 @@ func (h *Host) Normalize() {
 	sortByKey(h.Routes, Route.Key)
 	sortByKey(h.Sysctls, Sysctl.Key)
 	sortByKey(h.SyncDaemons, SyncDaemon.Key)
+	for name, u := range h.Shared {
+		slices.Sort(u.Addresses)
+		slices.Sort(u.Routes)
+		slices.Sort(u.Sysctls)
+		h.Shared[name] = u
+	}
 	if h.Owned != nil {
 		slices.Sort(h.Owned.SyncDaemons)
 		slices.Sort(h.Owned.Addresses)
@@ -283,6 +317,12 @@ func (h Host) Clone() Host {
 	if h.Timeouts != nil {
 		t := *h.Timeouts
 		c.Timeouts = &t
+	}
+	if h.Shared != nil {
+		c.Shared = make(map[string]Uses, len(h.Shared))
+		for name, u := range h.Shared {
+			c.Shared[name] = Uses{Addresses: slices.Clone(u.Addresses), Routes: slices.Clone(u.Routes), Sysctls: slices.Clone(u.Sysctls)}
+		}
 	}
 	if h.Owned != nil {
 		r := *h.Owned

@@ -71,6 +71,9 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 		if err == nil {
 			err = l.applyChange(c)
 		}
+		if err == nil && c.HandOver != nil {
+			err = l.handOver(rec, c)
+		}
 		if err == nil {
 			var changed bool
 			changed, err = plan.RecordChange(rec, c)

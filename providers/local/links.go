@@ -49,6 +49,15 @@ func (l *Host) restoreLinks(rec *state.Record, c plan.Change, down string) (bool
 	if !slices.Contains(rec.LinksUp, iface) || slices.ContainsFunc(rec.Addresses, func(k string) bool { return strings.HasPrefix(k, iface+"/") }) {
 		return false, nil
 	}
+	// Another cluster's address (or one made by hand) may still be there:
+	// the interface stays up for it.
+	addrs, _, err := l.nl.AddressesAndRoutes()
+	if err != nil {
+		return false, fmt.Errorf("the address is removed, but whether %s still carries others cannot be read: %w", iface, err)
+	}
+	if slices.ContainsFunc(addrs, func(a state.Address) bool { return a.Interface == iface }) {
+		return false, nil
+	}
 	if err := l.nl.SetLinkDown(iface); err != nil {
 		return false, fmt.Errorf("the address is removed, but %s cannot be put back down as it was before lvsctl: %w", iface, err)
 	}

@@ -190,6 +190,9 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 	if err := l.settle(file, &h); err != nil {
 		return h, err
 	}
+	if err := l.readShared(&h); err != nil {
+		return h, err
+	}
 	h.Normalize()
 	return h, nil
 }

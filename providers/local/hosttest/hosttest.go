@@ -7,8 +7,10 @@ package hosttest
 import (
 	"encoding/json"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	vnl "github.com/vishvananda/netlink"
@@ -145,6 +147,10 @@ func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltes
 		}
 	}
 
+	for name, u := range live.Shared {
+		keepShared(t, local.BootStatePath(local.ClusterRecordPath(dir, "record", name)), u)
+	}
+
 	l, err := local.New(local.Options{
 		Name: live.Name, IPVS: table, Netlink: nlp, Sysctl: sys, RecordPath: recordPath,
 	})
@@ -153,4 +159,31 @@ func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltes
 	}
 	t.Cleanup(func() { _ = l.Close() })
 	return l, nl, fake
+}
+
+// keepShared writes the state another cluster on the host keeps, declaring
+// what u lists, as its apply would have.
+func keepShared(t testing.TB, path string, u state.Uses) {
+	t.Helper()
+	var h state.Host
+	for _, k := range u.Addresses {
+		iface, prefix, _ := strings.Cut(k, "/")
+		h.Addresses = append(h.Addresses, state.Address{Interface: iface, Prefix: netip.MustParsePrefix(prefix)})
+	}
+	for _, k := range u.Routes {
+		h.Routes = append(h.Routes, state.Route{Destination: netip.MustParsePrefix(k)})
+	}
+	for _, k := range u.Sysctls {
+		h.Sysctls = append(h.Sysctls, state.Sysctl{Name: k})
+	}
+	b, err := json.Marshal(local.BootState{FormatVersion: state.FormatVersion, Desired: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

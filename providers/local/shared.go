@@ -1,0 +1,97 @@
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// readShared fills h.Shared with what each other cluster on this host
+// declared when it was last applied (the desired state it keeps for boot),
+// so that a plan hands a shared VIP, route or sysctl over to it instead of
+// taking it away. A kept state that cannot be read stops the read: without
+// it lvsctl cannot know what not to take.
+func (l *Host) readShared(h *state.Host) error {
+	paths, err := siblingRecords(BootStatePath(l.recordPath))
+	if err != nil {
+		return fmt.Errorf("find the states the other clusters on this host keep: %w", err)
+	}
+	for _, kept := range paths {
+		b, err := os.ReadFile(kept)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read what another cluster on this host declares: %w", err)
+		}
+		var s BootState
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("the state another cluster on this host keeps, %s, is damaged (%v): apply that cluster's configuration again to rewrite it", kept, err)
+		}
+		if h.Shared == nil {
+			h.Shared = map[string]state.Uses{}
+		}
+		h.Shared[clusterOfRecord(kept)] = state.UsesOf(s.Desired)
+	}
+	return nil
+}
+
+// clusterOfRecord is the cluster whose record is at path: HOSTID@NAME.json
+// is cluster NAME's, HOSTID.json the unnamed cluster's.
+func clusterOfRecord(path string) string {
+	_, name, _ := strings.Cut(strings.TrimSuffix(filepath.Base(path), ".json"), "@")
+	return name
+}
+
+// handOver gives what change c lets go of to the cluster it names, in that
+// cluster's record (written at once, before this cluster's own record
+// forgets it: a run stopped in between leaves both owning it, never
+// neither). The host's lock, which every cluster's run takes, keeps the
+// other cluster's runs out meanwhile.
+func (l *Host) handOver(rec *state.Record, c plan.Change) error {
+	dir := filepath.Dir(l.recordPath)
+	host, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(l.recordPath), ".json"), "@")
+	path := ClusterRecordPath(dir, host, c.HandOver.Cluster)
+	file, err := loadRecordFile(path)
+	if err != nil {
+		return fmt.Errorf("hand %s over to %s: %w", c.Address, plan.ClusterName(c.HandOver.Cluster), err)
+	}
+	if file == nil {
+		file = &recordFile{Record: *plan.NewRecord()}
+	}
+	changed, err := plan.RecordChange(&file.Record, plan.HandedOver(c))
+	if err != nil {
+		return err
+	}
+	// An interface this cluster brought up for the address goes with its
+	// last address there, to be put back down by whoever lets go last.
+	if c.Kind == plan.KindAddress && c.Before != nil && c.Before.Address != nil {
+		iface := c.Before.Address.Interface
+		others := slices.ContainsFunc(rec.Addresses, func(k string) bool {
+			return strings.HasPrefix(k, iface+"/") && k != c.Before.Address.Key()
+		})
+		if slices.Contains(rec.LinksUp, iface) && !others {
+			rec.LinksUp = slices.DeleteFunc(rec.LinksUp, func(s string) bool { return s == iface })
+			if !slices.Contains(file.LinksUp, iface) {
+				file.LinksUp = append(file.LinksUp, iface)
+				slices.Sort(file.LinksUp)
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := saveRecordFile(path, file); err != nil {
+		return fmt.Errorf("hand %s over to %s: %w", c.Address, plan.ClusterName(c.HandOver.Cluster), err)
+	}
+	return nil
+}
