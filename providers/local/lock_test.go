@@ -106,3 +106,26 @@ func TestHostHoldsItsLockUntilClosed(t *testing.T) {
 		t.Fatal("the host's lock is still held after Close")
 	}
 }
+
+// An agent's entry names the lvsctl it works for, so that a run refused on
+// a remote host learns whose laptop holds it.
+func TestLockHolderNamesTheClient(t *testing.T) {
+	record := RecordPath(t.TempDir(), "local")
+	lk, err := AcquireLock(context.Background(), record, LockOptions{Command: "lvsctl apply ./a", Client: "alice@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Release()
+	h, locked, err := LockHolder(record)
+	if err != nil || !locked || h.Client != "alice@laptop" {
+		t.Fatalf("LockHolder = %+v, %v, %v; want the client alice@laptop", h, locked, err)
+	}
+	if s := h.String(); !strings.Contains(s, " for alice@laptop") || !strings.Contains(s, "pid ") {
+		t.Errorf("holder %q does not name its pid and client", s)
+	}
+	// A local run's client is itself: not said twice.
+	self := Holder{PID: 1, User: "bob", Host: "box", Client: "bob@box"}
+	if s := self.String(); strings.Contains(s, " for ") {
+		t.Errorf("local holder %q names itself as its client", s)
+	}
+}
