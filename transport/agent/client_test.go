@@ -190,7 +190,7 @@ func TestNetnsMissing(t *testing.T) {
 }
 
 func TestServeAnswersBadRequests(t *testing.T) {
-	in := strings.NewReader(`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" +
+	in := strings.NewReader(fmt.Sprintf(`{"id":1,"op":"hello","hello":{"protocol":%d}}`, ProtocolVersion) + "\n" +
 		`{"id":2,"op":"apply","changes":[{"kind":"address","address":"a","action":"explode"}]}` + "\n" +
 		`{"id":3,"op":"read"}` + "\n")
 	var out strings.Builder
