@@ -61,7 +61,8 @@ func (h Holder) String() string {
 	if h.Host != "" {
 		s += " on " + h.Host
 	}
-	if h.Client != "" && h.Client != h.User+"@"+h.Host {
+	// An agent on the client's own machine (a namespace) works for itself.
+	if h.Client != "" && !strings.HasSuffix(h.Client, "@"+h.Host) {
 		s += " for " + h.Client
 	}
 	if !h.Since.IsZero() {
