@@ -33,8 +33,9 @@ type LockOptions struct {
 	// Command is what holds the lock, as the holder's entry shows it to the
 	// run that waits ("lvsctl apply ./cluster").
 	Command string
-	// Client is who the holder works for when it is an agent: the user and
-	// machine of the lvsctl that started it ("alice@laptop").
+	// Client is who the holder works for when it is an agent on another
+	// machine: the user and machine of the lvsctl that started it over SSH
+	// ("alice@laptop").
 	Client string
 }
 
@@ -61,8 +62,7 @@ func (h Holder) String() string {
 	if h.Host != "" {
 		s += " on " + h.Host
 	}
-	// An agent on the client's own machine (a namespace) works for itself.
-	if h.Client != "" && !strings.HasSuffix(h.Client, "@"+h.Host) {
+	if h.Client != "" {
 		s += " for " + h.Client
 	}
 	if !h.Since.IsZero() {

@@ -192,11 +192,13 @@ func (a *Client) call(ctx context.Context, req request, done *int) (response, er
 		select {
 		case resp, ok := <-a.responses:
 			if !ok {
-				err := a.exitError(fmt.Sprintf("wait for the answer to %s", req.Op))
+				// Later calls say the agent is gone; this one also says what
+				// became of its changes.
+				err := a.fail(a.exitError(fmt.Sprintf("wait for the answer to %s", req.Op)))
 				if req.Op == opApply {
 					err = lostApply(err, req.Changes, done)
 				}
-				return response{}, a.fail(err)
+				return response{}, err
 			}
 			if resp.Progress > 0 && resp.ID == req.ID {
 				a.progress(req, resp.Progress, done)
@@ -261,8 +263,8 @@ func (a *Client) stopApply(ctx context.Context, req request, done *int) (respons
 		case <-t.C:
 		}
 		a.kill()
-		err := a.errorf("apply interrupted (%w) and the agent did not answer", ctx.Err())
-		return response{}, a.fail(lostApply(err, req.Changes, done))
+		err := a.fail(a.errorf("apply interrupted (%w) and the agent did not answer", ctx.Err()))
+		return response{}, lostApply(err, req.Changes, done)
 	}
 }
 

@@ -80,11 +80,11 @@ func (r hostRun) setup(name string) agent.Setup {
 
 // lockOptions is the lock a command that changes hosts takes on each.
 func lockOptions(timeout time.Duration) *local.LockOptions {
-	return &local.LockOptions{Timeout: timeout, Command: strings.Join(append([]string{"lvsctl"}, os.Args[1:]...), " "), Client: localClient()}
+	return &local.LockOptions{Timeout: timeout, Command: strings.Join(append([]string{"lvsctl"}, os.Args[1:]...), " ")}
 }
 
 // localClient is user@host of this machine, for the lock entries of the
-// agents that work for this run.
+// agents that work for this run on other machines.
 func localClient() string {
 	host, _ := os.Hostname()
 	return localUser() + "@" + host
@@ -122,7 +122,11 @@ func (s *sshOptions) open(ctx context.Context, name string, c state.SSH, run hos
 		return nil, fmt.Errorf("host %s: %w", name, err)
 	}
 	sh := &sshHost{SSHClient: h, opts: s}
-	if err := h.Setup(ctx, run.setup(name)); err != nil {
+	set := run.setup(name)
+	if set.Lock != nil {
+		set.Lock.Client = localClient()
+	}
+	if err := h.Setup(ctx, set); err != nil {
 		_ = sh.Close()
 		return nil, err // the agent names the host
 	}

@@ -173,7 +173,7 @@ func lockColumn(st agent.LockState) string {
 	if h.User != "" {
 		s += " of " + h.User
 	}
-	if h.Client != "" && !strings.HasSuffix(h.Client, "@"+h.Host) {
+	if h.Client != "" {
 		s += " for " + h.Client
 	} else if h.Host != "" {
 		s += " on " + h.Host
