@@ -124,3 +124,20 @@ func TestLockHolderNamesTheClient(t *testing.T) {
 		t.Errorf("holder %q does not name its pid and client", s)
 	}
 }
+
+// Under sudo (an SSH login that is not root runs the agent with sudo -n),
+// the holder is the user who ran sudo, not "root".
+func TestLockHolderUserUnderSudo(t *testing.T) {
+	t.Setenv("SUDO_USER", "deploy")
+	got := holderUser()
+	if os.Geteuid() == 0 {
+		if got != "deploy (sudo)" {
+			t.Errorf("holder user under sudo = %q, want \"deploy (sudo)\"", got)
+		}
+		return
+	}
+	// Not root: SUDO_USER is not to be believed.
+	if got == "deploy (sudo)" || got == "" {
+		t.Errorf("holder user of a process that is not root = %q, want its own user", got)
+	}
+}

@@ -190,7 +190,7 @@ func (h stallingHost) ApplyEach(ctx context.Context, changes []plan.Change, done
 func addressChanges(n int) []plan.Change {
 	var out []plan.Change
 	for i := range n {
-		out = append(out, plantest.AddAddress(plantest.Addr("lo", fmt.Sprintf("172.25.0.%d/32", i+1), "")))
+		out = append(out, plantest.AddAddress(plantest.Addr("lo", fmt.Sprintf("172.25.%d.%d/32", i/250, i%250+1), "")))
 	}
 	return out
 }
