@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -110,8 +111,25 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 		t.Fatalf("all 150 VIPs on web1 after the kill: the connection did not die mid-apply")
 	}
 	t.Logf("killed after %d of 150 VIPs; lvsctl said:\n%s", vips, tail(out.String(), 1500))
+	checkLostReport(t, web1, out.String())
+
+	// The record on the host is true: what lvsctl made is listed there (as
+	// owned, or as the intents of the batch under way), so the next plan
+	// adds exactly what is missing and destroy could remove it all.
+	rec := readFile(t, filepath.Join(web1.VarLib, "local.json"))
+	lo := in(t, web1, "ip", "-4", "addr", "show", "dev", "lo")
+	for _, m := range regexp.MustCompile(`inet (172\.25\.[\d.]+)/32`).FindAllStringSubmatch(lo, -1) {
+		if !strings.Contains(rec, "lo/"+m[1]+"/32") {
+			t.Errorf("VIP %s is on web1 but not in its record", m[1])
+		}
+	}
 
 	web1.Start()
+	planOut, errOut, code := l.run(append([]string{"plan", "-no-color"}, append(targets, cfg)...)...)
+	must(t, "plan after the kill", planOut, errOut, code, 0)
+	if got := strings.Count(planOut, "+ address lo/172.25."); got != 150-vips {
+		t.Errorf("plan after the kill adds %d VIPs, want the %d missing:\n%s", got, 150-vips, tail(planOut, 1500))
+	}
 	stdout, errOut, code := l.run(append(args, "-no-color")...)
 	must(t, "apply again", stdout, errOut, code, 0)
 	if got := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25."); got != 150 {
@@ -119,6 +137,30 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	}
 	stdout, errOut, code = l.run(append([]string{"plan", "-detailed-exitcode"}, append(targets, cfg)...)...)
 	must(t, "plan after", stdout, errOut, code, 0)
+}
+
+// checkLostReport checks what lvsctl said of a host's apply cut short
+// against the host: the last change said done is there, the first said not
+// done is not, and at most the agent's window is unknown.
+func checkLostReport(t *testing.T, h *sshtest.Host, said string) {
+	t.Helper()
+	for _, want := range []string{"  done: ", "  not done: ", "  unknown (in flight when the agent was lost: made or not): ", "lvsctl apply` again finishes it"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("lvsctl does not say %q of the lost apply:\n%s", want, said)
+		}
+	}
+	lo := in(t, h, "ip", "-4", "addr", "show", "dev", "lo")
+	if m := regexp.MustCompile(`(?m)^  done: \d+ \(.*[ (]address lo/([\d.]+)/32\)$`).FindStringSubmatch(said); m != nil && !strings.Contains(lo, "inet "+m[1]+"/32") {
+		t.Errorf("VIP %s said done is not on %s", m[1], h.Name)
+	}
+	if m := regexp.MustCompile(`(?m)^  not done: \d+ \(address lo/([\d.]+)/32`).FindStringSubmatch(said); m != nil && strings.Contains(lo, "inet "+m[1]+"/32") {
+		t.Errorf("VIP %s said not done is on %s", m[1], h.Name)
+	}
+	if m := regexp.MustCompile(`unknown \(in flight[^)]*\): (\d+)`).FindStringSubmatch(said); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n > 32 {
+			t.Errorf("%d changes unknown, more than the agent's window of 32", n)
+		}
+	}
 }
 
 // tail is the end of s, for logs.

@@ -299,8 +299,8 @@ real_server "web3" {
 	arch := runtime.GOARCH
 	for _, re := range []string{
 		`(?m)^HOST +VIA +USER +SUDO +ARCH +KERNEL +IPVS +AGENT +LOCK$`,
-		`(?m)^web1 +ssh web1 +root +no \(root\) +` + arch + ` +\S+ +no +\S+ +no lock$`,
-		`(?m)^web2 +ssh ` + u.Name + `@web2 +` + u.Name + ` +yes \(sudo -n\) +` + arch + ` +\S+ +no +\S+ +no lock$`,
+		`(?m)^web1 +ssh web1 +root +no \(root\) +` + arch + ` +\S+ +no +\S+ +free$`,
+		`(?m)^web2 +ssh ` + u.Name + `@web2 +` + u.Name + ` +yes \(sudo -n\) +` + arch + ` +\S+ +no +\S+ +free$`,
 		`(?m)^web3 +ssh web3 +unreachable`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {

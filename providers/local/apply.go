@@ -25,6 +25,15 @@ import (
 // once per change. Apply returns the results so far, the failed one
 // included.
 func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
+	return l.ApplyEach(ctx, changes, nil)
+}
+
+// ApplyEach is Apply that calls done, if set, each time a change has been
+// made and recorded in memory, with the number of changes made so far, so
+// an agent can tell its client as it goes. done runs between two changes:
+// it may wait (the next change waits with it), and when ctx is done by
+// then, the apply stops there.
+func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n int)) ([]plan.Result, error) {
 	file, err := loadRecordFile(l.recordPath)
 	if err != nil {
 		return nil, fmt.Errorf("host %s: %w", l.name, err)
@@ -100,6 +109,9 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 				l.name, c.Address, err, i, len(changes))
 		}
 		results = append(results, plan.Result{Address: c.Address})
+		if done != nil {
+			done(len(results))
+		}
 	}
 	if err := commit(true); err != nil {
 		return results, fmt.Errorf("host %s: all %d changes applied, but %w", l.name, len(changes), err)

@@ -18,6 +18,16 @@ func TestClusterRecordPaths(t *testing.T) {
 	if web != "/d/netns-lvs1@web.json" {
 		t.Errorf("cluster web: %s", web)
 	}
+	// An agent given the unnamed cluster's record (or any cluster's) finds
+	// the one a client names beside it, on the same host.
+	for _, from := range []string{RecordPath("/d", "netns-lvs1"), ClusterRecordPath("/d", "netns-lvs1", "other")} {
+		if got := ClusterRecordOf(from, "web"); got != web {
+			t.Errorf("ClusterRecordOf(%s, web) = %s, want %s", from, got, web)
+		}
+		if got := ClusterRecordOf(from, ""); got != "/d/netns-lvs1.json" {
+			t.Errorf("ClusterRecordOf(%s, \"\") = %s", from, got)
+		}
+	}
 	// One lock per host, whichever cluster's record.
 	if LockPath(web) != LockPath(RecordPath("/d", "netns-lvs1")) || LockPath(web) == LockPath(RecordPath("/d", "local")) {
 		t.Errorf("lock paths: %s, %s", LockPath(web), LockPath(RecordPath("/d", "netns-lvs1")))

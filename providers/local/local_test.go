@@ -213,6 +213,36 @@ func TestApplyStopsAtFirstFailure(t *testing.T) {
 	}
 }
 
+// ApplyEach tells its caller of each change made, in order, and a caller
+// that cancels between two changes stops the apply there.
+func TestApplyEachReportsAndStopsBetweenChanges(t *testing.T) {
+	r := newRig(t)
+	changes := []plan.Change{
+		plantest.SetSysctl("net.ipv4.ip_forward", "0", "1"),
+		plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0")),
+		plantest.AddAddress(plantest.Addr("lo", "172.25.0.101/32", "lo:1")),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var told []int
+	results, err := r.local.ApplyEach(ctx, changes, func(n int) {
+		told = append(told, n)
+		if n == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || len(results) != 2 {
+		t.Fatalf("ApplyEach cancelled after 2 changes: %d results, %v", len(results), err)
+	}
+	if d := cmp.Diff([]int{1, 2}, told); d != "" {
+		t.Errorf("changes told (-want +got):\n%s", d)
+	}
+	got := r.read(t, r.local)
+	if d := cmp.Diff([]string{"lo/172.25.0.100/32"}, got.Owned.Addresses); d != "" {
+		t.Errorf("record after a stop between changes (-want +got):\n%s", d)
+	}
+}
+
 func TestPermissionErrors(t *testing.T) {
 	r := newRig(t)
 	r.nl.Unprivileged = true

@@ -33,6 +33,10 @@ type LockOptions struct {
 	// Command is what holds the lock, as the holder's entry shows it to the
 	// run that waits ("lvsctl apply ./cluster").
 	Command string
+	// Client is who the holder works for when it is an agent on another
+	// machine: the user and machine of the lvsctl that started it over SSH
+	// ("alice@laptop").
+	Client string
 }
 
 // Holder is who holds a host's lock, as written into the lock file by the
@@ -43,6 +47,8 @@ type Holder struct {
 	Host    string    `json:"host,omitempty"`
 	Since   time.Time `json:"since"`
 	Command string    `json:"command,omitempty"`
+	// Client is the user@host of the lvsctl an agent holds the lock for.
+	Client string `json:"client,omitempty"`
 }
 
 func (h Holder) String() string {
@@ -55,6 +61,9 @@ func (h Holder) String() string {
 	}
 	if h.Host != "" {
 		s += " on " + h.Host
+	}
+	if h.Client != "" {
+		s += " for " + h.Client
 	}
 	if !h.Since.IsZero() {
 		s += ", since " + h.Since.UTC().Format(time.RFC3339)
@@ -129,18 +138,16 @@ func AcquireLock(ctx context.Context, recordPath string, opts LockOptions) (*Loc
 		case <-time.After(min(lockPoll, opts.Timeout-waited)):
 		}
 	}
-	if err := writeHolder(f, opts.Command); err != nil {
+	if err := writeHolder(f, opts); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: write who holds it: %w", path, err)
 	}
 	return &Lock{f: f}, nil
 }
 
-func writeHolder(f *os.File, command string) error {
-	h := Holder{PID: os.Getpid(), Since: time.Now().UTC(), Command: command}
-	if u, err := user.Current(); err == nil {
-		h.User = u.Username
-	}
+func writeHolder(f *os.File, opts LockOptions) error {
+	h := Holder{PID: os.Getpid(), Since: time.Now().UTC(), Command: opts.Command, Client: opts.Client}
+	h.User = holderUser()
 	h.Host, _ = os.Hostname()
 	b, err := json.Marshal(h)
 	if err != nil {
@@ -151,6 +158,19 @@ func writeHolder(f *os.File, command string) error {
 	}
 	_, err = f.WriteAt(append(b, '\n'), 0)
 	return err
+}
+
+// holderUser is who runs this process, for people: under sudo (an agent
+// started with `sudo -n` by a login that is not root, or `sudo lvsctl`)
+// the user who ran sudo, which says more than "root".
+func holderUser() string {
+	if u := os.Getenv("SUDO_USER"); u != "" && os.Geteuid() == 0 {
+		return u + " (sudo)"
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
 }
 
 // Release gives the lock up. The holder's entry is left in the file: the

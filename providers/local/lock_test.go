@@ -106,3 +106,38 @@ func TestHostHoldsItsLockUntilClosed(t *testing.T) {
 		t.Fatal("the host's lock is still held after Close")
 	}
 }
+
+// An agent's entry names the lvsctl it works for, so that a run refused on
+// a remote host learns whose laptop holds it.
+func TestLockHolderNamesTheClient(t *testing.T) {
+	record := RecordPath(t.TempDir(), "local")
+	lk, err := AcquireLock(context.Background(), record, LockOptions{Command: "lvsctl apply ./a", Client: "alice@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Release()
+	h, locked, err := LockHolder(record)
+	if err != nil || !locked || h.Client != "alice@laptop" {
+		t.Fatalf("LockHolder = %+v, %v, %v; want the client alice@laptop", h, locked, err)
+	}
+	if s := h.String(); !strings.Contains(s, " for alice@laptop") || !strings.Contains(s, "pid ") {
+		t.Errorf("holder %q does not name its pid and client", s)
+	}
+}
+
+// Under sudo (an SSH login that is not root runs the agent with sudo -n),
+// the holder is the user who ran sudo, not "root".
+func TestLockHolderUserUnderSudo(t *testing.T) {
+	t.Setenv("SUDO_USER", "deploy")
+	got := holderUser()
+	if os.Geteuid() == 0 {
+		if got != "deploy (sudo)" {
+			t.Errorf("holder user under sudo = %q, want \"deploy (sudo)\"", got)
+		}
+		return
+	}
+	// Not root: SUDO_USER is not to be believed.
+	if got == "deploy (sudo)" || got == "" {
+		t.Errorf("holder user of a process that is not root = %q, want its own user", got)
+	}
+}

@@ -53,6 +53,15 @@ func ClusterRecordPath(dir, hostID, cluster string) string {
 	return filepath.Join(dir, hostID+"@"+cluster+".json")
 }
 
+// ClusterRecordOf is the record of cluster on the host whose record (of
+// any cluster) is at recordPath: an agent started with the unnamed
+// cluster's record finds the one a client names beside it.
+func ClusterRecordOf(recordPath, cluster string) string {
+	hostPath, _ := hostRecords(recordPath)
+	dir, base := filepath.Split(hostPath)
+	return ClusterRecordPath(dir, strings.TrimSuffix(base, ".json"), cluster)
+}
+
 // hostRecords splits a record path into the host's part and the glob of
 // every cluster's record of that host.
 func hostRecords(recordPath string) (hostPath, glob string) {

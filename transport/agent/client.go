@@ -132,7 +132,7 @@ func Start(ctx context.Context, s Session) (*Client, error) {
 		kill:      s.Kill,
 	}
 	go a.readLoop(s.Stdout, s.Wait)
-	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version.String()}})
+	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version.String()}}, nil)
 	switch {
 	case resp.Hello != nil && resp.Hello.Protocol != ProtocolVersion:
 		// Checked before err: an agent of another version refuses the
@@ -175,8 +175,9 @@ func (a *Client) errorf(format string, args ...any) error {
 	return fmt.Errorf("host %s: "+format, append([]any{a.name}, args...)...)
 }
 
-// call sends one request and waits for its response.
-func (a *Client) call(ctx context.Context, req request) (response, error) {
+// call sends one request and waits for its response. During an apply,
+// progress lines are acknowledged and counted in *done (nil: not counted).
+func (a *Client) call(ctx context.Context, req request, done *int) (response, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.broken != nil {
@@ -187,25 +188,50 @@ func (a *Client) call(ctx context.Context, req request) (response, error) {
 	if err := a.enc.Encode(req); err != nil {
 		return response{}, a.fail(a.exitError(fmt.Sprintf("send %s request", req.Op)))
 	}
-	select {
-	case resp, ok := <-a.responses:
-		if !ok {
-			return response{}, a.fail(a.exitError(fmt.Sprintf("wait for the answer to %s", req.Op)))
+	for {
+		select {
+		case resp, ok := <-a.responses:
+			if !ok {
+				// Later calls say the agent is gone; this one also says what
+				// became of its changes.
+				err := a.fail(a.exitError(fmt.Sprintf("wait for the answer to %s", req.Op)))
+				if req.Op == opApply {
+					err = lostApply(err, req.Changes, done)
+				}
+				return response{}, err
+			}
+			if resp.Progress > 0 && resp.ID == req.ID {
+				a.progress(req, resp.Progress, done)
+				continue
+			}
+			if resp.ID != req.ID {
+				return response{}, a.fail(a.errorf("agent `%s` answered request %d with %d: protocol error", a.command, req.ID, resp.ID))
+			}
+			if resp.Error != nil {
+				return resp, &remoteError{msg: resp.Error.Message, permission: resp.Error.Permission}
+			}
+			return resp, nil
+		case <-ctx.Done():
+			if req.Op == opApply {
+				return a.stopApply(ctx, req, done)
+			}
+			// The answer may still come; the session is out of step now.
+			a.kill()
+			return response{}, a.fail(a.errorf("%s: %w", req.Op, ctx.Err()))
 		}
-		if resp.ID != req.ID {
-			return response{}, a.fail(a.errorf("agent `%s` answered request %d with %d: protocol error", a.command, req.ID, resp.ID))
-		}
-		if resp.Error != nil {
-			return resp, &remoteError{msg: resp.Error.Message, permission: resp.Error.Permission}
-		}
-		return resp, nil
-	case <-ctx.Done():
-		if req.Op == opApply {
-			return a.stopApply(ctx, req)
-		}
-		// The answer may still come; the session is out of step now.
-		a.kill()
-		return response{}, a.fail(a.errorf("%s: %w", req.Op, ctx.Err()))
+	}
+}
+
+// progress counts n changes of apply req made and acknowledges them, so
+// the agent goes on (it waits for acknowledgements beyond progressWindow).
+// The last change needs none: the answer follows it.
+func (a *Client) progress(req request, n int, done *int) {
+	if done != nil {
+		*done = n
+	}
+	if n < len(req.Changes) {
+		// A failed write is a lost agent: the next read says so.
+		_ = a.enc.Encode(request{ID: req.ID, Op: opAck, Progress: n})
 	}
 }
 
@@ -214,23 +240,32 @@ func (a *Client) call(ctx context.Context, req request) (response, error) {
 // its answer then says what that was. An agent that does not answer in
 // closeWait is killed (the intents in its record let the next run settle
 // what it did).
-func (a *Client) stopApply(ctx context.Context, req request) (response, error) {
+func (a *Client) stopApply(ctx context.Context, req request, done *int) (response, error) {
 	_ = a.stdin.Close()
 	t := time.NewTimer(closeWait)
 	defer t.Stop()
-	select {
-	case resp, ok := <-a.responses:
-		if ok && resp.ID == req.ID {
-			msg := "stopped"
-			if resp.Error != nil {
-				msg = resp.Error.Message
+	for {
+		select {
+		case resp, ok := <-a.responses:
+			if ok && resp.ID == req.ID && resp.Progress > 0 {
+				if done != nil {
+					*done = resp.Progress
+				}
+				continue
 			}
-			return resp, a.fail(a.errorf("apply interrupted (%w): %s", ctx.Err(), msg))
+			if ok && resp.ID == req.ID {
+				msg := "stopped"
+				if resp.Error != nil {
+					msg = resp.Error.Message
+				}
+				return resp, a.fail(a.errorf("apply interrupted (%w): %s", ctx.Err(), msg))
+			}
+		case <-t.C:
 		}
-	case <-t.C:
+		a.kill()
+		err := a.fail(a.errorf("apply interrupted (%w) and the agent did not answer", ctx.Err()))
+		return response{}, lostApply(err, req.Changes, done)
 	}
-	a.kill()
-	return response{}, a.fail(a.errorf("apply interrupted (%w) and the agent did not answer; the next run settles what it did", ctx.Err()))
 }
 
 // fail marks the session broken with err and returns it.
@@ -257,7 +292,7 @@ func (a *Client) exitError(doing string) error {
 
 // Read reads the host's state through the agent.
 func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, error) {
-	resp, err := a.call(ctx, request{Op: opRead, Read: &req})
+	resp, err := a.call(ctx, request{Op: opRead, Read: &req}, nil)
 	if err != nil {
 		return state.Host{}, err
 	}
@@ -268,10 +303,41 @@ func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host,
 }
 
 // Apply applies changes through the agent. Results cover the changes the
-// agent attempted, also when it reports an error.
+// agent attempted, also when it reports an error. When the session is lost
+// in the middle, they cover the changes the agent said it made, and the
+// error says which were done, which may have been, and which were not.
 func (a *Client) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
-	resp, err := a.call(ctx, request{Op: opApply, Changes: changes})
+	var done int
+	resp, err := a.call(ctx, request{Op: opApply, Changes: changes}, &done)
+	if err != nil && resp.Results == nil && done > 0 {
+		resp.Results = make([]plan.Result, done)
+		for i, c := range changes[:done] {
+			resp.Results[i] = plan.Result{Address: c.Address}
+		}
+	}
 	return resp.Results, err
+}
+
+// Setup asks the agent for the cluster's record and, with s.Lock, to hold
+// the host's lock for the rest of the session (waiting for it as long as
+// s.Lock says). It comes before any read or apply. When it fails (the host
+// is locked by another run, say), the session is over: Close it.
+func (a *Client) Setup(ctx context.Context, s Setup) error {
+	_, err := a.call(ctx, request{Op: opSetup, Setup: &s}, nil)
+	return err
+}
+
+// LockState reads whether the host's lock is held, and by whom, without
+// taking it.
+func (a *Client) LockState(ctx context.Context) (LockState, error) {
+	resp, err := a.call(ctx, request{Op: opLock}, nil)
+	if err != nil {
+		return LockState{}, err
+	}
+	if resp.Lock == nil {
+		return LockState{}, a.errorf("agent `%s` answered lock without a state: protocol error", a.command)
+	}
+	return *resp.Lock, nil
 }
 
 // Close ends the session and waits for the agent to exit. After a call
@@ -285,7 +351,7 @@ func (a *Client) Close() error {
 	a.mu.Unlock()
 	var err error
 	if broken == nil {
-		_, err = a.call(ctx, request{Op: opClose})
+		_, err = a.call(ctx, request{Op: opClose}, nil)
 		a.mu.Lock()
 		if a.broken == nil {
 			a.broken = a.errorf("agent `%s` is closed", a.command)

@@ -26,14 +26,33 @@ var rigSysctls = plantest.HostSysctls
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
+	l, nl := hosttest.NewWithNetlink(t, rigLive())
+	return &rig{local: l, nl: nl}
+}
+
+// rigOptions open a host like the rig's, for an agent that opens its host
+// itself (LocalHosts): a named cluster's record goes beside the rig's.
+func rigOptions(t testing.TB) local.Options {
+	t.Helper()
+	return hosttest.Options(t, rigLive())
+}
+
+// narrowWindow lets the agent run at most n changes ahead of its client's
+// acknowledgements, for the rest of the test.
+func narrowWindow(t testing.TB, n int) {
+	saved := progressWindow
+	progressWindow = n
+	t.Cleanup(func() { progressWindow = saved })
+}
+
+func rigLive() state.Host {
 	live := state.Host{Name: "web1", Addresses: []state.Address{
 		{Interface: "eth0", Prefix: netip.MustParsePrefix("172.25.0.31/24")},
 	}}
 	for _, name := range rigSysctls {
 		live.Sysctls = append(live.Sysctls, state.Sysctl{Name: name, Value: "0"})
 	}
-	l, nl := hosttest.NewWithNetlink(t, live)
-	return &rig{local: l, nl: nl}
+	return live
 }
 
 func (r *rig) read(t *testing.T, h cluster.Host) state.Host {

@@ -18,7 +18,7 @@ const (
 
 // TestMain lets the test binary stand in for `lvsctl agent`, so the netns
 // tests can run an agent inside a namespace without building lvsctl: with
-// LVSCTL_TEST_AGENT=1 it serves a Local host over stdin and stdout, as
+// LVSCTL_TEST_AGENT=1 it serves this machine's namespace (LocalHosts) over stdin and stdout, as
 // `lvsctl agent --name NAME --record PATH` does.
 func TestMain(m *testing.M) {
 	if os.Getenv(testAgentEnv) == "1" {
@@ -28,13 +28,8 @@ func TestMain(m *testing.M) {
 }
 
 func serveTestAgent() int {
-	local, err := local.New(local.Options{Name: os.Getenv(testAgentNameEnv), RecordPath: os.Getenv(testAgentRecordEnv)})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer local.Close()
-	if err := Serve(context.Background(), os.Stdin, os.Stdout, local); err != nil {
+	hosts := LocalHosts{Options: local.Options{Name: os.Getenv(testAgentNameEnv), RecordPath: os.Getenv(testAgentRecordEnv)}}
+	if err := ServeHosts(context.Background(), os.Stdin, os.Stdout, hosts); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

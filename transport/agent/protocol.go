@@ -6,6 +6,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 // ProtocolVersion is the version of the agent protocol. Both sides must
@@ -22,15 +23,28 @@ import (
 // always tell each other apart and say so.
 //
 // Version 2: a read may ask for the servers' active connections (draining).
-// Version 3: changes of kind boot (the state kept for `lvsctl boot`), and
-// the record's links_up.
+//
+// Version 3: after the hello, a setup request names the cluster whose
+// ownership record the agent keeps and may ask it to hold the host's lock
+// for the rest of the session (a fixed command line such as SSH's
+// `sudo -n PATH agent` leaves no room for flags); a lock request reads the
+// lock's state without taking it (ping); and an apply streams a progress
+// line per change made before its answer, each acknowledged by the client,
+// the agent running at most progressWindow changes ahead of the
+// acknowledgements, so a client whose connection dies knows which changes
+// were done, which may have been, and which were not. Changes of kind boot
+// (the state kept for `lvsctl boot`), the record's links_up, and the
+// clusters' shared uses in a live state came with it.
 const ProtocolVersion = 3
 
 // Request operations.
 const (
 	opHello = "hello"
+	opSetup = "setup"
+	opLock  = "lock"
 	opRead  = "read"
 	opApply = "apply"
+	opAck   = "ack"
 	opClose = "close"
 )
 
@@ -38,16 +52,57 @@ type request struct {
 	ID      uint64               `json:"id"`
 	Op      string               `json:"op"`
 	Hello   *hello               `json:"hello,omitempty"`
+	Setup   *Setup               `json:"setup,omitempty"`
 	Read    *cluster.ReadRequest `json:"read,omitempty"`
 	Changes []plan.Change        `json:"changes,omitempty"` // plan.Change carries its action in its JSON
+	// Progress, in an ack (which is not answered), is how many changes of
+	// apply request ID the client has been told are made.
+	Progress int `json:"progress,omitempty"`
 }
 
 type response struct {
 	ID      uint64        `json:"id"`
 	Hello   *hello        `json:"hello,omitempty"`
 	Host    *state.Host   `json:"host,omitempty"`
+	Lock    *LockState    `json:"lock,omitempty"`
 	Results []plan.Result `json:"results,omitempty"`
-	Error   *wireError    `json:"error,omitempty"`
+	// Progress, on a line sent during an apply, is how many of its changes
+	// are made so far. Such a line is not the answer: that follows.
+	Progress int        `json:"progress,omitempty"`
+	Error    *wireError `json:"error,omitempty"`
+}
+
+// Setup is what a client asks of an agent after the hello and before any
+// read or apply. A session without one is served as Setup{} asks.
+type Setup struct {
+	// Name is the host's name in the configuration, for the agent's
+	// messages.
+	Name string `json:"name,omitempty"`
+	// Cluster names the configuration's cluster: the agent keeps that
+	// cluster's ownership record (empty: the host's unnamed cluster).
+	Cluster string `json:"cluster,omitempty"`
+	// Lock, when set, makes the agent take the host's lock and hold it
+	// until the session ends, however it ends.
+	Lock *LockRequest `json:"lock,omitempty"`
+}
+
+// LockRequest is how the agent takes the host's lock for its client.
+type LockRequest struct {
+	// TimeoutMS is how long to wait for another run holding it, in
+	// milliseconds; 0 fails at once, naming the holder.
+	TimeoutMS int64 `json:"timeout_ms,omitempty"`
+	// Command is the client's command line, shown to runs that find the
+	// host locked.
+	Command string `json:"command,omitempty"`
+	// Client is the client's user@host.
+	Client string `json:"client,omitempty"`
+}
+
+// LockState is whether a host's lock is held, and by whom.
+type LockState struct {
+	Path   string        `json:"path"`
+	Held   bool          `json:"held"`
+	Holder *local.Holder `json:"holder,omitempty"`
 }
 
 // hello is what each side says about itself first.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,11 +58,14 @@ func (echoHost) Close() error { return nil }
 // FuzzServe feeds the agent arbitrary input: whatever it gets, it must
 // only ever write well-formed responses, and never panic or hang.
 func FuzzServe(f *testing.F) {
+	hi := fmt.Sprintf(`{"id":1,"op":"hello","hello":{"protocol":%d}}`, ProtocolVersion) + "\n"
 	for _, s := range []string{
-		`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
-		`{"id":1,"op":"hello","hello":{"protocol":2}}` + "\n" + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
+		hi + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
+		hi + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
 		`{"id":1,"op":"read"}`,
-		`{"id":1,"op":"hello","hello":{"protocol":2}}{"id":2,"op":"bogus"}`,
+		hi + `{"id":2,"op":"bogus"}`,
+		hi + `{"id":2,"op":"setup","setup":{"cluster":"a"}}` + "\n" + `{"id":3,"op":"lock"}`,
+		hi + `{"id":2,"op":"ack","progress":1}{"id":3,"op":"setup"}{"id":4,"op":"setup"}`,
 		`not json`,
 	} {
 		f.Add([]byte(s))

@@ -8,23 +8,53 @@ import (
 	"io"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/internal/version"
 )
 
-// Serve answers agent requests read from r with responses written to
-// w, calling h, until the client sends close or r reaches its end. It does
-// not close h. Errors of h go back to the client; Serve itself fails
-// only when the stream breaks or the client speaks another protocol.
+// Opener opens the host an agent serves, as its client's setup asks: which
+// cluster's record, whether to hold the host's lock (LocalHosts is the
+// real one).
+type Opener interface {
+	// Open opens the host once per session, before its first read or
+	// apply. ctx ends when the client goes away (a wait for the lock
+	// included).
+	Open(ctx context.Context, s Setup) (cluster.Host, error)
+	// LockState says whether the host's lock is held and by whom, without
+	// taking it.
+	LockState() (LockState, error)
+}
+
+// eachHost is a host that tells of each change it makes during an apply
+// (providers/local.Host), so the agent can stream progress.
+type eachHost interface {
+	ApplyEach(ctx context.Context, changes []plan.Change, done func(n int)) ([]plan.Result, error)
+}
+
+// Serve answers agent requests read from r with responses written to w,
+// calling h, which it does not close; a setup may not ask for a cluster
+// or the lock (ServeHosts serves those). See ServeHosts.
+func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error {
+	return ServeHosts(ctx, r, w, fixedHost{h})
+}
+
+// ServeHosts answers agent requests read from r with responses written to
+// w, until the client sends close or r reaches its end. The host is opened
+// by o at the client's setup (or its first read or apply) and closed at the
+// end, which releases its lock. Errors of the host go back to the client;
+// ServeHosts itself fails only when the stream breaks or the client speaks
+// another protocol.
 //
 // The next request is read while one is served, so a client that goes
 // away (its end of r closed: the CLI killed, the SSH session gone) is
-// noticed during a long apply: the apply stops at its next change boundary
-// and commits what it did, as when ctx is cancelled; the answer is still
-// written, for a client that only closed its side.
-func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error {
-	enc := json.NewEncoder(w)
-	lines, gone := readRequests(ctx, r)
-	greeted := false
+// noticed during a long apply or a wait for the lock: the apply stops at
+// its next change boundary and commits what it did, as when ctx is
+// cancelled; the answer is still written, for a client that only closed
+// its side.
+func ServeHosts(ctx context.Context, r io.Reader, w io.Writer, o Opener) error {
+	s := &server{open: o, enc: json.NewEncoder(w), acks: newAcks()}
+	defer s.close()
+	lines, gone := readRequests(ctx, r, s.acks)
 	for {
 		var in requestLine
 		select {
@@ -46,10 +76,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error 
 			case <-opCtx.Done():
 			}
 		}()
-		resp, done, err := serveRaw(opCtx, h, in.raw, greeted)
+		resp, done, err := s.serveRaw(opCtx, in.raw)
 		cancel()
-		greeted = greeted || (err == nil && resp.Hello != nil)
-		if werr := enc.Encode(resp); werr != nil {
+		if werr := s.enc.Encode(resp); werr != nil {
 			select {
 			case <-gone:
 				return errClientGone
@@ -66,6 +95,25 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error 
 	}
 }
 
+// server is one session's state.
+type server struct {
+	open    Opener
+	enc     *json.Encoder
+	acks    *acks
+	greeted bool
+	// host is open once the setup (or the first read or apply) opened it.
+	host cluster.Host
+	// setUp is set once the host was opened or failed to open: a session
+	// has one setup.
+	setUp bool
+}
+
+func (s *server) close() {
+	if _, fixed := s.open.(fixedHost); !fixed && s.host != nil {
+		_ = s.host.Close()
+	}
+}
+
 // errClientGone ends a session whose client went away during a request.
 var errClientGone = errors.New("agent: the client went away; what was done is recorded on the host")
 
@@ -76,8 +124,10 @@ type requestLine struct {
 }
 
 // readRequests reads request lines ahead, one at a time, until r ends;
-// gone is closed when it does, whoever is waiting for a line.
-func readRequests(ctx context.Context, r io.Reader) (<-chan requestLine, <-chan struct{}) {
+// gone is closed when it does, whoever is waiting for a line. Acks are
+// taken here, not queued: the apply they pace is what the session waits
+// on.
+func readRequests(ctx context.Context, r io.Reader, a *acks) (<-chan requestLine, <-chan struct{}) {
 	lines := make(chan requestLine)
 	gone := make(chan struct{})
 	go func() {
@@ -87,6 +137,8 @@ func readRequests(ctx context.Context, r io.Reader) (<-chan requestLine, <-chan 
 			err := dec.Decode(&raw)
 			if err != nil {
 				close(gone)
+			} else if a.take(raw) {
+				continue
 			}
 			select {
 			case lines <- requestLine{raw: raw, err: err}:
@@ -104,24 +156,26 @@ func readRequests(ctx context.Context, r io.Reader) (<-chan requestLine, <-chan 
 // serveRaw answers one request line. A line that is JSON but not a valid
 // request (an unknown action, say) is answered with an error and the
 // session goes on; only a broken stream ends it.
-func serveRaw(ctx context.Context, h cluster.Host, raw json.RawMessage, greeted bool) (response, bool, error) {
+func (s *server) serveRaw(ctx context.Context, raw json.RawMessage) (response, bool, error) {
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
 		err = fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, err)
 		return response{ID: req.ID, Error: errorToWire(err)}, false, nil
 	}
-	return serveOne(ctx, h, req, greeted)
+	resp, done, err := s.serveOne(ctx, req)
+	s.greeted = s.greeted || (err == nil && resp.Hello != nil)
+	return resp, done, err
 }
 
 // serveOne answers one request. It returns whether the session is over and
 // an error that ends it (after the response has told the client why).
-func serveOne(ctx context.Context, h cluster.Host, req request, greeted bool) (resp response, done bool, err error) {
+func (s *server) serveOne(ctx context.Context, req request) (resp response, done bool, err error) {
 	resp.ID = req.ID
 	fail := func(err error) (response, bool, error) {
 		resp.Error = errorToWire(err)
 		return resp, true, err
 	}
-	if !greeted && req.Op != opHello {
+	if !s.greeted && req.Op != opHello {
 		return fail(fmt.Errorf("agent: the first request must be %s, got %q", opHello, req.Op))
 	}
 	switch req.Op {
@@ -134,20 +188,46 @@ func serveOne(ctx context.Context, h cluster.Host, req request, greeted bool) (r
 			}
 			return fail(fmt.Errorf("agent speaks protocol %d, the client %d: use the same lvsctl version on both sides", ProtocolVersion, got))
 		}
+	case opSetup:
+		if s.setUp {
+			return fail(errors.New("agent: setup must come once, before any read or apply"))
+		}
+		var set Setup
+		if req.Setup != nil {
+			set = *req.Setup
+		}
+		// A setup that fails (the host locked by another run) ends the
+		// session: nothing may be read or changed without what it asked.
+		if err := s.openHost(ctx, set); err != nil {
+			return fail(err)
+		}
+	case opLock:
+		st, err := s.open.LockState()
+		if err != nil {
+			resp.Error = errorToWire(err)
+		} else {
+			resp.Lock = &st
+		}
 	case opRead:
 		var rr cluster.ReadRequest
 		if req.Read != nil {
 			rr = *req.Read
 		}
-		st, err := h.Read(ctx, rr)
+		if err := s.openHost(ctx, Setup{}); err != nil {
+			return fail(err)
+		}
+		st, err := s.host.Read(ctx, rr)
 		if err != nil {
 			resp.Error = errorToWire(err)
 		} else {
 			resp.Host = &st
 		}
 	case opApply:
+		if err := s.openHost(ctx, Setup{}); err != nil {
+			return fail(err)
+		}
 		var err error
-		resp.Results, err = h.Apply(ctx, req.Changes)
+		resp.Results, err = s.apply(ctx, req)
 		resp.Error = errorToWire(err)
 	case opClose:
 		return resp, true, nil
@@ -155,4 +235,55 @@ func serveOne(ctx context.Context, h cluster.Host, req request, greeted bool) (r
 		resp.Error = errorToWire(fmt.Errorf("agent: unknown request %q: use the same lvsctl version on both sides", req.Op))
 	}
 	return resp, false, nil
+}
+
+// openHost opens the host as set asks, unless it is open already.
+func (s *server) openHost(ctx context.Context, set Setup) error {
+	if s.setUp {
+		if s.host == nil {
+			return errors.New("agent: the host could not be opened")
+		}
+		return nil
+	}
+	s.setUp = true
+	h, err := s.open.Open(ctx, set)
+	if err != nil {
+		return err
+	}
+	s.host = h
+	return nil
+}
+
+// apply carries out an apply request, streaming a progress line per change
+// made when the host tells of them. After each, the agent goes on only
+// while fewer than progressWindow changes are unacknowledged: a client
+// that loses the connection knows that nothing beyond that window was
+// started.
+func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) {
+	eh, ok := s.host.(eachHost)
+	if !ok {
+		return s.host.Apply(ctx, req.Changes)
+	}
+	s.acks.start(req.ID)
+	return eh.ApplyEach(ctx, req.Changes, func(n int) {
+		// A failed write is a client gone: ctx ends and the apply stops.
+		_ = s.enc.Encode(response{ID: req.ID, Progress: n})
+		if n < len(req.Changes) {
+			s.acks.wait(ctx, req.ID, n+1-progressWindow)
+		}
+	})
+}
+
+// fixedHost serves one host already open, for Serve.
+type fixedHost struct{ h cluster.Host }
+
+func (f fixedHost) Open(_ context.Context, s Setup) (cluster.Host, error) {
+	if s.Cluster != "" || s.Lock != nil {
+		return nil, errors.New("agent: this agent serves one ownership record and takes no lock: it cannot open a cluster's record or lock the host")
+	}
+	return f.h, nil
+}
+
+func (fixedHost) LockState() (LockState, error) {
+	return LockState{}, errors.New("agent: this agent does not know its host's lock")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -43,9 +44,10 @@ func (t tapped) Write(p []byte) (int, error) {
 	return t.WriteCloser.Write(p)
 }
 
-// TestProtocolGolden pins the agent protocol: a session of hello, read,
-// apply (one change that succeeds, one that fails) and close against a
-// local host over the fake kernels, recorded line by line in
+// TestProtocolGolden pins the agent protocol: a session of hello, lock
+// state, setup (a cluster, the lock), read, apply (two changes that
+// succeed, streamed and acknowledged one by one; one that fails) and close
+// against a local host over the fake kernels, recorded line by line in
 // testdata/protocol-vN.golden for ProtocolVersion N. A change of the wire
 // that does not bump ProtocolVersion fails here; a bump needs a new golden
 // (-update), which a reviewer sees as a new file.
@@ -53,14 +55,17 @@ func TestProtocolGolden(t *testing.T) {
 	saved := version.Version
 	version.Version = "v0.0.0-golden"
 	t.Cleanup(func() { version.Version = saved })
+	// One change in flight at a time, so that the acks interleave with the
+	// progress in one order only.
+	narrowWindow(t, 1)
 
-	r := newRig(t)
+	opts := rigOptions(t)
 	var tr transcript
 	reqR, reqW := io.Pipe()
 	respR, respW := io.Pipe()
 	served := make(chan error, 1)
 	go func() {
-		err := Serve(context.Background(), reqR, tr.tap("< ", respW), r.local)
+		err := ServeHosts(context.Background(), reqR, tr.tap("< ", respW), LocalHosts{Options: opts})
 		_ = respW.Close()
 		served <- err
 	}()
@@ -76,11 +81,19 @@ func TestProtocolGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	if st, err := c.LockState(ctx); err != nil || st.Held {
+		t.Fatalf("lock state before setup: %+v, %v; want free", st, err)
+	}
+	if err := c.Setup(ctx, Setup{Name: "web1", Cluster: "web", Lock: &LockRequest{TimeoutMS: 60000, Command: "lvsctl apply ./cluster", Client: "alice@laptop"}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Connections: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
 		t.Fatal(err)
 	}
-	vip := plantest.Addr("lo", "172.25.0.100/32", "lo:0")
-	if _, err := c.Apply(ctx, []plan.Change{plantest.AddAddress(vip)}); err != nil {
+	if _, err := c.Apply(ctx, []plan.Change{
+		plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0")),
+		plantest.AddAddress(plantest.Addr("lo", "172.25.0.101/32", "lo:1")),
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Apply(ctx, []plan.Change{plantest.DeleteRoute(plantest.HostRoute("10.9.9.9", "lo"))}); err == nil {
@@ -89,5 +102,6 @@ func TestProtocolGolden(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, filepath.Join("testdata", fmt.Sprintf("protocol-v%d.golden", ProtocolVersion)), tr.buf.Bytes())
+	got := strings.ReplaceAll(tr.buf.String(), filepath.Dir(opts.RecordPath), "$DIR")
+	golden.Check(t, filepath.Join("testdata", fmt.Sprintf("protocol-v%d.golden", ProtocolVersion)), []byte(got))
 }

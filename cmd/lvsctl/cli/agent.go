@@ -3,7 +3,6 @@ package cli
 import (
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/transport/agent"
@@ -13,11 +12,6 @@ import (
 type agentOptions struct {
 	name   string
 	record string
-	// lock makes the agent hold the host's lock for its whole session: the
-	// client changes the host. A session that dies releases it.
-	lock        bool
-	lockTimeout time.Duration
-	lockCommand string
 }
 
 func newAgentCommand(stdio IO) *cobra.Command {
@@ -39,23 +33,14 @@ not run it by hand.`,
 			// A client gone while an answer is written must not kill the
 			// agent before it has finished: make the write fail instead.
 			signal.Ignore(syscall.SIGPIPE)
-			l, err := local.New(local.Options{Name: o.name, RecordPath: o.record})
-			if err != nil {
-				return err
-			}
-			defer l.Close()
-			if o.lock {
-				if err := l.Lock(cmd.Context(), local.LockOptions{Timeout: o.lockTimeout, Command: o.lockCommand}); err != nil {
-					return err
-				}
-			}
-			return agent.Serve(cmd.Context(), stdio.In, stdio.Out, l)
+			// The client's setup request names the cluster (whose record is
+			// beside --record) and asks for the host's lock: an SSH agent's
+			// command line is fixed, for sudoers, so it takes no flags.
+			hosts := agent.LocalHosts{Options: local.Options{Name: o.name, RecordPath: o.record}}
+			return agent.ServeHosts(cmd.Context(), stdio.In, stdio.Out, hosts)
 		},
 	}
 	cmd.Flags().StringVar(&o.name, "name", "", "the host's name in the configuration, for messages")
-	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host")
-	cmd.Flags().BoolVar(&o.lock, "lock", false, "hold the host's lock for the whole session (the client changes the host)")
-	cmd.Flags().DurationVar(&o.lockTimeout, "lock-timeout", 0, "with --lock, how long to wait for another run holding it")
-	cmd.Flags().StringVar(&o.lockCommand, "lock-command", "", "with --lock, the client's command, shown to runs that find the host locked")
+	cmd.Flags().StringVar(&o.record, "record", local.RecordPath(local.RecordDir(), "local"), "the ownership record file of this host's unnamed cluster (a named cluster's is beside it)")
 	return cmd
 }

@@ -136,7 +136,16 @@ func openBootHost(ctx context.Context, dir string, s local.BootState, lock local
 		if err != nil {
 			return nil, fmt.Errorf("find the lvsctl binary to run as the agent: %w", err)
 		}
-		return agent.Netns(ctx, s.Desired.Name, ns, append([]string{self, "agent", "--name", s.Desired.Name, "--record", record}, agentLockArgs(&lock)...))
+		a, err := agent.Netns(ctx, s.Desired.Name, ns, []string{self, "agent", "--name", s.Desired.Name, "--record", filepath.Join(dir, s.HostID()+".json")})
+		if err != nil {
+			return nil, err
+		}
+		run := hostRun{cluster: s.Cluster(), lock: &lock}
+		if err := a.Setup(ctx, run.setup(s.Desired.Name)); err != nil {
+			_ = a.Close()
+			return nil, err
+		}
+		return a, nil
 	}
 	h, err := local.New(local.Options{Name: s.Desired.Name, RecordPath: record})
 	if err != nil {

@@ -30,7 +30,7 @@ func (o *configOptions) openHost(ctx context.Context, name string, conn state.Co
 	}
 	switch {
 	case conn.SSH != nil:
-		return o.ssh.open(ctx, name, *conn.SSH)
+		return o.ssh.open(ctx, name, *conn.SSH, run)
 	case conn.Netns != "":
 		// The agent is this very binary, run inside the namespace, on this
 		// machine's file system: each namespace keeps a record of its own.
@@ -38,8 +38,16 @@ func (o *configOptions) openHost(ctx context.Context, name string, conn state.Co
 		if err != nil {
 			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
 		}
-		record := local.ClusterRecordPath(local.RecordDir(), "netns-"+conn.Netns, run.cluster)
-		return agent.Netns(ctx, name, conn.Netns, append([]string{self, "agent", "--name", name, "--record", record}, agentLockArgs(lock)...))
+		record := local.RecordPath(local.RecordDir(), "netns-"+conn.Netns)
+		a, err := agent.Netns(ctx, name, conn.Netns, []string{self, "agent", "--name", name, "--record", record})
+		if err != nil {
+			return nil, err
+		}
+		if err := a.Setup(ctx, run.setup(name)); err != nil {
+			_ = a.Close()
+			return nil, err
+		}
+		return a, nil
 	}
 	h, err := local.New(local.Options{Name: name, RecordPath: local.ClusterRecordPath(local.RecordDir(), "local", run.cluster)})
 	if err != nil || lock == nil {
@@ -60,18 +68,26 @@ type hostRun struct {
 	lock *local.LockOptions
 }
 
-// agentLockArgs are the agent's flags that make it hold its host's lock
-// for its whole session.
-func agentLockArgs(lock *local.LockOptions) []string {
-	if lock == nil {
-		return nil
+// setup is what an agent is asked for on host name: the cluster's record,
+// and the host's lock when the command changes hosts.
+func (r hostRun) setup(name string) agent.Setup {
+	s := agent.Setup{Name: name, Cluster: r.cluster}
+	if r.lock != nil {
+		s.Lock = &agent.LockRequest{TimeoutMS: r.lock.Timeout.Milliseconds(), Command: r.lock.Command, Client: r.lock.Client}
 	}
-	return []string{"--lock", "--lock-timeout", lock.Timeout.String(), "--lock-command", lock.Command}
+	return s
 }
 
 // lockOptions is the lock a command that changes hosts takes on each.
 func lockOptions(timeout time.Duration) *local.LockOptions {
 	return &local.LockOptions{Timeout: timeout, Command: strings.Join(append([]string{"lvsctl"}, os.Args[1:]...), " ")}
+}
+
+// localClient is user@host of this machine, for the lock entries of the
+// agents that work for this run on other machines.
+func localClient() string {
+	host, _ := os.Hostname()
+	return localUser() + "@" + host
 }
 
 // sshOptions are the SSH flags, and the connection pool of the run: one
@@ -93,8 +109,9 @@ func (s *sshOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&s.acceptNew, "accept-new-host-keys", false, "trust and record the SSH host key of a host seen for the first time (StrictHostKeyChecking accept-new); a changed key is always refused")
 }
 
-// open starts the agent on a host over SSH.
-func (s *sshOptions) open(ctx context.Context, name string, c state.SSH) (cluster.Host, error) {
+// open starts the agent on a host over SSH and asks it for the run's
+// cluster record and lock (the agent's command line is fixed, for sudoers).
+func (s *sshOptions) open(ctx context.Context, name string, c state.SSH, run hostRun) (cluster.Host, error) {
 	pool, err := s.acquire()
 	if err != nil {
 		return nil, fmt.Errorf("host %s: %w", name, err)
@@ -104,7 +121,16 @@ func (s *sshOptions) open(ctx context.Context, name string, c state.SSH) (cluste
 		s.release()
 		return nil, fmt.Errorf("host %s: %w", name, err)
 	}
-	return &sshHost{SSHClient: h, opts: s}, nil
+	sh := &sshHost{SSHClient: h, opts: s}
+	set := run.setup(name)
+	if set.Lock != nil {
+		set.Lock.Client = localClient()
+	}
+	if err := h.Setup(ctx, set); err != nil {
+		_ = sh.Close()
+		return nil, err // the agent names the host
+	}
+	return sh, nil
 }
 
 func (s *sshOptions) acquire() (*ssh.Pool, error) {

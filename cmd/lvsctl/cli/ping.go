@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/compile"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/version"
+	"github.com/lvsctl/lvsctl/providers/local"
 	"github.com/lvsctl/lvsctl/transport/agent"
 )
 
@@ -31,7 +33,8 @@ func newPingCommand(stdio IO) *cobra.Command {
 		Long: `Ping reaches every host of the configuration the way plan and apply do
 (over SSH, in a network namespace, or this machine), starts the agent there,
 and reports the login user, whether sudo is used, the architecture, the
-kernel, whether IPVS is available, the agent's version and the host's lock.
+kernel, whether IPVS is available, the agent's version and the host's lock
+(free, or held by whom since when; ping does not take it).
 It changes nothing. It exits 1 when any host cannot be reached, or a
 director has no IPVS.`,
 		Example: `  lvsctl ping ./cluster
@@ -48,8 +51,8 @@ director has no IPVS.`,
 
 // pong is what ping learnt about one host.
 type pong struct {
-	name, via, user, sudo, arch, kernel, ipvs, agent string
-	err                                              error
+	name, via, user, sudo, arch, kernel, ipvs, agent, lock string
+	err                                                    error
 }
 
 func runPing(ctx context.Context, stdio IO, o *pingOptions) error {
@@ -81,7 +84,7 @@ func runPing(ctx context.Context, stdio IO, o *pingOptions) error {
 			fmt.Fprintf(w, "%s\t%s\tunreachable\t\t\t\t\t\t\n", p.name, p.via)
 			continue
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\tno lock\n", p.name, p.via, p.user, p.sudo, p.arch, p.kernel, p.ipvs, p.agent)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.name, p.via, p.user, p.sudo, p.arch, p.kernel, p.ipvs, p.agent, p.lock)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -111,6 +114,7 @@ func (o *pingOptions) ping(ctx context.Context, t compile.Target) pong {
 	if c, ok := h.(interface{ Version() string }); ok {
 		p.agent = c.Version()
 	}
+	p.lock = o.lockState(ctx, h)
 	p.ipvs = "yes"
 	if _, err := h.Read(ctx, cluster.ReadRequest{IPVS: true}); err != nil {
 		// Without IPVS the host may still serve as a real server.
@@ -127,6 +131,58 @@ func (o *pingOptions) ping(ctx context.Context, t compile.Target) pong {
 }
 
 var _ interface{ Version() string } = (*agent.Client)(nil)
+
+// lockReader is a host reached through an agent, which reads its lock.
+type lockReader interface {
+	LockState(context.Context) (agent.LockState, error)
+}
+
+var _ lockReader = (*agent.Client)(nil)
+
+// lockState says whether the host's lock is free, or who holds it since
+// when, without taking it.
+func (o *pingOptions) lockState(ctx context.Context, h cluster.Host) string {
+	var st agent.LockState
+	var err error
+	if lr, ok := h.(lockReader); ok {
+		st, err = lr.LockState(ctx)
+	} else {
+		record := local.ClusterRecordPath(local.RecordDir(), "local", o.hostRun().cluster)
+		var holder local.Holder
+		st.Path = local.LockPath(record)
+		holder, st.Held, err = local.LockHolder(record)
+		st.Holder = &holder
+	}
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return lockColumn(st)
+}
+
+// lockColumn is LOCK in ping's table: "free", or "held by pid 4242 of
+// deploy (sudo) for alice@laptop since 2026-12-02T10:57:42Z".
+func lockColumn(st agent.LockState) string {
+	if !st.Held {
+		return "free"
+	}
+	h := st.Holder
+	if h == nil || h.PID == 0 {
+		return "held (its holder has not yet said who it is)"
+	}
+	s := fmt.Sprintf("held by pid %d", h.PID)
+	if h.User != "" {
+		s += " of " + h.User
+	}
+	if h.Client != "" {
+		s += " for " + h.Client
+	} else if h.Host != "" {
+		s += " on " + h.Host
+	}
+	if !h.Since.IsZero() {
+		s += " since " + h.Since.UTC().Format(time.RFC3339)
+	}
+	return s
+}
 
 // via says how a host is reached, for people.
 func via(c state.Connection) string {

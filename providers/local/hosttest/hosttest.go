@@ -51,7 +51,28 @@ func NewWithIPVS(t testing.TB, live state.Host, links ...string) (*local.Host, *
 	return l, f
 }
 
+// Options is what New opens its host with: the in-memory kernels holding
+// live, and the record file. For code that opens hosts itself, as an agent
+// does for the cluster its client names (the record of a named cluster is
+// beside RecordPath).
+func Options(t testing.TB, live state.Host, links ...string) local.Options {
+	t.Helper()
+	o, _, _ := newOptions(t, live, links)
+	return o
+}
+
 func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltest.Fake, *ipvstest.Fake) {
+	t.Helper()
+	o, nl, fake := newOptions(t, live, links)
+	l, err := local.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l, nl, fake
+}
+
+func newOptions(t testing.TB, live state.Host, links []string) (local.Options, *nltest.Fake, *ipvstest.Fake) {
 	t.Helper()
 	dir := t.TempDir()
 
@@ -150,15 +171,7 @@ func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltes
 	for name, u := range live.Shared {
 		keepShared(t, local.BootStatePath(local.ClusterRecordPath(dir, "record", name)), u)
 	}
-
-	l, err := local.New(local.Options{
-		Name: live.Name, IPVS: table, Netlink: nlp, Sysctl: sys, RecordPath: recordPath,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return l, nl, fake
+	return local.Options{Name: live.Name, IPVS: table, Netlink: nlp, Sysctl: sys, RecordPath: recordPath}, nl, fake
 }
 
 // keepShared writes the state another cluster on the host keeps, declaring
