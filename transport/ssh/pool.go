@@ -29,6 +29,10 @@ type Options struct {
 	KeepaliveInterval time.Duration
 	// Home is where ~ points; "" is the user's home directory.
 	Home string
+	// NoSystemSSH reads ssh_config with the built-in parser even when
+	// the OpenSSH client is installed (whose `ssh -G` evaluates it
+	// otherwise, Match included).
+	NoSystemSSH bool
 	// Binary returns the lvsctl binary to run on hosts of a Go
 	// architecture (amd64, arm64, ...); nil looks beside this executable
 	// (see LocalBinary).
@@ -167,6 +171,9 @@ func (p *Pool) connect(ctx context.Context, e *endpoint) (*gossh.Client, error) 
 	}
 	sc, chans, reqs, err := gossh.NewClientConn(nc, e.addr(), cfg)
 	if err != nil {
+		if pc, ok := nc.(*proxyConn); ok {
+			err = pc.explain(err)
+		}
 		_ = nc.Close()
 		var hk *HostKeyError
 		switch {
@@ -185,6 +192,9 @@ func (p *Pool) connect(ctx context.Context, e *endpoint) (*gossh.Client, error) 
 
 // transport opens the byte stream to e.
 func (p *Pool) transport(ctx context.Context, e *endpoint, bastion *conn) (net.Conn, error) {
+	if e.proxyCommand != "" {
+		return proxyTransport(ctx, e)
+	}
 	if bastion == nil {
 		dial := p.opts.Dial
 		if dial == nil {
