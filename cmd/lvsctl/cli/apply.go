@@ -112,16 +112,38 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
 		}
 	}
-	pr := newProgress(stdio.Out, p, o.verbose)
 	fmt.Fprintln(stdio.Out)
+	// On a terminal, each host's line shows how it goes, the lines of
+	// what was done scroll above.
+	out := o.watch.out(stdio.Out)
+	pr := newProgress(out, p, o.verbose)
+	o.watch.applying(p)
+	for _, d := range down.down {
+		o.watch.set(d.Desired.Name, "unreachable")
+	}
+	defer o.watch.stop()
 	opts := apply.Options{Parallelism: o.parallelism, Progress: pr.report, NoDrain: o.noDrain,
-		NoRollback: o.noRollback, Drain: drainProgress(stdio.Out, &pr.mu)}
+		NoRollback: o.noRollback, Drain: drainProgress(out, &pr.mu)}
 	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
 		return err
+	}
+	for _, hp := range p.Hosts {
+		o.watch.set(hp.Host, "verifying")
 	}
 	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
 		return err
 	}
+	for _, hp := range p.Hosts {
+		status := fmt.Sprintf("done %d/%d", len(hp.Changes), len(hp.Changes))
+		if len(hp.Changes) == 0 {
+			status = "no changes"
+		}
+		if n := len(hp.HeldBack); n > 0 {
+			status += fmt.Sprintf(", %d held back", n)
+		}
+		o.watch.set(hp.Host, status)
+	}
+	o.watch.stop()
 	if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
 		return fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", err)
 	}
@@ -266,11 +288,14 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 	// The hosts that can be reached are applied; what depends on those
 	// that cannot is held back (cluster.HoldBack).
 	o.partial = true
+	o.watch = newWatch(terminalBoard(stdio))
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
+		o.watch.clear()
 		return plan.Plan{}, nil, unreached{}, false, err
 	}
 	p, err := sess.plan(ctx, o.parallelism)
+	o.watch.clear()
 	if err != nil {
 		sess.close()
 		return plan.Plan{}, nil, unreached{}, false, errors.Join(err, sess.unreachableError())

@@ -49,6 +49,8 @@ type configOptions struct {
 	savedCluster string
 	// detailed draws every change of a big plan (plan, apply -detailed).
 	detailed bool
+	// watch shows each host's progress on a terminal (nil: plain lines).
+	watch *watch
 }
 
 // hostRun is how this command uses the hosts it opens.
@@ -245,6 +247,11 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		}
 		s.snap = &snap
 	}
+	if s.snap == nil {
+		for _, t := range targets {
+			o.watch.set(t.Desired.Name, "waiting")
+		}
+	}
 	// In parallel: over SSH each host takes a few round trips to reach.
 	hosts := make([]cluster.Host, len(targets))
 	errs := make([]error, len(targets))
@@ -275,7 +282,17 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	if s.snap != nil {
+		return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	}
+	s.opts.watch.set(name, "connecting")
+	h, err := s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	if err != nil {
+		s.opts.watch.set(name, "unreachable: "+strings.TrimPrefix(firstLineOf(err), "host "+name+": "))
+		return h, err
+	}
+	s.opts.watch.set(name, "connected")
+	return s.opts.watch.wrap(name, h), nil
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the
