@@ -149,7 +149,16 @@ func newSSHConfig(opts *Options) (*sshConfig, error) {
 		settings.ConfigFinder(func() string { return file })
 	}
 	c := &sshConfig{settings: settings, file: file, home: home, local: local, opts: opts}
-	if !opts.NoSystemSSH {
+	mfile, line := "", 0
+	if file != "" {
+		// Relative Includes of a user's file are under ~/.ssh, as ssh has it.
+		mfile, line = findMatch([]string{file}, filepath.Join(home, ".ssh"), home, 0)
+	} else {
+		if mfile, line = findMatch([]string{filepath.Join(home, ".ssh", "config")}, filepath.Join(home, ".ssh"), home, 0); mfile == "" {
+			mfile, line = findMatch([]string{"/etc/ssh/ssh_config"}, "/etc/ssh", home, 0)
+		}
+	}
+	if (mfile != "" || opts.alwaysSSHG) && !opts.NoSystemSSH {
 		if path, err := exec.LookPath("ssh"); err == nil {
 			c.g = &sshG{path: path, file: file}
 			if file != "" {
@@ -160,15 +169,12 @@ func newSSHConfig(opts *Options) (*sshConfig, error) {
 			return c, nil
 		}
 	}
+	if mfile != "" {
+		return nil, matchError(mfile, line)
+	}
 	// Parse now, so that a broken file is one clear error up front.
 	if _, err := settings.GetStrict("*", "Port"); err != nil {
 		return nil, c.errorf("%v", err)
-	}
-	if file == "" {
-		file = filepath.Join(home, ".ssh", "config")
-	}
-	if err := refuseMatch(file); err != nil {
-		return nil, err
 	}
 	return c, nil
 }

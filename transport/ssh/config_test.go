@@ -35,6 +35,11 @@ Host bastion2
   HostName 192.0.2.2
   ProxyJump bastion1
 
+Host viacmd
+  HostName 10.1.0.9
+  User ops
+  ProxyCommand nc -X 5 -x proxy:1080 %h %p %r %n %%
+
 Host loop1
   ProxyJump loop2
 Host loop2
@@ -83,7 +88,7 @@ func eachReader(t *testing.T, f func(t *testing.T, opts Options)) {
 			}
 			t.Skip("needs the OpenSSH client (ssh)")
 		}
-		f(t, Options{})
+		f(t, Options{alwaysSSHG: true})
 	})
 }
 
@@ -302,13 +307,24 @@ func FuzzParseSSHG(f *testing.F) {
 // TestMatchWithoutSSH: the built-in parser cannot evaluate Match, and a
 // configuration that has it is refused rather than read wrongly.
 func TestMatchWithoutSSH(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "config")
-	if err := os.WriteFile(file, []byte("Host a\n  Port 1\n  match host b\n  Port 2\n"), 0o600); err != nil {
+	dir := t.TempDir()
+	file, inc := filepath.Join(dir, "config"), filepath.Join(dir, "more.conf")
+	if err := os.WriteFile(file, []byte("Host a\n  Port 1\nInclude "+dir+"/*.conf\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inc, []byte("Host c\n  Port 3\n  match=host b\n  Port 2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := newSSHConfig(&Options{ConfigFile: file, NoSystemSSH: true})
-	if err == nil || !strings.Contains(err.Error(), file+":3: Match blocks are evaluated with OpenSSH's `ssh -G`") {
+	if err == nil || !strings.Contains(err.Error(), inc+":3: Match blocks are evaluated with OpenSSH's `ssh -G`") {
 		t.Fatalf("a Match block read by the parser: %v", err)
+	}
+	if err := os.WriteFile(inc, []byte("Host c\n  Port 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newSSHConfig(&Options{ConfigFile: file})
+	if err != nil || c.g != nil {
+		t.Fatalf("a file without Match is read by the parser: %v, ssh -G: %v", err, c.g != nil)
 	}
 }
 
@@ -340,6 +356,9 @@ Match user deploy
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.g == nil {
+		t.Fatal("a file with Match blocks is not read through ssh -G")
+	}
 	e, err := c.resolve(Target{Host: "web2"})
 	if err != nil {
 		t.Fatal(err)
@@ -354,4 +373,20 @@ Match user deploy
 	if e.port != 2222 || e.proxyCommand != "ssh -W 10.0.0.1:2222 -l deploy bastion # web1" {
 		t.Errorf("web1 as deploy = %s, proxy %q; want port 2222 (Match user) and the tokens expanded", e, e.proxyCommand)
 	}
+}
+
+func TestResolveProxyCommand(t *testing.T) {
+	eachReader(t, func(t *testing.T, opts Options) {
+		c := testResolver(t, opts)
+		e, err := c.resolve(Target{Host: "viacmd", Port: 2200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "nc -X 5 -x proxy:1080 10.1.0.9 2200 ops viacmd %"; e.proxyCommand != want || e.via != nil {
+			t.Errorf("ProxyCommand = %q, want %q", e.proxyCommand, want)
+		}
+		if b, _ := c.resolve(Target{Host: "bastion1"}); b.proxyCommand != "" || e.key() == b.key() {
+			t.Errorf("bastion1 has a ProxyCommand %q, or shares viacmd's connection", b.proxyCommand)
+		}
+	})
 }

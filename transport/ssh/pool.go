@@ -29,10 +29,12 @@ type Options struct {
 	KeepaliveInterval time.Duration
 	// Home is where ~ points; "" is the user's home directory.
 	Home string
-	// NoSystemSSH reads ssh_config with the built-in parser even when
-	// the OpenSSH client is installed (whose `ssh -G` evaluates it
-	// otherwise, Match included).
+	// NoSystemSSH reads ssh_config with the built-in parser even when it
+	// has Match blocks and the OpenSSH client is installed (whose `ssh -G`
+	// evaluates them otherwise): they are refused.
 	NoSystemSSH bool
+	// alwaysSSHG asks `ssh -G` even without Match (tests compare both).
+	alwaysSSHG bool
 	// Binary returns the lvsctl binary to run on hosts of a Go
 	// architecture (amd64, arm64, ...); nil looks beside this executable
 	// (see LocalBinary).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,13 +17,15 @@ import (
 	"github.com/kevinburke/ssh_config"
 )
 
-// ssh_config is read in one of two ways. When the OpenSSH client is
-// installed, `ssh -G HOST` prints the configuration ssh itself would use
-// for HOST: Match blocks (host, originalhost, user, localuser, exec, ...),
-// Include, first-value-wins and canonicalisation all evaluated by OpenSSH,
-// exactly. Without it, kevinburke/ssh_config parses the files; it has no
-// Match (it would silently apply a Match block's settings to every host),
-// so a configuration with Match is refused there.
+// ssh_config is read in one of two ways. kevinburke/ssh_config parses the
+// files in-process: Host patterns, Include, first value wins. It has no
+// Match (it would silently apply a Match block's settings to every host).
+// So when the files have a Match block, lvsctl asks the OpenSSH client:
+// `ssh -G HOST` prints the configuration ssh itself would use for HOST,
+// Match (host, originalhost, user, localuser, exec, ...) and all evaluated
+// by OpenSSH, exactly. That costs a process per host (15-20 ms of CPU, and
+// far more wall time on a busy machine), which is why files without Match
+// keep the parser. Without the client, a Match block is refused.
 
 // settings are the values of one host's ssh_config, by lower-case keyword.
 type settings interface {
@@ -157,19 +160,46 @@ func parseSSHG(out []byte) evaluated {
 	return v
 }
 
-// refuseMatch fails when an ssh_config file uses Match, which the parser
-// would get wrong.
-func refuseMatch(file string) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil // the parser says what is wrong with it
+// findMatch looks for a Match block in ssh_config files and those they
+// Include (relative names under dir, as ssh reads them: ~/.ssh for the
+// user's file, /etc/ssh for the system's), returning where the first is.
+func findMatch(files []string, dir, home string, depth int) (file string, line int) {
+	if depth > 16 {
+		return "", 0 // an Include loop: ssh reports it
 	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
-		f := strings.Fields(sc.Text())
-		if len(f) > 0 && strings.EqualFold(strings.Split(f[0], "=")[0], "Match") {
-			return fmt.Errorf("ssh_config %s:%d: Match blocks are evaluated with OpenSSH's `ssh -G`, and no `ssh` is installed here: install the OpenSSH client (Debian: apt-get install openssh-client), or write the block as Host patterns", file, n)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // missing files are fine; a broken one the reader reports
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for n := 1; sc.Scan(); n++ {
+			fields := strings.Fields(strings.ReplaceAll(sc.Text(), "=", " "))
+			if len(fields) == 0 {
+				continue
+			}
+			switch strings.ToLower(fields[0]) {
+			case "match":
+				return f, n
+			case "include":
+				for _, pat := range fields[1:] {
+					if strings.HasPrefix(pat, "~/") {
+						pat = filepath.Join(home, pat[2:])
+					} else if !filepath.IsAbs(pat) {
+						pat = filepath.Join(dir, pat)
+					}
+					names, _ := filepath.Glob(pat)
+					if file, line := findMatch(names, dir, home, depth+1); file != "" {
+						return file, line
+					}
+				}
+			}
 		}
 	}
-	return nil
+	return "", 0
+}
+
+// matchError is the refusal of a Match block without the OpenSSH client.
+func matchError(file string, line int) error {
+	return fmt.Errorf("ssh_config %s:%d: Match blocks are evaluated with OpenSSH's `ssh -G`, and no `ssh` is installed here: install the OpenSSH client (Debian: apt-get install openssh-client), or write the block as Host patterns", file, line)
 }

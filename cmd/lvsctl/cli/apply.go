@@ -125,7 +125,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	opts := apply.Options{Parallelism: o.parallelism, Progress: pr.report, NoDrain: o.noDrain,
 		NoRollback: o.noRollback, Drain: drainProgress(out, &pr.mu)}
 	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
-		return err
+		return errors.Join(err, down.err())
 	}
 	for _, hp := range p.Hosts {
 		o.watch.set(hp.Host, "verifying")
@@ -190,16 +190,26 @@ func (u unreached) report(w io.Writer, p plan.Plan) error {
 		}
 		lines = append(lines, line{hp.Host, text})
 	}
-	var names []string
 	for _, d := range u.down {
 		lines = append(lines, line{d.Desired.Name, fmt.Sprintf("unreachable: %v", d.Err)})
-		names = append(names, d.Desired.Name)
 	}
 	slices.SortFunc(lines, func(a, b line) int { return plan.NaturalCompare(a.host, b.host) })
 	for _, l := range lines {
 		fmt.Fprintf(w, "  %s: %s\n", l.host, l.text)
 	}
-	return fmt.Errorf("%s could not be reached: the other hosts were applied, and the changes that depend on %s held back; reach %s and apply again",
+	return u.err()
+}
+
+// err says which hosts could not be reached and what to do; nil when all were.
+func (u unreached) err() error {
+	if len(u.down) == 0 {
+		return nil
+	}
+	var names []string
+	for _, d := range u.down {
+		names = append(names, d.Desired.Name)
+	}
+	return fmt.Errorf("%s could not be reached: the changes that depend on %s were held back; reach %s and apply again",
 		strings.Join(names, ", "), pronoun(len(names)), pronoun(len(names)))
 }
 
