@@ -202,32 +202,98 @@ real_server "web2" {
 		t.Errorf("web1 accepted %d SSH connections in 3 runs, want 3", n)
 	}
 
-	// A host that cannot be reached: plan shows the others and names it;
-	// apply changes nothing anywhere.
+	unreachable(t, l, cluster, lvs1, web1, web2)
+}
+
+// unreachable: a host that cannot be reached does not stop the others.
+// A real server down: plan and apply show the others and name it, apply
+// makes the others' changes and fails; once it is back, apply converges.
+// The director down: a real server the configuration drops keeps what the
+// director's traffic needs (held back, and the plan says so) while another
+// real server's new route is made.
+func unreachable(t *testing.T, l *sshLab, cluster string, lvs1, web1, web2 *sshtest.Host) {
 	web3 := l.AddHost("web3", sshtest.HostOptions{NoSshd: true})
 	l.config = l.SSHConfig("")
-	more := l.write("more.hcl", strings.Replace(readFile(t, cluster), `server "198.18.3.2" {}`, `server "198.18.3.2" {}
-  server "198.18.4.2" {}`, 1)+`
+	more := l.write("more.hcl", strings.NewReplacer(`server "198.18.3.2" {}`, `server "198.18.3.2" {}
+  server "198.18.4.2" {}`, `  route {`, `  route {
+    destination = "10.98.0.0/16"
+    gateway     = "198.18.2.1"
+  }
+  route {`).Replace(readFile(t, cluster))+`
 real_server "web3" {
   address = "198.18.4.2"
   ssh { host = "web3" }
 }
 `)
 	all := []string{"-target", "web1", "-target", "web2", "-target", "web3", more}
-	out, errOut, code = l.run(append([]string{"plan"}, all...)...)
+	out, errOut, code := l.run(append([]string{"plan"}, all...)...)
 	must(t, "plan with web3 down", out, errOut, code, 1)
-	if !strings.Contains(out, "No changes.") || !strings.Contains(errOut, "not in the plan above") ||
-		!strings.Contains(errOut, "host web3: ssh: connect to web3 (root@"+web3.Addr+":22)") {
+	for _, want := range []string{"+ route 10.98.0.0/16", "Host could not be reached", `real_server "web3" could not be reached`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan with web3 down lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "not in the plan above") || !strings.Contains(errOut, "host web3: ssh: connect to web3 (root@"+web3.Addr+":22)") {
 		t.Errorf("plan with web3 down:\nstdout:\n%s\nstderr:\n%s", out, errOut)
 	}
-	before := in(t, web1, "ip", "-4", "addr")
 	out, errOut, code = l.run(append([]string{"apply", "-auto-approve"}, all...)...)
 	must(t, "apply with web3 down", out, errOut, code, 1)
-	if !strings.Contains(errOut, "host web3") || strings.Contains(out, "done") {
-		t.Errorf("apply with web3 down:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	t.Logf("apply with web3 down:\n%s%s", out, errOut)
+	for _, want := range []string{"web1: route 10.98.0.0/16: done", "Apply incomplete: 1 added", "  web1: applied 1 change(s)\n", "  web2: no changes to apply\n", "  web3: unreachable: host web3: ssh: connect to web3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply with web3 down lacks %q:\n%s", want, out)
+		}
 	}
-	if after := in(t, web1, "ip", "-4", "addr"); after != before {
-		t.Errorf("web1 changed although apply was refused")
+	if !strings.Contains(errOut, "web3 could not be reached") {
+		t.Errorf("apply with web3 down, stderr:\n%s", errOut)
+	}
+	if got := in(t, web1, "ip", "-4", "route", "show", "10.98.0.0/16"); !strings.Contains(got, "via 198.18.2.1 dev eth0") {
+		t.Errorf("web1 route not made while web3 was down: %q", got)
+	}
+	web3.Start()
+	out, errOut, code = l.run(append([]string{"apply", "-auto-approve"}, all...)...)
+	must(t, "apply with web3 back", out, errOut, code, 0)
+	if got := in(t, web3, "ip", "-4", "addr", "show", "dev", "lo"); !strings.Contains(got, "inet 172.25.0.100/32") {
+		t.Errorf("web3 lo after it came back:\n%s", got)
+	}
+	out, errOut, code = l.run(append([]string{"plan", "-detailed-exitcode"}, all...)...)
+	must(t, "second plan with web3 back", out, errOut, code, 0)
+
+	// The director down: web2 leaves the service (its VIP and ARP settings
+	// would go: held back), web1 gets a route (made).
+	lvs1.Stop()
+	less := l.write("less.hcl", strings.NewReplacer(`  server "198.18.3.2" {}
+`, "", `  route {
+    destination = "10.98.0.0/16"`, `  route {
+    destination = "10.97.0.0/16"
+    gateway     = "198.18.2.1"
+  }
+  route {
+    destination = "10.98.0.0/16"`).Replace(readFile(t, more)))
+	out, errOut, code = l.run("plan", less)
+	must(t, "plan with lvs1 down", out, errOut, code, 1)
+	for _, want := range []string{"+ route 10.97.0.0/16", "Held back (not applied in this run):", "address lo/172.25.0.100/32 (delete): depends on lvs1, which could not be reached",
+		"Held back: depends on lvs1", "change(s) held back until the hosts they depend on can be reached"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan with lvs1 down lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, code = l.run("apply", "-auto-approve", less)
+	must(t, "apply with lvs1 down", out, errOut, code, 1)
+	t.Logf("apply with lvs1 down:\n%s%s", out, errOut)
+	for _, want := range []string{"web1: route 10.97.0.0/16: done", "  web1: applied 1 change(s)\n", "  web2: no changes to apply; held back ", "depends on lvs1, which could not be reached", "  lvs1: unreachable: host lvs1: ssh: connect to lvs1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply with lvs1 down lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "web2: address") {
+		t.Errorf("apply changed web2's addresses while the director was down:\n%s", out)
+	}
+	if got := in(t, web2, "ip", "-4", "addr", "show", "dev", "lo"); !strings.Contains(got, "inet 172.25.0.100/32") {
+		t.Errorf("web2 lost the VIP while the director, which may still send to it, was down:\n%s", got)
+	}
+	if got := in(t, web1, "ip", "-4", "route", "show", "10.97.0.0/16"); !strings.Contains(got, "via 198.18.2.1 dev eth0") {
+		t.Errorf("web1 route not made while lvs1 was down: %q", got)
 	}
 }
 

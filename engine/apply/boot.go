@@ -27,6 +27,12 @@ type BootOptions struct {
 func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int, opts BootOptions) error {
 	return cluster.Each(ctx, len(p.Hosts), parallelism, func(ctx context.Context, i int) error {
 		hp := p.Hosts[i]
+		if len(hp.HeldBack) > 0 {
+			// Not at its desired state: what an earlier apply kept stays,
+			// rather than a state that would make at boot what was held
+			// back.
+			return nil
+		}
 		h, ok := hosts[hp.Host]
 		if !ok {
 			return fmt.Errorf("host %s: no connection to keep its boot state with (internal error)", hp.Host)

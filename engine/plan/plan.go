@@ -210,6 +210,10 @@ type HostPlan struct {
 	// block was renamed, and it is reached as before, so it is the same
 	// host. Applying the plan makes the records learn the new name.
 	RenamedFrom []string `json:"renamed_from,omitempty"`
+	// HeldBack are changes taken out of Changes because they depend on a
+	// host that could not be reached (see cluster.HoldBack): apply leaves
+	// them for a later run, and verify expects them still to differ.
+	HeldBack []Change `json:"held_back,omitempty"`
 }
 
 // Plan is the whole plan across hosts.
@@ -250,6 +254,15 @@ func (p Plan) Counts() (add, change, destroy int) {
 		}
 	}
 	return
+}
+
+// HeldBack counts the changes held back for hosts that could not be reached.
+func (p Plan) HeldBack() int {
+	n := 0
+	for _, h := range p.Hosts {
+		n += len(h.HeldBack)
+	}
+	return n
 }
 
 // HasChanges reports whether applying the plan would change anything. A

@@ -94,13 +94,21 @@ func (pr *printer) plan(p plan.Plan) {
 	for _, w := range p.Warnings {
 		pr.diagnostic(w, "")
 	}
+	held := ""
+	if n := p.HeldBack(); n > 0 {
+		held = fmt.Sprintf(" %d change(s) held back until the hosts they depend on can be reached.", n)
+	}
 	if !p.HasChanges() {
+		if held != "" {
+			pr.w.WriteString(pr.style(ansiBold, "No changes") + " can be made now." + held + "\n")
+			return
+		}
 		pr.w.WriteString(pr.style(ansiBold, "No changes.") + " The hosts match the configuration.\n")
 		return
 	}
 	add, change, destroy := p.Counts()
 	pr.w.WriteString(pr.style(ansiBold, "Plan:") +
-		fmt.Sprintf(" %d to add, %d to change, %d to destroy.\n", add, change, destroy))
+		fmt.Sprintf(" %d to add, %d to change, %d to destroy.%s\n", add, change, destroy, held))
 }
 
 func (pr *printer) host(h plan.HostPlan) {
@@ -130,6 +138,16 @@ func (pr *printer) host(h plan.HostPlan) {
 	if len(h.Unmanaged) > 0 {
 		pr.w.WriteString("\n")
 		pr.wrapped("  Not managed (left alone): ", h.Unmanaged)
+	}
+	if len(h.HeldBack) > 0 {
+		pr.w.WriteString("\n  Held back (not applied in this run):\n")
+		for i, c := range h.HeldBack {
+			if pr.summarise && len(h.HeldBack) > SummaryFrom && i == SummaryHead {
+				fmt.Fprintf(pr.w, "    ... and %d more (-detailed lists each)\n", len(h.HeldBack)-i)
+				break
+			}
+			pr.w.WriteString("    " + c.Address + " (" + strings.Join(c.Action.Verbs(), ", ") + "): " + strings.TrimPrefix(c.Reason, "held back: ") + "\n")
+		}
 	}
 	for _, w := range h.Warnings {
 		pr.w.WriteString("\n")

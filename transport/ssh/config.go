@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +78,9 @@ type endpoint struct {
 	aliveInterval  time.Duration
 	aliveCountMax  int
 	via            *endpoint // the last ProxyJump hop, nil when direct
+	// proxyCommand, tokens expanded, is run to carry the connection
+	// instead of dialing (ProxyCommand); "" when direct or via.
+	proxyCommand string
 }
 
 // addr is host:port for dialing.
@@ -90,6 +95,9 @@ func (e *endpoint) key() string {
 	if e.via != nil {
 		k += " via " + e.via.key()
 	}
+	if e.proxyCommand != "" {
+		k += " via `" + e.proxyCommand + "`"
+	}
 	return k
 }
 
@@ -103,6 +111,9 @@ func (e *endpoint) String() string {
 	if e.via != nil {
 		s += " via " + e.via.alias
 	}
+	if e.proxyCommand != "" {
+		s += " via ProxyCommand"
+	}
 	return s
 }
 
@@ -113,6 +124,9 @@ type sshConfig struct {
 	home     string
 	local    string // the local user name
 	opts     *Options
+	// g, when the OpenSSH client is installed, evaluates ssh_config
+	// with `ssh -G` (see sshg.go); nil parses it with settings.
+	g *sshG
 }
 
 func newSSHConfig(opts *Options) (*sshConfig, error) {
@@ -135,6 +149,29 @@ func newSSHConfig(opts *Options) (*sshConfig, error) {
 		settings.ConfigFinder(func() string { return file })
 	}
 	c := &sshConfig{settings: settings, file: file, home: home, local: local, opts: opts}
+	mfile, line := "", 0
+	if file != "" {
+		// Relative Includes of a user's file are under ~/.ssh, as ssh has it.
+		mfile, line = findMatch([]string{file}, filepath.Join(home, ".ssh"), home, 0)
+	} else {
+		if mfile, line = findMatch([]string{filepath.Join(home, ".ssh", "config")}, filepath.Join(home, ".ssh"), home, 0); mfile == "" {
+			mfile, line = findMatch([]string{"/etc/ssh/ssh_config"}, "/etc/ssh", home, 0)
+		}
+	}
+	if (mfile != "" || opts.alwaysSSHG) && !opts.NoSystemSSH {
+		if path, err := exec.LookPath("ssh"); err == nil {
+			c.g = &sshG{path: path, file: file}
+			if file != "" {
+				if _, err := os.Stat(file); err != nil {
+					return nil, c.errorf("%v", err)
+				}
+			}
+			return c, nil
+		}
+	}
+	if mfile != "" {
+		return nil, matchError(mfile, line)
+	}
 	// Parse now, so that a broken file is one clear error up front.
 	if _, err := settings.GetStrict("*", "Port"); err != nil {
 		return nil, c.errorf("%v", err)
@@ -175,13 +212,21 @@ func (c *sshConfig) resolveDepth(t Target, depth int) (*endpoint, error) {
 		return nil, fmt.Errorf("ssh: no host given")
 	}
 	e := &endpoint{alias: alias}
+	var s settings = parsed{c, alias}
+	if c.g != nil {
+		ev, err := c.g.lookup(t)
+		if err != nil {
+			return nil, err
+		}
+		s = ev
+	}
 	var err error
 	get := func(key string) string {
 		if err != nil {
 			return ""
 		}
 		var v string
-		v, err = c.get(alias, key)
+		v, err = s.get(key)
 		return v
 	}
 	e.hostname = get("HostName")
@@ -206,22 +251,19 @@ func (c *sshConfig) resolveDepth(t Target, depth int) (*endpoint, error) {
 	if t.IdentityFile != "" {
 		e.identityFiles = []string{c.expand(t.IdentityFile, e)}
 	} else {
-		files, gerr := c.settings.GetAllStrict(alias, "IdentityFile")
+		files, gerr := s.all("IdentityFile")
 		if gerr != nil {
-			return nil, c.errorf("Host %s, IdentityFile: %v", alias, gerr)
+			return nil, gerr
 		}
 		for _, f := range files {
-			// The library's default is SSH protocol 1's file: no one has it.
-			if f != ssh_config.Default("IdentityFile") {
-				e.identityFiles = append(e.identityFiles, c.expand(f, e))
-			}
+			e.identityFiles = append(e.identityFiles, c.expand(f, e))
 		}
 	}
 	e.identitiesOnly = strings.EqualFold(get("IdentitiesOnly"), "yes")
 	if a := get("IdentityAgent"); a != "" && a != "SSH_AUTH_SOCK" {
 		e.identityAgent = c.expand(a, e)
 	}
-	e.knownHosts, err = c.knownHosts(alias, e, err)
+	e.knownHosts, err = c.knownHosts(s, e, err)
 	switch v := strings.ToLower(get("StrictHostKeyChecking")); {
 	case c.opts.AcceptNewHostKeys, v == "accept-new":
 		e.strict = StrictAcceptNew
@@ -236,13 +278,17 @@ func (c *sshConfig) resolveDepth(t Target, depth int) (*endpoint, error) {
 		e.aliveCountMax = defaultKeepaliveCountMax
 	}
 	jump := get("ProxyJump")
+	proxy := get("ProxyCommand")
 	if err != nil {
 		return nil, err
 	}
-	if jump != "" && !strings.EqualFold(jump, "none") {
+	switch {
+	case jump != "" && !strings.EqualFold(jump, "none"):
 		if e.via, err = c.jumps(alias, jump, depth); err != nil {
 			return nil, err
 		}
+	case proxy != "" && !strings.EqualFold(proxy, "none"):
+		e.proxyCommand = c.expandProxy(proxy, e)
 	}
 	return e, nil
 }
@@ -298,7 +344,7 @@ func parseJump(s string) (Target, error) {
 
 // knownHosts lists the known_hosts files for alias: the option's, or
 // UserKnownHostsFile then GlobalKnownHostsFile.
-func (c *sshConfig) knownHosts(alias string, e *endpoint, err error) ([]string, error) {
+func (c *sshConfig) knownHosts(s settings, e *endpoint, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +353,7 @@ func (c *sshConfig) knownHosts(alias string, e *endpoint, err error) ([]string, 
 	}
 	var files []string
 	for _, key := range []string{"UserKnownHostsFile", "GlobalKnownHostsFile"} {
-		v, err := c.get(alias, key)
+		v, err := s.get(key)
 		if err != nil {
 			return nil, err
 		}
@@ -337,6 +383,18 @@ func (c *sshConfig) expand(s string, e *endpoint) string {
 	if s == "~" || strings.HasPrefix(s, "~/") {
 		s = c.home + s[1:]
 	}
+	return expandTokens(s, map[byte]string{'d': c.home, 'h': e.hostname, 'u': c.local, 'r': e.user, 'p': strconv.Itoa(e.port)})
+}
+
+// expandProxy does what ssh does to a ProxyCommand: the tokens %h %p %r
+// %n (the name asked for) and %%; no ~.
+func (c *sshConfig) expandProxy(s string, e *endpoint) string {
+	return expandTokens(s, map[byte]string{'h': e.hostname, 'p': strconv.Itoa(e.port), 'r': e.user, 'n': e.alias})
+}
+
+// expandTokens replaces %X by tokens[X] and %% by %, leaving unknown
+// tokens as they are.
+func expandTokens(s string, tokens map[byte]string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
@@ -347,20 +405,11 @@ func (c *sshConfig) expand(s string, e *endpoint) string {
 			continue
 		}
 		i++
-		switch s[i] {
-		case 'd':
-			b.WriteString(c.home)
-		case 'h':
-			b.WriteString(e.hostname)
-		case 'u':
-			b.WriteString(c.local)
-		case 'r':
-			b.WriteString(e.user)
-		case 'p':
-			b.WriteString(strconv.Itoa(e.port))
-		case '%':
+		if v, ok := tokens[s[i]]; ok {
+			b.WriteString(v)
+		} else if s[i] == '%' {
 			b.WriteByte('%')
-		default:
+		} else {
 			b.WriteByte('%')
 			b.WriteByte(s[i])
 		}

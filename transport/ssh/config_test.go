@@ -3,6 +3,7 @@ package ssh
 import (
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,6 +35,11 @@ Host bastion2
   HostName 192.0.2.2
   ProxyJump bastion1
 
+Host viacmd
+  HostName 10.1.0.9
+  User ops
+  ProxyCommand nc -X 5 -x proxy:1080 %h %p %r %n %%
+
 Host loop1
   ProxyJump loop2
 Host loop2
@@ -52,12 +58,38 @@ func testResolver(t *testing.T, opts Options) *sshConfig {
 		t.Fatal(err)
 	}
 	opts.ConfigFile, opts.Home = file, "/home/me"
+	if !opts.NoSystemSSH {
+		// OpenSSH expands ~ and picks the user itself: this machine's.
+		u, err := user.Current()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Home = u.HomeDir
+	}
 	c, err := newSSHConfig(&opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.local = "me"
+	if opts.NoSystemSSH {
+		c.local = "me"
+	}
 	return c
+}
+
+// eachReader runs f with ssh_config read by `ssh -G` (when the OpenSSH
+// client is installed; required under LVSCTL_REQUIRE_TOOLS=1) and by the
+// built-in parser: both must resolve alike.
+func eachReader(t *testing.T, f func(t *testing.T, opts Options)) {
+	t.Run("parser", func(t *testing.T) { f(t, Options{NoSystemSSH: true}) })
+	t.Run("ssh-G", func(t *testing.T) {
+		if _, err := exec.LookPath("ssh"); err != nil {
+			if os.Getenv("LVSCTL_REQUIRE_TOOLS") == "1" {
+				t.Fatal("LVSCTL_REQUIRE_TOOLS=1 but the OpenSSH client (ssh) is not installed: make deps")
+			}
+			t.Skip("needs the OpenSSH client (ssh)")
+		}
+		f(t, Options{alwaysSSHG: true})
+	})
 }
 
 // flat is an endpoint chain as comparable values, first hop first.
@@ -81,26 +113,29 @@ func flatten(e *endpoint) []flat {
 	return out
 }
 
-func TestResolve(t *testing.T) {
-	c := testResolver(t, Options{})
-	known := func(h string) []string { return []string{"/home/me/.ssh/known_hosts", "/etc/lvsctl/known_hosts_" + h} }
-	b1 := flat{"bastion1", "192.0.2.1", "me", 22, nil, false, known("192.0.2.1"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}
+func TestResolve(t *testing.T) { eachReader(t, testResolve) }
+
+func testResolve(t *testing.T, opts Options) {
+	c := testResolver(t, opts)
+	me, home := c.local, c.home
+	known := func(h string) []string { return []string{home + "/.ssh/known_hosts", "/etc/lvsctl/known_hosts_" + h} }
+	b1 := flat{"bastion1", "192.0.2.1", me, 22, nil, false, known("192.0.2.1"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}
 	b1ops := b1
 	b1ops.User, b1ops.Port = "ops", 2201
-	b2 := flat{"bastion2", "192.0.2.2", "me", 22, nil, false, known("192.0.2.2"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}
+	b2 := flat{"bastion2", "192.0.2.2", me, 22, nil, false, known("192.0.2.2"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}
 	for _, tc := range []struct {
 		target Target
 		want   []flat
 	}{
 		// A pattern, tokens, and a bastion that has a bastion of its own.
-		{Target{Host: "web3"}, []flat{b1, b2, {"web3", "web3", "deploy", 22, []string{"/home/me/.ssh/web_deploy"}, false, known("web3"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
+		{Target{Host: "web3"}, []flat{b1, b2, {"web3", "web3", "deploy", 22, []string{home + "/.ssh/web_deploy"}, false, known("web3"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
 		// The configuration's user, port and key win over ssh_config's.
-		{Target{Host: "web3", User: "root", Port: 23, IdentityFile: "~/k"}, []flat{b1, b2, {"web3", "web3", "root", 23, []string{"/home/me/k"}, false, known("web3"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
+		{Target{Host: "web3", User: "root", Port: 23, IdentityFile: "~/k"}, []flat{b1, b2, {"web3", "web3", "root", 23, []string{home + "/k"}, false, known("web3"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
 		// Two hops listed: the second is reached through the first,
 		// whatever its own ProxyJump says.
-		{Target{Host: "lvs1"}, []flat{b1ops, b2, {"lvs1", "10.1.0.1", "me", 2222, nil, true, known("10.1.0.1"), StrictAcceptNew, 3 * time.Second, 7 * time.Second, 2}}},
+		{Target{Host: "lvs1"}, []flat{b1ops, b2, {"lvs1", "10.1.0.1", me, 2222, nil, true, known("10.1.0.1"), StrictAcceptNew, 3 * time.Second, 7 * time.Second, 2}}},
 		// Unknown to ssh_config: OpenSSH's defaults.
-		{Target{Host: "192.0.2.9"}, []flat{{"192.0.2.9", "192.0.2.9", "me", 22, nil, false, known("192.0.2.9"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
+		{Target{Host: "192.0.2.9"}, []flat{{"192.0.2.9", "192.0.2.9", me, 22, nil, false, known("192.0.2.9"), StrictYes, DefaultConnectTimeout, DefaultKeepaliveInterval, 3}}},
 	} {
 		e, err := c.resolve(tc.target)
 		if err != nil {
@@ -112,8 +147,10 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-func TestResolveSharesBastionKey(t *testing.T) {
-	c := testResolver(t, Options{})
+func TestResolveSharesBastionKey(t *testing.T) { eachReader(t, testResolveSharesBastionKey) }
+
+func testResolveSharesBastionKey(t *testing.T, opts Options) {
+	c := testResolver(t, opts)
 	a, _ := c.resolve(Target{Host: "web1"})
 	b, _ := c.resolve(Target{Host: "web2"})
 	if a.via.key() != b.via.key() {
@@ -124,8 +161,11 @@ func TestResolveSharesBastionKey(t *testing.T) {
 	}
 }
 
-func TestResolveOptions(t *testing.T) {
-	c := testResolver(t, Options{AcceptNewHostKeys: true, KnownHostsFiles: []string{"/k"}, ConnectTimeout: time.Second})
+func TestResolveOptions(t *testing.T) { eachReader(t, testResolveOptions) }
+
+func testResolveOptions(t *testing.T, opts Options) {
+	opts.AcceptNewHostKeys, opts.KnownHostsFiles, opts.ConnectTimeout = true, []string{"/k"}, time.Second
+	c := testResolver(t, opts)
 	e, err := c.resolve(Target{Host: "bastion1"})
 	if err != nil {
 		t.Fatal(err)
@@ -135,12 +175,14 @@ func TestResolveOptions(t *testing.T) {
 	}
 }
 
-func TestResolveErrors(t *testing.T) {
-	c := testResolver(t, Options{})
+func TestResolveErrors(t *testing.T) { eachReader(t, testResolveErrors) }
+
+func testResolveErrors(t *testing.T, opts Options) {
+	c := testResolver(t, opts)
 	if _, err := c.resolve(Target{Host: "loop1"}); err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Errorf("ProxyJump loop: %v", err)
 	}
-	if _, err := newSSHConfig(&Options{ConfigFile: "/nonexistent/ssh_config"}); err == nil || !strings.Contains(err.Error(), "/nonexistent/ssh_config") {
+	if _, err := newSSHConfig(&Options{ConfigFile: "/nonexistent/ssh_config", NoSystemSSH: opts.NoSystemSSH}); err == nil || !strings.Contains(err.Error(), "/nonexistent/ssh_config") {
 		t.Errorf("missing config file: %v", err)
 	}
 }
@@ -245,6 +287,106 @@ func FuzzShellQuote(f *testing.F) {
 		out, err := exec.Command(sh, "-c", "printf '%s' "+shellQuote(s)).Output()
 		if err != nil || string(out) != s {
 			t.Errorf("sh read %q back as %q (%v)", s, out, err)
+		}
+	})
+}
+
+func FuzzParseSSHG(f *testing.F) {
+	for _, s := range []string{"user root\nhostname 10.0.0.1\nport 22\n", "identityfile ~/.ssh/a\nidentityfile ~/.ssh/b\n", "", "\n\n  \nX y z\n", "proxycommand ssh -W %h:%p b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for k, vs := range parseSSHG([]byte(s)) {
+			if k == "" || k != strings.ToLower(k) || strings.ContainsAny(k, " \n") || len(vs) == 0 {
+				t.Errorf("parseSSHG(%q): key %q = %q", s, k, vs)
+			}
+		}
+	})
+}
+
+// TestMatchWithoutSSH: the built-in parser cannot evaluate Match, and a
+// configuration that has it is refused rather than read wrongly.
+func TestMatchWithoutSSH(t *testing.T) {
+	dir := t.TempDir()
+	file, inc := filepath.Join(dir, "config"), filepath.Join(dir, "more.conf")
+	if err := os.WriteFile(file, []byte("Host a\n  Port 1\nInclude "+dir+"/*.conf\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inc, []byte("Host c\n  Port 3\n  match=host b\n  Port 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := newSSHConfig(&Options{ConfigFile: file, NoSystemSSH: true})
+	if err == nil || !strings.Contains(err.Error(), inc+":3: Match blocks are evaluated with OpenSSH's `ssh -G`") {
+		t.Fatalf("a Match block read by the parser: %v", err)
+	}
+	if err := os.WriteFile(inc, []byte("Host c\n  Port 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newSSHConfig(&Options{ConfigFile: file})
+	if err != nil || c.g != nil {
+		t.Fatalf("a file without Match is read by the parser: %v, ssh -G: %v", err, c.g != nil)
+	}
+}
+
+// TestMatchWithSSH: with the OpenSSH client, Match host and Match user
+// set the port and the user, as ssh would, and ProxyCommand's tokens are
+// expanded.
+func TestMatchWithSSH(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		if os.Getenv("LVSCTL_REQUIRE_TOOLS") == "1" {
+			t.Fatal("LVSCTL_REQUIRE_TOOLS=1 but the OpenSSH client (ssh) is not installed: make deps")
+		}
+		t.Skip("needs the OpenSSH client (ssh)")
+	}
+	file := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(file, []byte(`
+Host web2
+  HostName 10.0.0.2
+Host web1
+  HostName 10.0.0.1
+  ProxyCommand ssh -W %h:%p -l %r bastion # %n
+Match host 10.0.0.2
+  User deploy
+Match user deploy
+  Port 2222
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newSSHConfig(&Options{ConfigFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.g == nil {
+		t.Fatal("a file with Match blocks is not read through ssh -G")
+	}
+	e, err := c.resolve(Target{Host: "web2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.user != "deploy" || e.port != 2222 || e.hostname != "10.0.0.2" {
+		t.Errorf("web2 = %s, want deploy@10.0.0.2:2222 (Match host, then Match user)", e)
+	}
+	e, err = c.resolve(Target{Host: "web1", User: "deploy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.port != 2222 || e.proxyCommand != "ssh -W 10.0.0.1:2222 -l deploy bastion # web1" {
+		t.Errorf("web1 as deploy = %s, proxy %q; want port 2222 (Match user) and the tokens expanded", e, e.proxyCommand)
+	}
+}
+
+func TestResolveProxyCommand(t *testing.T) {
+	eachReader(t, func(t *testing.T, opts Options) {
+		c := testResolver(t, opts)
+		e, err := c.resolve(Target{Host: "viacmd", Port: 2200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "nc -X 5 -x proxy:1080 10.1.0.9 2200 ops viacmd %"; e.proxyCommand != want || e.via != nil {
+			t.Errorf("ProxyCommand = %q, want %q", e.proxyCommand, want)
+		}
+		if b, _ := c.resolve(Target{Host: "bastion1"}); b.proxyCommand != "" || e.key() == b.key() {
+			t.Errorf("bastion1 has a ProxyCommand %q, or shares viacmd's connection", b.proxyCommand)
 		}
 	})
 }

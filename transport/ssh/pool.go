@@ -29,6 +29,12 @@ type Options struct {
 	KeepaliveInterval time.Duration
 	// Home is where ~ points; "" is the user's home directory.
 	Home string
+	// NoSystemSSH reads ssh_config with the built-in parser even when it
+	// has Match blocks and the OpenSSH client is installed (whose `ssh -G`
+	// evaluates them otherwise): they are refused.
+	NoSystemSSH bool
+	// alwaysSSHG asks `ssh -G` even without Match (tests compare both).
+	alwaysSSHG bool
 	// Binary returns the lvsctl binary to run on hosts of a Go
 	// architecture (amd64, arm64, ...); nil looks beside this executable
 	// (see LocalBinary).
@@ -167,6 +173,9 @@ func (p *Pool) connect(ctx context.Context, e *endpoint) (*gossh.Client, error) 
 	}
 	sc, chans, reqs, err := gossh.NewClientConn(nc, e.addr(), cfg)
 	if err != nil {
+		if pc, ok := nc.(*proxyConn); ok {
+			err = pc.explain(err)
+		}
 		_ = nc.Close()
 		var hk *HostKeyError
 		switch {
@@ -185,6 +194,9 @@ func (p *Pool) connect(ctx context.Context, e *endpoint) (*gossh.Client, error) 
 
 // transport opens the byte stream to e.
 func (p *Pool) transport(ctx context.Context, e *endpoint, bastion *conn) (net.Conn, error) {
+	if e.proxyCommand != "" {
+		return proxyTransport(ctx, e)
+	}
 	if bastion == nil {
 		dial := p.opts.Dial
 		if dial == nil {

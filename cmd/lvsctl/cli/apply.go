@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -94,7 +95,7 @@ refuses if any host changed since the plan was made.`,
 
 func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	o.lock = lockOptions(o.lockTimeout)
-	p, hosts, fromFile, err := applyInputs(ctx, stdio, o)
+	p, hosts, down, fromFile, err := applyInputs(ctx, stdio, o)
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,10 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
 			return err
 		}
-		return o.recordBoot(ctx, p, hosts)
+		if err := o.recordBoot(ctx, p, hosts); err != nil || len(down.down) == 0 {
+			return err
+		}
+		return down.report(stdio.Out, p)
 	}
 	// A saved plan was reviewed when it was made; that is its point.
 	if !o.autoApprove && !fromFile {
@@ -129,25 +133,116 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 			return &exitError{code: 1, err: errors.New("apply cancelled; nothing was changed")}
 		}
 	}
-	pr := newProgress(stdio.Out, p, o.verbose)
 	fmt.Fprintln(stdio.Out)
+	// On a terminal, each host's line shows how it goes, the lines of
+	// what was done scroll above.
+	out := o.watch.out(stdio.Out)
+	pr := newProgress(out, p, o.verbose)
+	o.watch.applying(p)
+	for _, d := range down.down {
+		o.watch.set(d.Desired.Name, "unreachable")
+	}
+	defer o.watch.stop()
 	opts := apply.Options{Parallelism: o.parallelism, Progress: pr.report, NoDrain: o.noDrain,
-		NoRollback: o.noRollback, Drain: drainProgress(stdio.Out, &pr.mu)}
+		NoRollback: o.noRollback, Drain: drainProgress(out, &pr.mu)}
 	if err := apply.Apply(ctx, p, hosts, opts); err != nil {
-		return err
+		return errors.Join(err, down.err())
+	}
+	for _, hp := range p.Hosts {
+		o.watch.set(hp.Host, "verifying")
 	}
 	if err := apply.Verify(ctx, p, hosts, o.parallelism); err != nil {
 		return err
 	}
+	for _, hp := range p.Hosts {
+		status := fmt.Sprintf("done %d/%d", len(hp.Changes), len(hp.Changes))
+		if len(hp.Changes) == 0 {
+			status = "no changes"
+		}
+		if n := len(hp.HeldBack); n > 0 {
+			status += fmt.Sprintf(", %d held back", n)
+		}
+		o.watch.set(hp.Host, status)
+	}
+	o.watch.stop()
 	if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
 		return fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", err)
 	}
 	if err := o.recordBoot(ctx, p, hosts); err != nil {
 		return err
 	}
+	if len(down.down) > 0 {
+		return down.report(stdio.Out, p)
+	}
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(stdio.Out, "\nApply complete! %d added, %d changed, %d destroyed. The hosts match the configuration.\n", add, change, destroy)
 	return nil
+}
+
+// unreached are the hosts an apply went on without, and the changes it
+// held back for them.
+type unreached struct {
+	down []cluster.Down
+	held []cluster.Held
+}
+
+// report says, per host, how an apply that went on without the hosts that
+// could not be reached ended: what was applied, what was held back and for
+// which host, and why each host down could not be reached. It fails, so
+// that scripts and CI see the cluster is not yet as configured.
+func (u unreached) report(w io.Writer, p plan.Plan) error {
+	add, change, destroy := p.Counts()
+	fmt.Fprintf(w, "\nApply incomplete: %d added, %d changed, %d destroyed; %d change(s) held back; %d host(s) could not be reached:\n",
+		add, change, destroy, len(u.held), len(u.down))
+	needs := map[string][]string{}
+	for _, h := range u.held {
+		for _, n := range h.Needs {
+			if !slices.Contains(needs[h.Host], n) {
+				needs[h.Host] = append(needs[h.Host], n)
+			}
+		}
+	}
+	type line struct{ host, text string }
+	var lines []line
+	for _, hp := range p.Hosts {
+		text := fmt.Sprintf("applied %d change(s)", len(hp.Changes))
+		if len(hp.Changes) == 0 {
+			text = "no changes to apply"
+		}
+		if n := len(hp.HeldBack); n > 0 {
+			text += fmt.Sprintf("; held back %d: depends on %s, which could not be reached", n, strings.Join(needs[hp.Host], ", "))
+		}
+		lines = append(lines, line{hp.Host, text})
+	}
+	for _, d := range u.down {
+		lines = append(lines, line{d.Desired.Name, fmt.Sprintf("unreachable: %v", d.Err)})
+	}
+	slices.SortFunc(lines, func(a, b line) int { return plan.NaturalCompare(a.host, b.host) })
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s: %s\n", l.host, l.text)
+	}
+	return u.err()
+}
+
+// err says which hosts could not be reached and what to do; nil when all were.
+func (u unreached) err() error {
+	if len(u.down) == 0 {
+		return nil
+	}
+	var names []string
+	for _, d := range u.down {
+		names = append(names, d.Desired.Name)
+	}
+	return fmt.Errorf("%s could not be reached: the changes that depend on %s were held back; reach %s and apply again",
+		strings.Join(names, ", "), pronoun(len(names)), pronoun(len(names)))
+}
+
+// pronoun refers to one host or several.
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // drainProgress prints how each host's drain goes: when its count of open
@@ -181,25 +276,25 @@ func drainProgress(w io.Writer, mu *sync.Mutex) func(apply.DrainStatus) {
 
 // applyInputs makes the plan from the configuration, or reads a saved one,
 // and opens the hosts it touches. The caller closes the hosts.
-func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, bool, error) {
+func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map[string]cluster.Host, unreached, bool, error) {
 	if err := refuseEmpty(o.path); err != nil {
-		return plan.Plan{}, nil, false, err
+		return plan.Plan{}, nil, unreached{}, false, err
 	}
 	if isPlanFile(o.path) {
 		if len(o.targets)+len(o.vars)+len(o.varFiles) > 0 {
-			return plan.Plan{}, nil, false, fmt.Errorf("%s is a saved plan, applied exactly as it was made: -target, -var and -var-file choose what is planned; pass them to `lvsctl plan -out FILE` instead", o.path)
+			return plan.Plan{}, nil, unreached{}, false, fmt.Errorf("%s is a saved plan, applied exactly as it was made: -target, -var and -var-file choose what is planned; pass them to `lvsctl plan -out FILE` instead", o.path)
 		}
 		saved, err := readPlanFile(o.path)
 		p := saved.Plan
 		if err != nil {
-			return plan.Plan{}, nil, false, err
+			return plan.Plan{}, nil, unreached{}, false, err
 		}
 		hosts := map[string]cluster.Host{}
-		fail := func(err error) (plan.Plan, map[string]cluster.Host, bool, error) {
+		fail := func(err error) (plan.Plan, map[string]cluster.Host, unreached, bool, error) {
 			for _, h := range hosts {
 				_ = h.Close()
 			}
-			return plan.Plan{}, nil, false, err
+			return plan.Plan{}, nil, unreached{}, false, err
 		}
 		for _, hp := range p.Hosts {
 			conn, ok := saved.Connections[hp.Host]
@@ -213,27 +308,33 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			}
 			hosts[hp.Host] = h
 		}
-		return p, hosts, true, nil
+		return p, hosts, unreached{}, true, nil
 	}
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
-		return plan.Plan{}, nil, false, err
+		return plan.Plan{}, nil, unreached{}, false, err
 	}
 	if o.destroy {
 		for i := range targets {
 			targets[i].Desired = state.Host{Name: targets[i].Desired.Name, Role: targets[i].Desired.Role}
 		}
 	}
+	// The hosts that can be reached are applied; what depends on those
+	// that cannot is held back (cluster.HoldBack).
+	o.partial = true
+	o.watch = newWatch(terminalBoard(stdio))
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
-		return plan.Plan{}, nil, false, err
+		o.watch.clear()
+		return plan.Plan{}, nil, unreached{}, false, err
 	}
 	p, err := sess.plan(ctx, o.parallelism)
+	o.watch.clear()
 	if err != nil {
 		sess.close()
-		return plan.Plan{}, nil, false, err
+		return plan.Plan{}, nil, unreached{}, false, errors.Join(err, sess.unreachableError())
 	}
-	return p, sess.hosts(), false, nil
+	return p, sess.hosts(), unreached{sess.down, sess.held}, false, nil
 }
 
 // isPlanFile tells a saved plan from a configuration by content: a plan is

@@ -35,8 +35,8 @@ type configOptions struct {
 	stateFile    string
 	parallelism  int
 	ssh          sshOptions
-	// partial goes on without the hosts that cannot be reached (plan),
-	// which the session lists in unreachable.
+	// partial goes on without the hosts that cannot be reached (plan,
+	// apply), which the session lists in unreachable.
 	partial bool
 	// all is every host of the configuration, set by loadTargets.
 	all []compile.Target
@@ -52,6 +52,8 @@ type configOptions struct {
 	unknowns bool
 	// detailed draws every change of a big plan (plan, apply -detailed).
 	detailed bool
+	// watch shows each host's progress on a terminal (nil: plain lines).
+	watch *watch
 }
 
 // hostRun is how this command uses the hosts it opens.
@@ -215,8 +217,11 @@ type session struct {
 	snapPath   string
 	opts       *configOptions
 	// unreachable holds why hosts could not be reached, when the command
-	// goes on without them.
+	// goes on without them; down names those hosts, whose dependent
+	// changes the plan holds back.
 	unreachable []error
+	down        []cluster.Down
+	held        []cluster.Held
 	// left are the hosts of the configuration the targets leave out; with
 	// rsAddress, what a targeted plan is checked against.
 	left         []compile.Target
@@ -245,21 +250,30 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 		}
 		s.snap = &snap
 	}
+	if s.snap == nil {
+		for _, t := range targets {
+			o.watch.set(t.Desired.Name, "waiting")
+		}
+	}
 	// In parallel: over SSH each host takes a few round trips to reach.
 	hosts := make([]cluster.Host, len(targets))
+	errs := make([]error, len(targets))
 	err := cluster.Each(ctx, len(targets), o.parallelism, func(ctx context.Context, i int) error {
 		h, err := s.open(ctx, targets[i].Desired.Name, targets[i].Connection)
 		if err == nil { // a failed open may return a typed nil
 			hosts[i] = h
 		}
+		errs[i] = err
 		return err
 	})
 	for i, t := range targets {
 		if hosts[i] != nil {
 			s.members = append(s.members, cluster.Member{Desired: t.Desired, Host: hosts[i], Connection: t.Connection})
+		} else if errs[i] != nil {
+			s.down = append(s.down, cluster.Down{Desired: t.Desired, Err: errs[i]})
 		}
 	}
-	if err != nil && o.partial && len(s.members) > 0 {
+	if err != nil && o.partial && len(s.members) > 0 && ctx.Err() == nil {
 		s.unreachable = append(s.unreachable, err)
 		return s, nil
 	}
@@ -271,7 +285,17 @@ func openSession(ctx context.Context, targets []compile.Target, o *configOptions
 }
 
 func (s *session) open(ctx context.Context, name string, conn state.Connection) (cluster.Host, error) {
-	return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	if s.snap != nil {
+		return s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	}
+	s.opts.watch.set(name, "connecting")
+	h, err := s.opts.openHost(ctx, name, conn, s.snap, s.snapPath)
+	if err != nil {
+		s.opts.watch.set(name, "unreachable: "+strings.TrimPrefix(firstLineOf(err), "host "+name+": "))
+		return h, err
+	}
+	s.opts.watch.set(name, "connected")
+	return s.opts.watch.wrap(name, h), nil
 }
 
 // plan reads the hosts and diffs them; hosts found removed from the
@@ -281,8 +305,14 @@ func (s *session) plan(ctx context.Context, parallelism int) (plan.Plan, error) 
 		Parallelism: parallelism, Configured: s.configured, Open: s.open,
 	})
 	s.members = append(s.members, removed...)
-	if err != nil || len(s.left) == 0 {
+	if err != nil {
 		return p, err
+	}
+	if len(s.unreachable) > 0 {
+		s.held = cluster.HoldBack(&p, s.down, s.rsAddress)
+	}
+	if len(s.left) == 0 {
+		return p, nil
 	}
 	return p, s.checkTargets(ctx, &p, parallelism)
 }
@@ -292,7 +322,7 @@ func (s *session) unreachableError() error {
 	if len(s.unreachable) == 0 {
 		return nil
 	}
-	return fmt.Errorf("some hosts could not be reached and are not in the plan above; reach them and plan again:\n%w", errors.Join(s.unreachable...))
+	return fmt.Errorf("some hosts could not be reached and are not in the plan above (changes that depend on them are held back); reach them and plan again:\n%w", errors.Join(s.unreachable...))
 }
 
 // hosts maps each host's name to its connection, for apply.

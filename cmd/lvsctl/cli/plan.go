@@ -75,12 +75,17 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	// A saved plan must cover every host it names; a snapshot that lacks a
 	// host is a mistake, not a host down.
 	o.partial = o.out == "" && o.stateFile == ""
+	if o.stateFile == "" {
+		o.watch = newWatch(terminalBoard(stdio))
+	}
 	sess, err := openSession(ctx, targets, &o.configOptions)
 	if err != nil {
+		o.watch.clear()
 		return err
 	}
 	defer sess.close()
 	p, err := sess.plan(ctx, o.parallelism)
+	o.watch.clear()
 	if err != nil {
 		return errors.Join(err, sess.unreachableError())
 	}
