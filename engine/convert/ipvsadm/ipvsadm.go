@@ -104,8 +104,8 @@ type Command struct {
 
 	Timeouts [3]uint32 // --set tcp tcpfin udp; 0 = unchanged
 
-	Daemon      string // master or backup (--start-daemon)
-	DaemonExtra []string
+	Daemon string // master or backup (--start-daemon)
+	Sync   SyncOptions
 
 	// Given holds the canonical long names of the options written.
 	Given map[string]bool
@@ -392,8 +392,46 @@ func (c *Command) apply(g given) error {
 		c.TunCsum = "csum"
 	case "tun-remcsum":
 		c.TunCsum = "remcsum"
-	case "mcast-interface", "syncid", "sync-maxlen", "mcast-group", "mcast-port", "mcast-ttl":
-		c.DaemonExtra = append(c.DaemonExtra, "--"+g.name+" "+v)
+	case "mcast-interface":
+		c.Sync.Interface = v
+	case "mcast-group":
+		a, err := netip.ParseAddr(v)
+		if err != nil || !a.IsMulticast() {
+			return errorf("illegal mcast-group %q: a multicast address", v)
+		}
+		c.Sync.Group = a
+	case "syncid", "sync-maxlen", "mcast-port", "mcast-ttl":
+		return c.syncNumber(g.name, v)
+	}
+	return nil
+}
+
+// SyncOptions are the settings of --start-daemon; zero values leave the
+// kernel's defaults.
+type SyncOptions struct {
+	Interface string
+	SyncID    uint8
+	Group     netip.Addr
+	Port      uint16
+	TTL       uint8
+	MaxLen    uint16
+}
+
+func (c *Command) syncNumber(name, v string) error {
+	limits := map[string]uint64{"syncid": 255, "sync-maxlen": 65535, "mcast-port": 65535, "mcast-ttl": 255}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n > limits[name] || n == 0 && name != "syncid" {
+		return errorf("illegal %s %q: 0..%d", name, v, limits[name])
+	}
+	switch name {
+	case "syncid":
+		c.Sync.SyncID = uint8(n)
+	case "sync-maxlen":
+		c.Sync.MaxLen = uint16(n)
+	case "mcast-port":
+		c.Sync.Port = uint16(n)
+	case "mcast-ttl":
+		c.Sync.TTL = uint8(n)
 	}
 	return nil
 }
