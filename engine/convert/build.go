@@ -157,6 +157,13 @@ func (c *Cluster) addDirector(h *Host) {
 
 	for _, s := range h.State.Services {
 		pos, _ := h.Origin("svc:" + s.Key())
+		if s.FWMark == 0 && s.Port == 0 && s.Persistence == 0 {
+			// ipvsadm refuses it; keepalived's attempt fails in the kernel.
+			h.skip["svc:"+s.Key()] = "a service on port 0 (every port) must be persistent"
+			c.Notes = append(c.Notes, Note{Pos: pos, Kind: Failed, What: "service " + s.Key(),
+				Why: "a service on every port (port 0) must be persistent: the kernel refuses it (Invalid argument), so it does not exist", Target: "director " + d.Name})
+			continue
+		}
 		if i := slices.IndexFunc(c.Services, func(o *Service) bool { return sameService(o.S, s) }); i >= 0 {
 			c.Services[i].Directors = append(c.Services[i].Directors, d.Name)
 			continue
