@@ -55,8 +55,14 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 		h.Note(pos, Failed, what, "the kernel has no scheduler "+c.Scheduler+" (ipvsadm: Scheduler not found); the command changes nothing")
 		return
 	}
+	for _, f := range c.NamedFlags {
+		if (c.Op == ipvsadm.AddService || c.Op == ipvsadm.EditService) && !strings.HasPrefix(f, c.Scheduler+"-") {
+			h.Note(pos, Failed, what, "ipvsadm refuses the flag "+f+" with scheduler "+c.Scheduler+" (incompatible scheduler flag); the command changes nothing")
+			return
+		}
+	}
 	if flags := misfitFlags(c); len(flags) > 0 {
-		h.Note(pos, LeftOut, what, "the scheduler flags "+strings.Join(flags, ",")+" do nothing with scheduler "+c.Scheduler+"; they are left out")
+		h.Note(pos, LeftOut, what, "the generic scheduler flags (flag-1, flag-2) do nothing with scheduler "+c.Scheduler+"; lvsctl leaves out what they become ("+strings.Join(flags, ",")+")")
 		c.Flags = slices.DeleteFunc(c.Flags, func(f string) bool { return slices.Contains(flags, f) })
 	}
 	key := serviceOf(c).Key()

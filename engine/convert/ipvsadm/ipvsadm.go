@@ -84,8 +84,11 @@ type Command struct {
 	Persistence uint32 // 0: not persistent
 	Netmask     int    // persistence granularity as a prefix length; 0 = full
 	Flags       []string
-	OnePacket   bool
-	PE          string // persistence engine (--pe), which lvsctl cannot say
+	// NamedFlags are the flags written by name (sh-port, not flag-2):
+	// ipvsadm refuses them with another scheduler.
+	NamedFlags []string
+	OnePacket  bool
+	PE         string // persistence engine (--pe), which lvsctl cannot say
 
 	Server     netip.Addr
 	ServerHost string // host name given instead of an address
@@ -540,6 +543,7 @@ func (c *Command) parseFlags(v string) error {
 	for _, f := range strings.Split(v, ",") {
 		switch f {
 		case "sh-fallback", "sh-port", "mh-fallback", "mh-port":
+			c.NamedFlags = append(c.NamedFlags, f)
 		case "flag-1":
 			f = "fallback"
 		case "flag-2":
