@@ -53,11 +53,12 @@ func (o Op) Changes() bool {
 	return true
 }
 
-// Defaults of ipvsadm: a new service is scheduled wlc, -p alone means 300
-// seconds, a server is direct-routed with weight 1.
+// Defaults of ipvsadm: a new service is scheduled wlc, -p alone means 360
+// seconds (libipvs's IPVS_SVC_PERSISTENT_TIMEOUT; its man page says 300, the
+// kernel in the VM test shows 360), a server is direct-routed with weight 1.
 const (
 	DefaultScheduler   = "wlc"
-	DefaultPersistence = 300
+	DefaultPersistence = 360
 )
 
 // Service names a virtual service: protocol, address and port, or a

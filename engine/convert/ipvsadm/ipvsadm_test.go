@@ -21,7 +21,7 @@ func TestParse(t *testing.T) {
 		want Command
 	}{
 		{"-A -t 172.25.0.100:80 -s wrr", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wrr", Method: "dr", Weight: 1}},
-		{"-At 172.25.0.100:http -p", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Persistence: 300, Method: "dr", Weight: 1}},
+		{"-At 172.25.0.100:http -p", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Persistence: 360, Method: "dr", Weight: 1}},
 		{"-A -u 172.25.0.100:53 -s rr -p 60 -M 255.255.255.0 -o", Command{Op: AddService, Service: Service{Protocol: "udp", Addr: v4, Port: 53, Family: "inet"}, Scheduler: "rr", Persistence: 60, Netmask: 24, OnePacket: true, Method: "dr", Weight: 1}},
 		{"--add-service --tcp-service=[2001:db8::100]:443 --scheduler sh --sched-flags flag-1,sh-port", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v6, Port: 443, Family: "inet6"}, Scheduler: "sh", Flags: []string{"sh-fallback", "sh-port"}, NamedFlags: []string{"sh-port"}, Method: "dr", Weight: 1}},
 		{"-A -f 1 -6 -s rr", Command{Op: AddService, Service: Service{FWMark: 1, Family: "inet6"}, Scheduler: "rr", Method: "dr", Weight: 1}},
