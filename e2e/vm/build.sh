@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh OUTDIR — build the VM image for the e2e harness:
 #   OUTDIR/vmlinuz    the stock Debian kernel (cached, see common.sh)
-#   OUTDIR/initrd.gz  busybox, iproute2's ip, ipvsadm, the IPVS modules, a
+#   OUTDIR/initrd.gz  busybox, bash, iproute2's ip, ipvsadm, the IPVS modules, a
 #                     static lvsctl (or the one $LVSCTL_E2E_LVSCTL names),
 #                     the IPVS conformance test binary, the scenarios and
 #                     the in-VM runner; rebuilt on every run because it
@@ -61,6 +61,10 @@ rm -f "$root/bin/ip"
 ln -s ../bin/busybox "$root/sbin/modprobe"
 copy_elf "$(command -v ip || echo /usr/sbin/ip)" /sbin/ip
 copy_elf "$(command -v ipvsadm || echo /usr/sbin/ipvsadm)" /sbin/ipvsadm
+# bash, for the init scripts of the convert corpus that need it (arrays,
+# select, C-style for): this machine's own, with its libraries (bash is
+# essential on Debian, so a fresh machine has it).
+copy_elf "$(command -v bash || echo /bin/bash)" /bin/bash
 # OpenSSH's server and key tool, for the scenario that reaches the director
 # over SSH (sshd re-executes itself, so it keeps its path), and the users
 # sshd needs: root with a POSIX shell, and its privilege separation user.
@@ -117,6 +121,8 @@ go_build ipvs.test test -c -tags ipvskernel ./providers/ipvs
 cp "$here/init" "$root/init"
 cp "$here/runner.sh" "$root/e2e/runner.sh"
 cp -r "$repo/e2e/scenarios" "$root/e2e/scenarios"
+# The convert corpus's inputs, which the convert-equivalence scenarios run.
+cp -r "$repo/testdata/convert/in" "$root/e2e/corpus"
 chmod +x "$root/init" "$root/e2e/runner.sh"
 
 cp "$tree/boot/vmlinuz-$kver" "$out/vmlinuz"

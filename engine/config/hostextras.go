@@ -260,3 +260,7 @@ func decodeRoutes(blocks hcl.Blocks, ctx *hcl.EvalContext, diags *hcl.Diagnostic
 	}
 	return out
 }
+
+// CheckSysctl returns what validation finds wrong with a sysctls entry,
+// or "" when it is accepted (lvsctl convert writes only accepted ones).
+func CheckSysctl(name, value string) string { return checkSysctl(name, value) }

@@ -45,7 +45,13 @@ type Director struct {
 	Address   netip.Addr
 	VIPAlias  bool
 	IPForward *bool
-	Timeouts  *state.Timeouts
+	// IPForwardUnmanaged: the input serves NAT and leaves forwarding alone.
+	IPForwardUnmanaged bool
+	Timeouts           *state.Timeouts
+	VIPs               []VIPBlock
+	Routes             []state.Route
+	Sysctls            []state.Sysctl
+	SyncDaemons        []state.SyncDaemon
 }
 
 // Service is a virtual_server block.
@@ -65,8 +71,14 @@ type RealServer struct {
 	ARPIgnore    *int
 	ARPAnnounce  *int
 	VIPInterface string
-	NoVIPRoute   bool
-	Routes       []state.Route
+	// VIPRoute is vip_route when it must be written (false for DR without
+	// the host route, true for TUN with it).
+	VIPRoute      *bool
+	ARPInterfaces []string
+	RPFilter      string
+	VIPs          []VIPBlock
+	Sysctls       []state.Sysctl
+	Routes        []state.Route
 }
 
 // Build merges the hosts into one cluster. A host with IPVS services (or
@@ -120,6 +132,11 @@ func (c *Cluster) addDirector(h *Host) {
 			d.Address = ip
 		}
 	}
+	for _, a := range h.State.Addresses {
+		if vips[a.Prefix.Addr()] && d.Interface == "" {
+			d.Interface = a.Interface // VIPs on lo only
+		}
+	}
 	if d.Interface == "" && len(vips) > 0 || h.VRRP {
 		d.VIPAlias = false
 		if h.Interface != "" {
@@ -134,13 +151,17 @@ func (c *Cluster) addDirector(h *Host) {
 		d.IPForward = &on
 	}
 	d.Timeouts = h.State.Timeouts
+	c.directorSettings(d, h)
 	c.Directors = append(c.Directors, d)
 	c.hostNotes(h, "director "+d.Name)
 
 	for _, s := range h.State.Services {
 		pos, _ := h.Origin("svc:" + s.Key())
-		if s.FWMark == 0 && s.Port == 0 {
-			c.Notes = append(c.Notes, Note{Pos: pos, Kind: LeftOut, What: "service " + s.Key(), Why: "a service on every port (port 0, persistent) cannot be described in lvsctl yet", Target: "director " + d.Name})
+		if s.FWMark == 0 && s.Port == 0 && s.Persistence == 0 {
+			// ipvsadm refuses it; keepalived's attempt fails in the kernel.
+			h.skip["svc:"+s.Key()] = "a service on port 0 (every port) must be persistent"
+			c.Notes = append(c.Notes, Note{Pos: pos, Kind: Failed, What: "service " + s.Key(),
+				Why: "a service on every port (port 0) must be persistent: the kernel refuses it (Invalid argument), so it does not exist", Target: "director " + d.Name})
 			continue
 		}
 		if i := slices.IndexFunc(c.Services, func(o *Service) bool { return sameService(o.S, s) }); i >= 0 {
@@ -151,6 +172,7 @@ func (c *Cluster) addDirector(h *Host) {
 			Name: c.serviceName(s), Directors: []string{d.Name}, S: s, Comments: h.Comment(pos),
 		})
 	}
+	c.placeDirectorVIPs(d, h)
 }
 
 // sameService reports whether two directors' services are one service
@@ -165,6 +187,11 @@ func (c *Cluster) serviceName(s state.Service) string {
 	switch {
 	case s.FWMark != 0:
 		base = fmt.Sprintf("fwmark%d", s.FWMark)
+	case s.Port == 0:
+		base = "all-ports"
+		if s.Protocol != "tcp" {
+			base += "-" + s.Protocol
+		}
 	case ipvsadm.PortName(s.Port) != "":
 		base = ipvsadm.PortName(s.Port)
 		if c.nameTaken(base) && s.Protocol != "tcp" {
@@ -208,7 +235,7 @@ func (c *Cluster) addRealServer(h *Host) {
 	}
 	for _, a := range h.State.Addresses {
 		ip := a.Prefix.Addr()
-		if !addr.IsValid() && a.Interface != "lo" && !strings.HasPrefix(a.Interface, "tunl") && !c.isVIP(ip) {
+		if !addr.IsValid() && a.Interface != "lo" && !tunnelDevice(a.Interface) && !c.isVIP(ip) {
 			addr = ip
 		}
 	}
@@ -216,9 +243,9 @@ func (c *Cluster) addRealServer(h *Host) {
 		addr = c.freeServer(h)
 	}
 	if !addr.IsValid() {
-		why := "no converted director sends to this host, and the language cannot yet describe a real server without one; convert it together with its director's input"
-		if len(c.Services) > 0 {
-			why = "its address is unknown: name it NAME@ADDRESS=FILE"
+		why := "its address (the RIP) is unknown: name it NAME@ADDRESS=FILE"
+		if len(h.State.Addresses)+len(h.State.Routes) == 0 {
+			why = "the input leaves only sysctls here (no service, VIP or route), so nothing says which host of the cluster this is; " + why + " if it is a real server"
 		}
 		h.Note(Pos{File: strings.Join(h.Files, ", ")}, LeftOut, "real server "+h.Name, why)
 		c.hostNotes(h, "")
@@ -233,26 +260,103 @@ func (c *Cluster) addRealServer(h *Host) {
 			rs.VIPInterface = a.Interface
 		}
 	}
-	if v, ok := intSysctl(h, "net.ipv4.conf.all.arp_ignore"); ok && v != 1 {
-		rs.ARPIgnore = &v
+	places := c.realServerVIPs(rs, h)
+	var ifaces []string
+	rs.VIPs, ifaces = vipBlocks(places, h.State.Addresses)
+	var arp, tun []string
+	routeIface := map[netip.Addr]string{}
+	dr, tunOnly := false, true
+	for i, p := range places {
+		method := p.method
+		if method == "" {
+			method = c.methodAt(p.vip, addr)
+		}
+		if p.vip.Is4() && !slices.Contains(arp, ifaces[i]) {
+			arp = append(arp, ifaces[i])
+		}
+		if method == state.MethodTUN && p.vip.Is4() && !slices.Contains(tun, ifaces[i]) {
+			tun = append(tun, ifaces[i])
+		}
+		routeIface[p.vip] = ifaces[i]
+		dr = dr || method == state.MethodDR
+		tunOnly = tunOnly && method == state.MethodTUN
 	}
-	if v, ok := intSysctl(h, "net.ipv4.conf.all.arp_announce"); ok && v != 2 {
-		rs.ARPAnnounce = &v
-	}
+	c.realServerSettings(rs, h, arp, tun)
 	hasVIPRoute := false
 	for _, r := range h.State.Routes {
-		if r.Destination.IsSingleIP() && c.isVIP(r.Destination.Addr()) && r.Gateway == (netip.Addr{}) {
+		if iface, ok := routeIface[r.Destination.Addr()]; ok && r.Destination.IsSingleIP() && r == (state.Route{Destination: r.Destination, Interface: iface}) {
 			hasVIPRoute = true
 			continue
 		}
 		if r.Destination.Bits() == 0 && c.isDirectorAddress(r.Gateway) && slices.Contains(methods, "nat") && r.Interface == "" && r.Metric == 0 && r.Table == 0 {
 			continue // derived from NAT
 		}
+		if why := routeProblem(r); why != "" {
+			h.skip["route:"+r.Key()] = why
+			continue
+		}
 		rs.Routes = append(rs.Routes, r)
 	}
-	rs.NoVIPRoute = !hasVIPRoute && slices.Contains(methods, "dr")
+	switch {
+	case dr && !hasVIPRoute:
+		rs.VIPRoute = new(bool)
+	case len(places) > 0 && tunOnly && hasVIPRoute:
+		t := true
+		rs.VIPRoute = &t
+	}
 	c.RealServers = append(c.RealServers, rs)
 	c.hostNotes(h, "real_server "+rs.Name)
+}
+
+// realServerVIPs are the VIPs lvsctl places on a real server, in its
+// order: those of the services that send to it by DR or TUN, then the ones
+// the input carries on lo or a tunnel device that no service has (their
+// director is not in the file), which the real server declares itself.
+func (c *Cluster) realServerVIPs(rs *RealServer, h *Host) []placement {
+	var out []placement
+	placed := func(vip netip.Addr) bool {
+		return slices.ContainsFunc(out, func(p placement) bool { return p.vip == vip })
+	}
+	iface := func(vip netip.Addr, m state.Method) string {
+		if rs.VIPInterface != "" {
+			return rs.VIPInterface
+		}
+		return defaultVIPInterface(vip, rs.Address, m)
+	}
+	for _, s := range c.Services {
+		for _, srv := range s.S.Servers {
+			if srv.Address == rs.Address && srv.Method != state.MethodNAT && s.S.Address.IsValid() && !placed(s.S.Address) {
+				out = append(out, placement{vip: s.S.Address, iface: iface(s.S.Address, srv.Method)})
+			}
+		}
+	}
+	for _, a := range h.State.Addresses {
+		ip := a.Prefix.Addr()
+		if c.isVIP(ip) || placed(ip) || ip.IsLoopback() || ip == rs.Address || !ip.IsGlobalUnicast() {
+			continue
+		}
+		m := state.MethodDR
+		switch {
+		case tunnelDevice(a.Interface):
+			m = state.MethodTUN
+		case a.Interface != "lo":
+			continue // the host's own addresses stay the system's
+		}
+		out = append(out, placement{vip: ip, iface: iface(ip, m), method: m})
+	}
+	return out
+}
+
+// methodAt is how the services send to the VIP's server at addr.
+func (c *Cluster) methodAt(vip, addr netip.Addr) state.Method {
+	for _, s := range c.Services {
+		for _, srv := range s.S.Servers {
+			if s.S.Address == vip && srv.Address == addr && srv.Method != state.MethodNAT {
+				return srv.Method
+			}
+		}
+	}
+	return state.MethodDR
 }
 
 // header returns the host's header comment, unless a block already has it.

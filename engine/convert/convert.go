@@ -141,16 +141,18 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		what := "address " + describeAddress(a)
 		switch {
 		case w != nil && w.Label != a.Label:
-			add("addr:"+a.Key(), LeftOut, what, fmt.Sprintf("lvsctl labels it %s; other labels cannot be described yet", labelOf(*w)))
+			add("addr:"+a.Key(), LeftOut, what, fmt.Sprintf("lvsctl labels it %s: a vip block's label must start with the interface name and fit in %d bytes", labelOf(*w), state.MaxLabelLen))
+		case w != nil && w.Scope != a.Scope:
+			add("addr:"+a.Key(), LeftOut, what, "lvsctl gives it scope "+scopeOf(*w))
 		case w != nil:
 		case isVIP(a.Prefix.Addr()):
-			add("addr:"+a.Key(), LeftOut, what, "lvsctl puts a VIP on one interface as /32 (/128) with the label IFACE:N; another prefix, label or interface cannot be described yet")
+			add("addr:"+a.Key(), LeftOut, what, "lvsctl places a VIP once on a host (a vip block chooses where); this other address of it is not kept")
 		case director && a.Interface != "lo" && a.Label != "":
-			add("addr:"+a.Key(), LeftOut, what, "an alias that is no service's VIP (a fwmark service's VIP is in its iptables rule) cannot be described in lvsctl yet")
+			add("addr:"+a.Key(), LeftOut, what, "an alias that is no service's VIP (a fwmark service's VIP is in its iptables rule): lvsctl places only the VIPs of a director's services")
 		case director && a.Interface != "lo":
 			add("addr:"+a.Key(), LeftOut, what, "the director's own address is not managed by lvsctl; it stays as the system configures it")
 		default:
-			add("addr:"+a.Key(), LeftOut, what, "lvsctl manages only the VIPs it derives; this address is not one of them")
+			add("addr:"+a.Key(), LeftOut, what, "lvsctl manages only the VIPs it derives or a vip block declares; this address is not one of them")
 		}
 	}, func(a state.Address) {
 		add("", Differs, "address "+describeAddress(a), "lvsctl derives this address, which the input does not add")
@@ -161,8 +163,8 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		case w != nil && (w.Gateway != r.Gateway || w.Interface != r.Interface):
 			add("route:"+r.Key(), LeftOut, what, "lvsctl derives it as "+describeRoute(*w))
 		case w != nil:
-		case director:
-			add("route:"+r.Key(), LeftOut, what, "a director's routes cannot be described in lvsctl yet (a VIP on the director is local and needs no route)")
+		case h.skip["route:"+r.Key()] != "":
+			add("route:"+r.Key(), LeftOut, what, "not written as a route block: "+h.skip["route:"+r.Key()])
 		default:
 			add("route:"+r.Key(), LeftOut, what, "this route is not derived and could not be kept")
 		}
@@ -174,8 +176,10 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 		v, ok := want.Sysctl(s.Name)
 		what := fmt.Sprintf("sysctl %s=%s", s.Name, s.Value)
 		switch {
+		case !ok && h.skip["sysctl:"+s.Name] != "":
+			add("sysctl:"+s.Name, LeftOut, what, "validation would refuse it in sysctls: "+h.skip["sysctl:"+s.Name])
 		case !ok:
-			add("sysctl:"+s.Name, LeftOut, what, "lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet")
+			add("sysctl:"+s.Name, LeftOut, what, "not written (a converter bug; please report it)")
 		case v != s.Value:
 			add("sysctl:"+s.Name, LeftOut, what, "lvsctl derives "+v+" here")
 		}
@@ -185,13 +189,23 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 			add("", Differs, fmt.Sprintf("sysctl %s=%s", s.Name, s.Value), "lvsctl derives this setting, which the input does not make")
 		}
 	}
+	matchByKey(h.State.SyncDaemons, want.SyncDaemons, state.SyncDaemon.Key, func(d state.SyncDaemon, w *state.SyncDaemon) {
+		what := "sync daemon " + d.State
+		switch {
+		case w == nil && h.skip["sync:"+d.State] != "":
+			add("sync:"+d.State, LeftOut, what, h.skip["sync:"+d.State])
+		case w == nil || *w != d:
+			add("sync:"+d.State, Differs, what, "the output differs from the input (a converter bug; please report it)")
+		}
+	}, func(d state.SyncDaemon) {
+		add("", Differs, "sync daemon "+d.State, "lvsctl starts it, which the input does not (a converter bug; please report it)")
+	})
 
 	for _, s := range h.State.Services {
-		if s.FWMark == 0 && s.Port == 0 {
-			continue // reported when the cluster was built
-		}
 		i := findService(want.Services, s.Key())
 		switch {
+		case i < 0 && h.skip["svc:"+s.Key()] != "":
+			// reported when the cluster was built
 		case i < 0:
 			add("svc:"+s.Key(), LeftOut, "service "+s.Key(), "missing from the output (a converter bug; please report it)")
 		case !sameService(normalizeService(want.Services[i]), normalizeService(s)):
@@ -254,10 +268,20 @@ func labelOf(a state.Address) string {
 	return a.Label
 }
 
+func scopeOf(a state.Address) string {
+	if a.Scope == "" {
+		return "global"
+	}
+	return a.Scope
+}
+
 func describeAddress(a state.Address) string {
 	s := a.Prefix.String() + " on " + a.Interface
 	if a.Label != "" {
 		s += " (label " + a.Label + ")"
+	}
+	if a.Scope != "" {
+		s += " scope " + a.Scope
 	}
 	return s
 }

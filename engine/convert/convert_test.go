@@ -1,10 +1,15 @@
 package convert
 
 import (
+	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 func TestDetect(t *testing.T) {
@@ -64,4 +69,83 @@ func FuzzConvertSave(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestResolveFromHosts(t *testing.T) {
+	hosts := ParseHosts([]byte("# comment\n10.0.0.80 www.example.com www # the VIP\n2001:db8::1 www.example.com\n10.0.0.11\tWeb1\nbad line\n"))
+	r := &Resolver{Lookup: hosts, Via: "the hosts file h"}
+	h := NewHost("lvs")
+	h.Files = []string{"save"}
+	h.Resolver = r
+	for i, line := range []string{"-A -t www:http -s rr", "-a -t www.example.com:80 -r web1:80 -g", "-a -t www:80 -r nosuch.example.com:80 -g"} {
+		h.IPVS(Pos{File: "save", Line: i + 1}, line, strings.Fields(line))
+	}
+	if len(h.State.Services) != 1 || len(h.State.Services[0].Servers) != 1 {
+		t.Fatalf("services = %+v, want one with one server", h.State.Services)
+	}
+	s := h.State.Services[0]
+	if s.Address.String() != "10.0.0.80" || s.Port != 80 || s.Servers[0].Address.String() != "10.0.0.11" {
+		t.Errorf("resolved service = %+v", s)
+	}
+	var got []string
+	for _, n := range h.Notes {
+		got = append(got, n.String())
+	}
+	want := []string{
+		"save:1: note: www: resolved to 10.0.0.80 through the hosts file h, as ipvsadm would (its first IPv4 address)",
+		"save:2: note: www.example.com: resolved to 10.0.0.80 through the hosts file h, as ipvsadm would (its first IPv4 address)",
+		"save:2: note: web1: resolved to 10.0.0.11 through the hosts file h, as ipvsadm would (its first IPv4 address)",
+		"save:3: left out: -a -t www:80 -r nosuch.example.com:80 -g: nosuch.example.com does not resolve through the hosts file h (not in the hosts file), so ipvsadm would refuse the line here; write the address",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestResolveTimeout(t *testing.T) {
+	r := &Resolver{Lookup: blockingLookup{}, Via: "a resolver that never answers", Timeout: time.Millisecond}
+	h := NewHost("lvs")
+	h.Resolver = r
+	h.IPVS(Pos{File: "save", Line: 1}, "-A -t www:80", []string{"-A", "-t", "www:80"})
+	if len(h.State.Services) != 0 || len(h.Notes) != 1 || !strings.Contains(h.Notes[0].Why, "context deadline exceeded") {
+		t.Errorf("a lookup that never answers: services %v, notes %v", h.State.Services, h.Notes)
+	}
+}
+
+// blockingLookup answers only when the context ends, as a dead DNS server.
+type blockingLookup struct{}
+
+func (blockingLookup) LookupNetIP(ctx context.Context, _, _ string) ([]netip.Addr, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestVIPLabelsFollowCompile: only the VIPs whose labels differ from the
+// IFACE:N lvsctl hands out in order get a vip block, and the others keep
+// their numbers (a label of its own takes no number).
+func TestVIPLabelsFollowCompile(t *testing.T) {
+	h := NewHost("lvs")
+	h.Files = []string{"lvs.sh"}
+	for i, a := range []struct{ vip, label string }{{"10.0.0.1", "eth0:1"}, {"10.0.0.2", "eth0:0"}, {"10.0.0.3", "eth0:web"}, {"10.0.0.4", "eth0:1"}} {
+		p := Pos{File: "lvs.sh", Line: i + 1}
+		h.AddAddress(p, "", state.Address{Interface: "eth0", Label: a.label, Prefix: netip.MustParsePrefix(a.vip + "/32")})
+		args := "-A -t " + a.vip + ":80 -s rr"
+		h.IPVS(p, args, strings.Fields(args))
+	}
+	res, err := Convert([]*Host{h}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(res.HCL)
+	for _, want := range []string{`vip "10.0.0.1"`, `label     = "eth0:1"`, `vip "10.0.0.3"`, `label     = "eth0:web"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `vip "10.0.0.2"`) || strings.Contains(out, `vip "10.0.0.4"`) {
+		t.Errorf("a VIP with the label lvsctl derives got a vip block:\n%s", out)
+	}
+	if len(res.Notes) != 0 {
+		t.Errorf("notes: %v", res.Notes)
+	}
 }

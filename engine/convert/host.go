@@ -106,12 +106,17 @@ type Host struct {
 	// SysctlFiles are sysctl.conf inputs for `sysctl -p`, by path.
 	SysctlFiles map[string][]SysctlLine
 	// SysctlUsed are the SysctlFiles a script applied with sysctl -p.
-	SysctlUsed        map[string]bool
+	SysctlUsed map[string]bool
+	// Resolver, when set, resolves the host names of ipvsadm commands;
+	// without it they are reported and left out.
+	Resolver          *Resolver
 	hints             map[string]hint
 	seen              map[Note]bool
 	calls, lastFailed int
 	// origin is where each piece of State came from, by kind and key.
 	origin map[string]Pos
+	// skip says, by the same keys, why a piece of State is not written.
+	skip map[string]string
 }
 
 // Hints are addresses an input declares without using them (DIP=..., RIP=...),
@@ -156,7 +161,7 @@ type SysctlLine struct {
 
 // NewHost returns an empty host named name.
 func NewHost(name string) *Host {
-	return &Host{Name: name, Comments: map[Pos][]string{}, Vars: map[string]string{}, SysctlFiles: map[string][]SysctlLine{}, SysctlUsed: map[string]bool{}, origin: map[string]Pos{}}
+	return &Host{Name: name, Comments: map[Pos][]string{}, Vars: map[string]string{}, SysctlFiles: map[string][]SysctlLine{}, SysctlUsed: map[string]bool{}, origin: map[string]Pos{}, skip: map[string]string{}}
 }
 
 // Note records a note about the host at pos.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/convert/ipvsadm"
@@ -38,14 +39,13 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 		h.setTimeouts(pos, what, c.Timeouts)
 		return
 	case ipvsadm.StartDaemon, ipvsadm.StopDaemon:
-		h.Note(pos, LeftOut, what, "the connection sync daemon cannot be described in lvsctl yet; keep starting it as before")
+		h.syncDaemon(pos, what, c)
 		return
 	case ipvsadm.Restore:
 		h.Note(pos, LeftOut, what, "restores rules from its standard input; convert that file too: lvsctl convert --from ipvsadm-save FILE")
 		return
 	}
-	if c.Service.Host != "" || c.ServerHost != "" {
-		h.Note(pos, LeftOut, what, "names a host instead of an address; lvsctl convert does not resolve names: write the address (ipvsadm-save -n does)")
+	if !h.resolveNames(pos, what, c) {
 		return
 	}
 	if c.PE != "" {
@@ -55,8 +55,14 @@ func (h *Host) ApplyIPVS(pos Pos, what string, c *ipvsadm.Command) {
 		h.Note(pos, Failed, what, "the kernel has no scheduler "+c.Scheduler+" (ipvsadm: Scheduler not found); the command changes nothing")
 		return
 	}
+	for _, f := range c.NamedFlags {
+		if (c.Op == ipvsadm.AddService || c.Op == ipvsadm.EditService) && !strings.HasPrefix(f, c.Scheduler+"-") {
+			h.Note(pos, Failed, what, "ipvsadm refuses the flag "+f+" with scheduler "+c.Scheduler+" (incompatible scheduler flag); the command changes nothing")
+			return
+		}
+	}
 	if flags := misfitFlags(c); len(flags) > 0 {
-		h.Note(pos, LeftOut, what, "the scheduler flags "+strings.Join(flags, ",")+" do nothing with scheduler "+c.Scheduler+"; they are left out")
+		h.Note(pos, LeftOut, what, "the generic scheduler flags (flag-1, flag-2) do nothing with scheduler "+c.Scheduler+"; lvsctl leaves out what they become ("+strings.Join(flags, ",")+")")
 		c.Flags = slices.DeleteFunc(c.Flags, func(f string) bool { return slices.Contains(flags, f) })
 	}
 	key := serviceOf(c).Key()
@@ -146,6 +152,36 @@ func serviceOf(c *ipvsadm.Command) state.Service {
 		s.Netmask = state.FullNetmask(s.Family)
 	}
 	return s
+}
+
+// syncDaemon starts or stops a sync daemon as ipvsadm does: its
+// interface is eth0 unless --mcast-interface says otherwise, and the kernel
+// runs one daemon of each state.
+func (h *Host) syncDaemon(pos Pos, what string, c *ipvsadm.Command) {
+	if c.Daemon != state.SyncMaster && c.Daemon != state.SyncBackup {
+		h.Note(pos, Failed, what, "ipvsadm takes master or backup, not "+strconv.Quote(c.Daemon)+"; the command changes nothing")
+		return
+	}
+	i := slices.IndexFunc(h.State.SyncDaemons, func(d state.SyncDaemon) bool { return d.State == c.Daemon })
+	if c.Op == ipvsadm.StopDaemon {
+		if i < 0 {
+			h.Note(pos, Ignored, what, "stops a "+c.Daemon+" sync daemon the input did not start")
+			return
+		}
+		h.State.SyncDaemons = slices.Delete(h.State.SyncDaemons, i, i+1)
+		return
+	}
+	if i >= 0 {
+		h.Note(pos, Failed, what, "a "+c.Daemon+" sync daemon runs already (ipvsadm: Device or resource busy); the command changes nothing")
+		return
+	}
+	iface := c.Sync.Interface
+	if iface == "" {
+		iface = "eth0" // ipvsadm's default multicast interface
+	}
+	h.State.SyncDaemons = append(h.State.SyncDaemons, state.SyncDaemon{State: c.Daemon, Interface: iface, SyncID: c.Sync.SyncID,
+		Group: c.Sync.Group, Port: c.Sync.Port, TTL: c.Sync.TTL, MaxLen: c.Sync.MaxLen})
+	h.origin["sync:"+c.Daemon] = pos
 }
 
 func (h *Host) setTimeouts(pos Pos, what string, t [3]uint32) {

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -51,11 +52,20 @@ func Write(c *Cluster) []byte {
 		if d.IPForward != nil {
 			b.SetAttributeValue("ip_forward", cty.BoolVal(*d.IPForward))
 		}
+		if d.IPForwardUnmanaged {
+			b.SetAttributeValue("ip_forward", cty.StringVal("unmanaged"))
+		}
+		writeSysctls(b, d.Sysctls)
 		if t := d.Timeouts; t != nil {
 			tb := b.AppendNewBlock("timeouts", nil).Body()
 			tb.SetAttributeValue("tcp", cty.NumberIntVal(int64(t.TCP)))
 			tb.SetAttributeValue("tcpfin", cty.NumberIntVal(int64(t.TCPFin)))
 			tb.SetAttributeValue("udp", cty.NumberIntVal(int64(t.UDP)))
+		}
+		writeVIPs(b, d.VIPs)
+		writeRoutes(b, d.Routes)
+		for _, sd := range d.SyncDaemons {
+			writeSyncDaemon(b, sd)
 		}
 		comments(b, notesFor("director "+d.Name))
 		body.AppendNewline()
@@ -251,15 +261,70 @@ func writeRealServer(b *hclwrite.Body, rs *RealServer) {
 	if rs.VIPInterface != "" {
 		b.SetAttributeValue("vip_interface", cty.StringVal(rs.VIPInterface))
 	}
-	if rs.NoVIPRoute {
-		b.SetAttributeValue("vip_route", cty.False)
+	if rs.VIPRoute != nil {
+		b.SetAttributeValue("vip_route", cty.BoolVal(*rs.VIPRoute))
 	}
-	for _, r := range rs.Routes {
+	if len(rs.ARPInterfaces) > 0 {
+		vals := make([]cty.Value, len(rs.ARPInterfaces))
+		for i, v := range rs.ARPInterfaces {
+			vals[i] = cty.StringVal(v)
+		}
+		b.SetAttributeValue("arp_interfaces", cty.ListVal(vals))
+	}
+	if rs.RPFilter != "" {
+		n, _ := strconv.Atoi(rs.RPFilter)
+		b.SetAttributeValue("rp_filter", cty.NumberIntVal(int64(n)))
+	}
+	writeSysctls(b, rs.Sysctls)
+	writeVIPs(b, rs.VIPs)
+	writeRoutes(b, rs.Routes)
+}
+
+// writeSysctls writes a sysctls map, numbers as numbers.
+func writeSysctls(b *hclwrite.Body, sysctls []state.Sysctl) {
+	if len(sysctls) == 0 {
+		return
+	}
+	m := map[string]cty.Value{}
+	for _, s := range sysctls {
+		if n, err := strconv.ParseInt(s.Value, 10, 64); err == nil && strconv.FormatInt(n, 10) == s.Value {
+			m[s.Name] = cty.NumberIntVal(n)
+		} else {
+			m[s.Name] = cty.StringVal(s.Value)
+		}
+	}
+	b.SetAttributeValue("sysctls", cty.ObjectVal(m))
+}
+
+func writeVIPs(b *hclwrite.Body, vips []VIPBlock) {
+	for _, v := range vips {
+		vb := b.AppendNewBlock("vip", []string{v.Address.String()}).Body()
+		if v.Method != "" {
+			vb.SetAttributeValue("method", cty.StringVal(string(v.Method)))
+		}
+		if v.Interface != "" {
+			vb.SetAttributeValue("interface", cty.StringVal(v.Interface))
+		}
+		if v.Label != nil {
+			vb.SetAttributeValue("label", cty.StringVal(*v.Label))
+		}
+		if v.Prefix != 0 {
+			vb.SetAttributeValue("prefix", cty.NumberIntVal(int64(v.Prefix)))
+		}
+		if v.Scope != "" {
+			vb.SetAttributeValue("scope", cty.StringVal(v.Scope))
+		}
+	}
+}
+
+func writeRoutes(b *hclwrite.Body, routes []state.Route) {
+	for _, r := range routes {
 		rb := b.AppendNewBlock("route", nil).Body()
 		dest := r.Destination.String()
-		if r.Destination.Bits() == 0 {
+		switch {
+		case r.Destination.Bits() == 0 && (r.Destination.Addr().Is4() || r.Gateway.Is6()):
 			dest = "default"
-		} else if r.Destination.IsSingleIP() {
+		case r.Destination.IsSingleIP():
 			dest = r.Destination.Addr().String()
 		}
 		rb.SetAttributeValue("destination", cty.StringVal(dest))
@@ -274,6 +339,25 @@ func writeRealServer(b *hclwrite.Body, rs *RealServer) {
 		}
 		if r.Table != 0 {
 			rb.SetAttributeValue("table", cty.NumberIntVal(int64(r.Table)))
+		}
+	}
+}
+
+func writeSyncDaemon(b *hclwrite.Body, d state.SyncDaemon) {
+	sb := b.AppendNewBlock("sync_daemon", []string{d.State}).Body()
+	sb.SetAttributeValue("interface", cty.StringVal(d.Interface))
+	if d.SyncID != 0 {
+		sb.SetAttributeValue("sync_id", cty.NumberIntVal(int64(d.SyncID)))
+	}
+	if d.Group.IsValid() {
+		sb.SetAttributeValue("group", cty.StringVal(d.Group.String()))
+	}
+	for _, x := range []struct {
+		name string
+		v    int64
+	}{{"port", int64(d.Port)}, {"ttl", int64(d.TTL)}, {"max_len", int64(d.MaxLen)}} {
+		if x.v != 0 {
+			sb.SetAttributeValue(x.name, cty.NumberIntVal(x.v))
 		}
 	}
 }

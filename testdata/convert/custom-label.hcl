@@ -7,7 +7,10 @@ variable "vip" {
 
 director "custom-label" {
   interface = "eth0"
-  # custom-label.sh:3: left out: address 10.67.0.100/32 on eth0 (label eth0:5): lvsctl labels it eth0:0; other labels cannot be described yet
+  vip "10.67.0.100" {
+    interface = "eth0"
+    label     = "eth0:5"
+  }
 }
 
 virtual_server "http" {

@@ -7,9 +7,11 @@ variable "vip" {
 
 director "director-sysctls" {
   interface = "eth0"
-  # director-sysctls.sh:4: left out: sysctl net.ipv4.conf.all.send_redirects=0: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
-  # director-sysctls.sh:5: left out: sysctl net.ipv4.conf.eth0.send_redirects=0: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
-  # director-sysctls.sh:6: left out: sysctl net.ipv4.vs.expire_nodest_conn=1: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
+  sysctls = {
+    "net.ipv4.conf.all.send_redirects"  = 0
+    "net.ipv4.conf.eth0.send_redirects" = 0
+    "net.ipv4.vs.expire_nodest_conn"    = 1
+  }
 }
 
 virtual_server "http" {

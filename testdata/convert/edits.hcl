@@ -7,9 +7,10 @@ variable "vip" {
 
 # seed 004's add, edit and delete steps, as one script
 director "edits" {
-  vip_alias = false
+  vip_alias  = false
+  ip_forward = "unmanaged"
   # edits.sh: note: no input puts the VIPs on an interface, so vip_alias = false leaves them as they are; to have lvsctl place them, set interface and remove vip_alias
-  # edits.sh: differs: sysctl net.ipv4.ip_forward=1: lvsctl derives this setting, which the input does not make
+  # edits.sh: note: ip_forward = "unmanaged": the input serves NAT but leaves forwarding as it finds it, so lvsctl does too; remove the line to have lvsctl turn forwarding on, as NAT needs
 }
 
 virtual_server "http" {

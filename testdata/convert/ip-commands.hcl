@@ -10,7 +10,11 @@ director "lvs" {
     host = "lvs"
   }
   interface = "eth0"
-  # ip-director.sh:5: left out: route 10.99.0.0/16 via 10.62.0.1 dev eth0: a director's routes cannot be described in lvsctl yet (a VIP on the director is local and needs no route)
+  route {
+    destination = "10.99.0.0/16"
+    gateway     = "10.62.0.1"
+    interface   = "eth0"
+  }
 }
 
 virtual_server "http" {

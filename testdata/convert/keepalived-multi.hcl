@@ -6,8 +6,9 @@ variable "vip" {
 }
 
 director "keepalived-multi" {
-  interface = "eth0"
-  vip_alias = false
+  interface  = "eth0"
+  vip_alias  = false
+  ip_forward = "unmanaged"
   # keepalived-multi.conf:16: note: 10.10.0.100/24 dev eth0 label eth0:vip: VRRP (vrrp_instance VI_WEB) moves this VIP between the directors; lvsctl leaves it to keepalived (vip_alias = false)
   # keepalived-multi.conf:17: note: 10.10.0.101: VRRP (vrrp_instance VI_WEB) moves this VIP between the directors; lvsctl leaves it to keepalived (vip_alias = false)
   # keepalived-multi.conf:19: left out: notify_master "/usr/local/bin/became-master.sh": lvsctl runs no notify scripts; keep them in keepalived
@@ -16,7 +17,7 @@ director "keepalived-multi" {
   # keepalived-multi.conf:44: left out: HTTP_GET { ... }: health checker: lvsctl does not check real servers (keepalived took a failed server out; lvsctl keeps it in), so keep a checker running alongside
   # keepalived-multi.conf:82: left out: MISC_CHECK { ... }: health checker: lvsctl does not check real servers (keepalived took a failed server out; lvsctl keeps it in), so keep a checker running alongside
   # keepalived-multi.conf:85: left out: notify_down "/usr/local/bin/alert.sh mysql1 down": lvsctl runs no notify scripts
-  # keepalived-multi.conf: differs: sysctl net.ipv4.ip_forward=1: lvsctl derives this setting, which the input does not make
+  # keepalived-multi.conf: note: ip_forward = "unmanaged": the input serves NAT but leaves forwarding as it finds it, so lvsctl does too; remove the line to have lvsctl turn forwarding on, as NAT needs
 }
 
 virtual_server "http" {

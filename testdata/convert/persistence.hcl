@@ -31,7 +31,7 @@ virtual_server "http" {
   vip         = var.vip
   port        = 80
   scheduler   = "rr"
-  persistence = 300
+  persistence = 360
   method      = "dr"
 
   server "172.16.1.21" {}

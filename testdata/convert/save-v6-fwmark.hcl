@@ -1,8 +1,9 @@
 # Written by lvsctl: the comments say what it could not describe.
 
 director "save-v6-fwmark" {
-  vip_alias = false
-  # save-v6-fwmark: differs: sysctl net.ipv4.ip_forward=1: lvsctl derives this setting, which the input does not make
+  vip_alias  = false
+  ip_forward = "unmanaged"
+  # save-v6-fwmark: note: ip_forward = "unmanaged": the input serves NAT but leaves forwarding as it finds it, so lvsctl does too; remove the line to have lvsctl turn forwarding on, as NAT needs
 }
 
 virtual_server "https" {

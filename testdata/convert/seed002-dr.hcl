@@ -13,8 +13,11 @@ director "lvs" {
   interface  = "ens34"
   address    = "172.25.0.11"
   ip_forward = true
+  route {
+    destination = "172.25.0.100"
+    interface   = "ens34"
+  }
   # seed002-lvs-director:17: left out: /sbin/route add -host 172.25.0.100 dev ens34:0: through the alias ens34:0 the kernel also gives the route the source address 172.25.0.100 (src); lvsctl's route has none, which changes only the source of connections this host opens to that destination
-  # seed002-lvs-director:17: left out: route 172.25.0.100/32 dev ens34: a director's routes cannot be described in lvsctl yet (a VIP on the director is local and needs no route)
   # seed002-lvs-director: note: DIP=172.25.0.11: taken as this host's own address
 }
 

@@ -5,8 +5,9 @@ director "proxy" {
     host = "proxy"
   }
   interface = "eth0"
-  # seed004-ifcfg-eth0:0:6: left out: address 192.168.4.15/24 on eth0 (label eth0:0): lvsctl puts a VIP on one interface as /32 (/128) with the label IFACE:N; another prefix, label or interface cannot be described yet
-  # seed004-dr-director.sh, seed004-ifcfg-eth0:0: differs: address 192.168.4.15/32 on eth0 (label eth0:0): lvsctl derives this address, which the input does not add
+  vip "192.168.4.15" {
+    prefix = 24
+  }
 }
 
 virtual_server "http" {

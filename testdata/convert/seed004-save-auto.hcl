@@ -6,9 +6,10 @@ variable "vip" {
 }
 
 director "seed004-ipvsadm-save" {
-  vip_alias = false
+  vip_alias  = false
+  ip_forward = "unmanaged"
   # seed004-ipvsadm-save: note: no input puts the VIPs on an interface, so vip_alias = false leaves them as they are; to have lvsctl place them, set interface and remove vip_alias
-  # seed004-ipvsadm-save: differs: sysctl net.ipv4.ip_forward=1: lvsctl derives this setting, which the input does not make
+  # seed004-ipvsadm-save: note: ip_forward = "unmanaged": the input serves NAT but leaves forwarding as it finds it, so lvsctl does too; remove the line to have lvsctl turn forwarding on, as NAT needs
 }
 
 virtual_server "http" {

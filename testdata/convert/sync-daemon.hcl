@@ -2,7 +2,10 @@
 
 director "sync-daemon" {
   vip_alias = false
-  # sync-daemon.sh:4: left out: ipvsadm --start-daemon master --mcast-interface eth1 --syncid 5: the connection sync daemon cannot be described in lvsctl yet; keep starting it as before
+  sync_daemon "master" {
+    interface = "eth1"
+    sync_id   = 5
+  }
   # sync-daemon.sh: note: no input puts the VIPs on an interface, so vip_alias = false leaves them as they are; to have lvsctl place them, set interface and remove vip_alias
 }
 

@@ -8,7 +8,9 @@ variable "vip" {
 director "lvs" {
   interface  = "eth0"
   ip_forward = true
-  # sysctl-director.conf:3: left out: sysctl net.ipv4.conf.all.send_redirects=0: lvsctl sets only the forwarding, ARP and rp_filter settings it derives; other sysctls cannot be described yet
+  sysctls = {
+    "net.ipv4.conf.all.send_redirects" = 0
+  }
 }
 
 virtual_server "http" {

@@ -29,16 +29,20 @@ virtual_server "http" {
 
 real_server "rs1" {
   address = "192.0.2.11"
+  vip "198.51.100.80" {
+    label = ""
+  }
   ssh {
     host = "192.0.2.11"
   }
-  # tun-rs.sh:4: left out: address 198.51.100.80/32 on tunl0: lvsctl labels it tunl0:0; other labels cannot be described yet
 }
 
 real_server "rs2" {
   address = "192.0.2.12"
+  vip "198.51.100.80" {
+    label = ""
+  }
   ssh {
     host = "192.0.2.12"
   }
-  # tun-rs.sh:4: left out: address 198.51.100.80/32 on tunl0: lvsctl labels it tunl0:0; other labels cannot be described yet
 }

@@ -7,8 +7,10 @@ variable "vip" {
 
 director "vip-prefix" {
   interface = "eth0"
-  # vip-prefix.sh:3: left out: address 10.68.0.100/24 on eth0: lvsctl puts a VIP on one interface as /32 (/128) with the label IFACE:N; another prefix, label or interface cannot be described yet
-  # vip-prefix.sh: differs: address 10.68.0.100/32 on eth0 (label eth0:0): lvsctl derives this address, which the input does not add
+  vip "10.68.0.100" {
+    label  = ""
+    prefix = 24
+  }
 }
 
 virtual_server "http" {

@@ -8,7 +8,18 @@ variable "vip" {
 # every port of the VIP, persistent (FTP passive mode and friends)
 director "zero-port" {
   interface = "eth0"
-  # zero-port.sh:5: left out: service tcp/10.80.0.100:0: a service on every port (port 0, persistent) cannot be described in lvsctl yet
+}
+
+virtual_server "all-ports" {
+  directors   = ["zero-port"]
+  protocol    = "tcp"
+  vip         = var.vip
+  port        = 0
+  scheduler   = "rr"
+  persistence = 3600
+  method      = "dr"
+
+  server "10.80.0.11" {}
 }
 
 virtual_server "ftp" {

@@ -17,11 +17,13 @@ import (
 )
 
 type convertOptions struct {
-	from   string
-	out    string
-	args   []string
-	branch string
-	netns  bool
+	from    string
+	out     string
+	args    []string
+	branch  string
+	netns   bool
+	resolve bool
+	hosts   string
 }
 
 func newConvertCommand(stdio IO) *cobra.Command {
@@ -59,6 +61,8 @@ written as a comment in the output. Exit status: 0 all converted, 1 error,
 	f.StringArrayVar(&o.args, "arg", nil, "a positional parameter for scripts (repeatable; default: start)")
 	f.StringVar(&o.branch, "branch", "", "the branch a script takes: $1, and the answer to a select menu or read")
 	f.BoolVar(&o.netns, "netns", false, "reach each host in the network namespace of its NAME (netns = \"NAME\"), as in a lab")
+	f.BoolVar(&o.resolve, "resolve", false, "resolve host names (ipvsadm-save without -n) through the system resolver, each reported")
+	f.StringVar(&o.hosts, "hosts", "", "resolve host names from `FILE` (hosts(5) format, e.g. the director's /etc/hosts) instead of DNS; implies --resolve")
 	return cmd
 }
 
@@ -110,6 +114,13 @@ func runConvert(ctx context.Context, stdio IO, o convertOptions, args []string) 
 		inputs = append(inputs, in)
 	}
 	hosts := hostsFor(inputs)
+	resolver, err := o.resolver()
+	if err != nil {
+		return err
+	}
+	for _, h := range hosts {
+		h.Resolver = resolver
+	}
 	// sysctl.conf files first: a script's `sysctl -p` applies them.
 	for i, in := range inputs {
 		if in.kind == convert.KindSysctl {
@@ -148,6 +159,21 @@ func runConvert(ctx context.Context, stdio IO, o convertOptions, args []string) 
 		return err
 	}
 	return writeConversion(stdio, res, o.out)
+}
+
+// resolver is what --resolve and --hosts ask for, or nil.
+func (o convertOptions) resolver() (*convert.Resolver, error) {
+	switch {
+	case o.hosts != "":
+		src, err := os.ReadFile(o.hosts)
+		if err != nil {
+			return nil, fmt.Errorf("--hosts: %w", err)
+		}
+		return &convert.Resolver{Lookup: convert.ParseHosts(src), Via: "the hosts file " + o.hosts}, nil
+	case o.resolve:
+		return convert.SystemResolver(), nil
+	}
+	return nil, nil
 }
 
 // hostsFor gives each input its host: named inputs with one NAME share

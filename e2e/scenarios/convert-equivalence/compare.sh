@@ -4,11 +4,33 @@
 
 # What the scripts expect of a RHEL box: the init-script helpers and the
 # net-tools paths (busybox provides ifconfig and route).
-mkdir -p /etc/rc.d/init.d
-: >/etc/rc.d/init.d/functions
+# RHEL's helpers that the corpus's rhel-action.sh uses: action runs a command.
+mkdir -p /etc/rc.d/init.d /etc/init.d
+cat >/etc/rc.d/init.d/functions <<'EOF2'
+action() { shift; "$@"; }
+echo_success() { echo "[  OK  ]"; }
+EOF2
+cp /etc/rc.d/init.d/functions /etc/init.d/functions
 for t in ifconfig route sysctl; do
 	[ -e /sbin/$t ] || ln -s /bin/busybox /sbin/$t
 done
+mkdir -p /usr/sbin
+[ -e /usr/sbin/ipvsadm ] || ln -s /sbin/ipvsadm /usr/sbin/ipvsadm
+# sudo as root uses it: its options dropped, the command run.
+if [ ! -e /bin/sudo ]; then
+	cat >/bin/sudo <<'EOF2'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	case $1 in
+	-u | -g) shift 2 ;;
+	-*) shift ;;
+	*) break ;;
+	esac
+done
+exec "$@"
+EOF2
+	chmod +x /bin/sudo
+fi
 
 # node SIDE NAME IFACE:ADDR... makes the namespace of host NAME for a side
 # ("sa" the script's, "lv" lvsctl's: there the namespace is NAME itself),
@@ -31,19 +53,33 @@ dump() {
 
 facts() {
 	ip netns exec "$1" ipvsadm -Sn | sed 's/^/ipvs /' | sort
+	ip netns exec "$1" ipvsadm -L --timeout | sed 's/^/ipvs /'
+	ip netns exec "$1" ipvsadm -L --daemon | sed 's/^/ipvs daemon /' | sort
 	ip -n "$1" -4 -o addr show | awk '{
 		label = $2
-		for (i = 5; i <= NF; i++) if ($i ~ /\\$/) { label = substr($i, 1, length($i) - 1) }
-		print "addr", $2, $4, "label", label }' | sort
+		scope = ""
+		for (i = 5; i <= NF; i++) {
+			if ($i == "scope") { scope = $(i + 1) }
+			if ($i ~ /\\$/) { label = substr($i, 1, length($i) - 1) }
+		}
+		print "addr", $2, $4, "label", label, "scope", scope }' | sort
+	ip -n "$1" -6 -o addr show scope global | awk '{print "addr6", $2, $4}' | sort
 	ip -n "$1" -4 route show table main | sed 's/ proto [a-z0-9]*//; s/ scope [a-z]*//; s/^/route /' | sort
-	for s in ip_forward conf.all.arp_ignore conf.all.arp_announce conf.all.rp_filter; do
-		echo "sysctl net.ipv4.$s=$(sysctl_of "$1" "net.ipv4.$s")"
-	done
-	for i in $(ip -n "$1" -o link show | awk -F': ' '{print $2}' | sed 's/@.*//'); do
-		for s in arp_ignore arp_announce rp_filter; do
-			echo "sysctl net.ipv4.conf.$i.$s=$(sysctl_of "$1" "net.ipv4.conf.$i.$s")"
+	# The sysctls, read by one shell inside the namespace (a process per
+	# file is slow under TCG with dozens of namespaces).
+	# shellcheck disable=SC2016
+	ip netns exec "$1" sh -c '
+		cd /proc/sys/net || exit 1
+		show() { v=missing; [ -r "$1" ] && read -r v <"$1"; n=$1; echo "sysctl net.${n//\//.}=$v"; }
+		for s in ipv4/ip_forward ipv4/conf/all/arp_ignore ipv4/conf/all/arp_announce \
+			ipv4/conf/all/rp_filter ipv4/conf/all/send_redirects ipv4/conf/all/accept_redirects \
+			ipv4/vs/expire_nodest_conn ipv6/conf/all/forwarding; do
+			show "$s"
 		done
-	done
+		for d in ipv4/conf/*; do
+			case $d in ipv4/conf/all | ipv4/conf/default) continue ;; esac
+			for s in arp_ignore arp_announce rp_filter send_redirects; do show "$d/$s"; done
+		done'
 }
 
 # compare NAME FILE: the two sides' host NAME are equal, or each differing
@@ -66,7 +102,7 @@ unreported() {
 	echo "$diffs" | while read -r line; do
 		side=script
 		grep -qxF "$line" "$E2E_WORK/$1.lvsctl" && side=lvsctl
-		token=$(echo "$line" | grep -oE '([0-9]+\.){3}[0-9]+|net\.ipv4\.[a-z0-9_.]+' | head -n1)
+		token=$(echo "$line" | grep -oE '([0-9]+\.){3}[0-9]+|net\.ipv[46]\.[a-z0-9_./]+|[0-9a-f]+(:[0-9a-f]*){2,}' | head -n1)
 		if [ -n "$token" ] && grep -F "$2" "$E2E_WORK/convert.err" | grep -qF "$token"; then
 			echo "ok: $1 differs, as reported: only after the $side: $line"
 		else
@@ -92,10 +128,20 @@ convert_apply() {
 	expect_no_changes "$E2E_WORK/cluster.hcl"
 }
 
-# run_script NAME FILE [ARGS]: the script, run as its init system would.
+# run_script NAME FILE [ARGS]: the script, run as its init system would:
+# by bash when its first line names bash, else by sh; with ANSWER set, that
+# line is its standard input (a select menu's choice).
 run_script() {
-	echo "+ ip netns exec sa-$1 sh $2 ${3:-start}"
-	ip netns exec "sa-$1" sh "$2" "${3:-start}" 2>&1 | sed 's/^/  | /'
+	shell="sh"
+	head -n1 "$2" | grep -q bash && shell=bash
+	echo "+ ip netns exec sa-$1 $shell $2 ${3:-start}"
+	printf '%s\n' "${ANSWER:-}" | ip netns exec "sa-$1" $shell "$2" "${3:-start}" 2>&1 | sed 's/^/  | /'
+}
+
+# restore NAME FILE: an ipvsadm-save file, restored as the ipvsadm service does.
+restore() {
+	echo "+ ip netns exec sa-$1 ipvsadm -R <$2"
+	ip netns exec "sa-$1" ipvsadm -R <"$2" 2>&1 | sed 's/^/  | /'
 }
 
 # fresh starts a case: no namespaces, no ownership records of the last case
@@ -107,3 +153,73 @@ fresh() {
 	bridge_add e2elv
 }
 
+
+# nodes reads lines "NAME IFACE:ADDR..." and makes each host on both sides
+# as node does, with the links made by ip -batch: a process per command is
+# what makes dozens of hosts slow under TCG.
+nodes() {
+	links=$E2E_WORK/links.batch
+	: >"$links"
+	rm -f "$E2E_WORK"/ns-*.batch
+	while read -r name ifaces; do
+		[ -n "$name" ] || continue
+		for ns in "sa-$name" "$name"; do
+			side=lv
+			[ "$ns" = "sa-$name" ] && side=sa
+			must ip netns add "$ns"
+			echo "link set lo up" >"$E2E_WORK/ns-$ns.batch"
+			for ia in $ifaces; do
+				ifc=${ia%%:*}
+				echo "link add v$ns-$ifc type veth peer name $ifc netns $ns" >>"$links"
+				echo "link set v$ns-$ifc master e2e$side up" >>"$links"
+				printf 'link set %s up\naddr add %s dev %s\n' "$ifc" "${ia#*:}" "$ifc" >>"$E2E_WORK/ns-$ns.batch"
+			done
+		done
+	done
+	must ip -batch "$links"
+	for f in "$E2E_WORK"/ns-*.batch; do
+		ns=${f##*/ns-}
+		must ip -n "${ns%.batch}" -batch "$f"
+	done
+}
+
+# corpus_round HOSTS INPUTS [CONVERT FLAGS...]: the inputs of the convert
+# corpus (in the image as /e2e/corpus), NAME[@ADDRESS]=FILE as lvsctl convert
+# takes them, each run on the script's side of its host (made from HOSTS,
+# lines "NAME IFACE:ADDR..."), then converted together into one cluster that
+# lvsctl applies at once, and each host compared. Files named *save* are
+# restored with ipvsadm -R; a *.conf is the /etc/sysctl.conf its host's
+# script loads; select-menu.sh is answered "1" (start); scripts get
+# $SCRIPT_ARG (default start) as $1.
+corpus_round() {
+	hosts=$1 inputs=$2
+	shift 2
+	cd /e2e/corpus || fail "the image has no /e2e/corpus (e2e/vm/build.sh copies testdata/convert/in there)"
+	fresh
+	echo "$hosts" | nodes
+	for in in $inputs; do
+		name=${in%%=*} file=${in#*=}
+		name=${name%%@*}
+		case $file in
+		*.conf) cp "$file" /etc/sysctl.conf ;;
+		*save*) restore "$name" "$file" ;;
+		select-menu.sh)
+			ANSWER=1
+			run_script "$name" "$file"
+			unset ANSWER
+			;;
+		*) run_script "$name" "$file" "${SCRIPT_ARG:-start}" ;;
+		esac
+		case $file in *.conf) ;; *) rm -f /etc/sysctl.conf ;; esac
+	done
+	# shellcheck disable=SC2086
+	convert_apply "$@" $inputs
+	bad=""
+	for in in $inputs; do
+		name=${in%%=*} file=${in#*=}
+		case $file in *.conf) continue ;; esac
+		unreported "${name%%@*}" "$file" || bad="$bad ${name%%@*}($file)"
+	done
+	cd "$E2E_DIR" || true
+	[ -z "$bad" ] || fail "differences between the scripts and lvsctl that lvsctl convert did not report:$bad (see above; stderr in $E2E_WORK/convert.err)"
+}

@@ -53,11 +53,12 @@ func (o Op) Changes() bool {
 	return true
 }
 
-// Defaults of ipvsadm: a new service is scheduled wlc, -p alone means 300
-// seconds, a server is direct-routed with weight 1.
+// Defaults of ipvsadm: a new service is scheduled wlc, -p alone means 360
+// seconds (libipvs's IPVS_SVC_PERSISTENT_TIMEOUT; its man page says 300, the
+// kernel in the VM test shows 360), a server is direct-routed with weight 1.
 const (
 	DefaultScheduler   = "wlc"
-	DefaultPersistence = 300
+	DefaultPersistence = 360
 )
 
 // Service names a virtual service: protocol, address and port, or a
@@ -84,8 +85,11 @@ type Command struct {
 	Persistence uint32 // 0: not persistent
 	Netmask     int    // persistence granularity as a prefix length; 0 = full
 	Flags       []string
-	OnePacket   bool
-	PE          string // persistence engine (--pe), which lvsctl cannot say
+	// NamedFlags are the flags written by name (sh-port, not flag-2):
+	// ipvsadm refuses them with another scheduler.
+	NamedFlags []string
+	OnePacket  bool
+	PE         string // persistence engine (--pe), which lvsctl cannot say
 
 	Server     netip.Addr
 	ServerHost string // host name given instead of an address
@@ -104,8 +108,8 @@ type Command struct {
 
 	Timeouts [3]uint32 // --set tcp tcpfin udp; 0 = unchanged
 
-	Daemon      string // master or backup (--start-daemon)
-	DaemonExtra []string
+	Daemon string // master or backup (--start-daemon)
+	Sync   SyncOptions
 
 	// Given holds the canonical long names of the options written.
 	Given map[string]bool
@@ -392,8 +396,46 @@ func (c *Command) apply(g given) error {
 		c.TunCsum = "csum"
 	case "tun-remcsum":
 		c.TunCsum = "remcsum"
-	case "mcast-interface", "syncid", "sync-maxlen", "mcast-group", "mcast-port", "mcast-ttl":
-		c.DaemonExtra = append(c.DaemonExtra, "--"+g.name+" "+v)
+	case "mcast-interface":
+		c.Sync.Interface = v
+	case "mcast-group":
+		a, err := netip.ParseAddr(v)
+		if err != nil || !a.IsMulticast() {
+			return errorf("illegal mcast-group %q: a multicast address", v)
+		}
+		c.Sync.Group = a
+	case "syncid", "sync-maxlen", "mcast-port", "mcast-ttl":
+		return c.syncNumber(g.name, v)
+	}
+	return nil
+}
+
+// SyncOptions are the settings of --start-daemon; zero values leave the
+// kernel's defaults.
+type SyncOptions struct {
+	Interface string
+	SyncID    uint8
+	Group     netip.Addr
+	Port      uint16
+	TTL       uint8
+	MaxLen    uint16
+}
+
+func (c *Command) syncNumber(name, v string) error {
+	limits := map[string]uint64{"syncid": 255, "sync-maxlen": 65535, "mcast-port": 65535, "mcast-ttl": 255}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n > limits[name] || n == 0 && name != "syncid" {
+		return errorf("illegal %s %q: 0..%d", name, v, limits[name])
+	}
+	switch name {
+	case "syncid":
+		c.Sync.SyncID = uint8(n)
+	case "sync-maxlen":
+		c.Sync.MaxLen = uint16(n)
+	case "mcast-port":
+		c.Sync.Port = uint16(n)
+	case "mcast-ttl":
+		c.Sync.TTL = uint8(n)
 	}
 	return nil
 }
@@ -502,6 +544,7 @@ func (c *Command) parseFlags(v string) error {
 	for _, f := range strings.Split(v, ",") {
 		switch f {
 		case "sh-fallback", "sh-port", "mh-fallback", "mh-port":
+			c.NamedFlags = append(c.NamedFlags, f)
 		case "flag-1":
 			f = "fallback"
 		case "flag-2":

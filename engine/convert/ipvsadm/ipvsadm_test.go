@@ -21,9 +21,9 @@ func TestParse(t *testing.T) {
 		want Command
 	}{
 		{"-A -t 172.25.0.100:80 -s wrr", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wrr", Method: "dr", Weight: 1}},
-		{"-At 172.25.0.100:http -p", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Persistence: 300, Method: "dr", Weight: 1}},
+		{"-At 172.25.0.100:http -p", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Persistence: 360, Method: "dr", Weight: 1}},
 		{"-A -u 172.25.0.100:53 -s rr -p 60 -M 255.255.255.0 -o", Command{Op: AddService, Service: Service{Protocol: "udp", Addr: v4, Port: 53, Family: "inet"}, Scheduler: "rr", Persistence: 60, Netmask: 24, OnePacket: true, Method: "dr", Weight: 1}},
-		{"--add-service --tcp-service=[2001:db8::100]:443 --scheduler sh --sched-flags flag-1,sh-port", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v6, Port: 443, Family: "inet6"}, Scheduler: "sh", Flags: []string{"sh-fallback", "sh-port"}, Method: "dr", Weight: 1}},
+		{"--add-service --tcp-service=[2001:db8::100]:443 --scheduler sh --sched-flags flag-1,sh-port", Command{Op: AddService, Service: Service{Protocol: "tcp", Addr: v6, Port: 443, Family: "inet6"}, Scheduler: "sh", Flags: []string{"sh-fallback", "sh-port"}, NamedFlags: []string{"sh-port"}, Method: "dr", Weight: 1}},
 		{"-A -f 1 -6 -s rr", Command{Op: AddService, Service: Service{FWMark: 1, Family: "inet6"}, Scheduler: "rr", Method: "dr", Weight: 1}},
 		{"-a -t 172.25.0.100:80 -r 172.25.0.31 -g -w 1", Command{Op: AddServer, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Server: rip, ServerPort: 80, Method: "dr", Weight: 1}},
 		{"-at 172.25.0.100:80 -r 172.25.0.31:8080 -m -w2 -x 100 -y 10", Command{Op: AddServer, Service: Service{Protocol: "tcp", Addr: v4, Port: 80, Family: "inet"}, Scheduler: "wlc", Server: rip, ServerPort: 8080, Method: "nat", Weight: 2, Upper: 100, Lower: 10}},
@@ -120,4 +120,20 @@ func FuzzIpvsadmArgs(f *testing.F) {
 		}
 		_, _ = ParseSave(strings.NewReader(s))
 	})
+}
+
+func TestParseSyncDaemon(t *testing.T) {
+	c, err := Parse(strings.Fields("--start-daemon backup --mcast-interface eth1 --syncid 7 --mcast-group 224.0.0.90 --mcast-port 8850 --mcast-ttl 2 --sync-maxlen 1400"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SyncOptions{Interface: "eth1", SyncID: 7, Group: netip.MustParseAddr("224.0.0.90"), Port: 8850, TTL: 2, MaxLen: 1400}
+	if c.Op != StartDaemon || c.Daemon != "backup" || c.Sync != want {
+		t.Errorf("got %v %q %+v, want --start-daemon backup %+v", c.Op, c.Daemon, c.Sync, want)
+	}
+	for _, bad := range []string{"--syncid 256", "--mcast-group 10.0.0.1", "--mcast-port 0", "--mcast-ttl x"} {
+		if _, err := Parse(strings.Fields("--start-daemon master " + bad)); err == nil {
+			t.Errorf("--start-daemon master %s: no error", bad)
+		}
+	}
 }

@@ -118,10 +118,11 @@ func (c *cmd) ipAddr(verb string, a []string) int {
 	iface := kv["dev"]
 	switch {
 	case matches(verb, "add") || matches(verb, "replace") || verb == "change":
-		if s := kv["scope"]; s != "" && s != "global" && s != "0" {
-			c.note(convert.LeftOut, "scope "+s+" cannot be described in lvsctl yet; lvsctl adds the address with the default scope")
+		scope, ok := addrScope(kv["scope"])
+		if !ok {
+			c.note(convert.LeftOut, "scope "+kv["scope"]+": lvsctl places a VIP with scope global, link or host only; it adds the address with the default scope")
 		}
-		addr := state.Address{Interface: iface, Prefix: p, Label: kv["label"]}
+		addr := state.Address{Interface: iface, Prefix: p, Label: kv["label"], Scope: scope}
 		if verb != "add" && verb != "a" && verb != "ad" {
 			c.r.host.DeleteAddresses(func(x state.Address) bool { return x.Key() == addr.Key() })
 		}
@@ -134,6 +135,20 @@ func (c *cmd) ipAddr(verb string, a []string) int {
 		return c.fail("ip addr: unknown command " + verb)
 	}
 	return 0
+}
+
+// addrScope reads ip(8)'s scope of an address, by name or number, as
+// state writes it ("" for global); ok is false for one lvsctl cannot place.
+func addrScope(s string) (string, bool) {
+	switch s {
+	case "", "global", "0", "universe":
+		return "", true
+	case "link", "253":
+		return "link", true
+	case "host", "254":
+		return "host", true
+	}
+	return "", false
 }
 
 // parsePrefix reads ADDRESS[/LEN]; a bare address is a host prefix.
