@@ -55,7 +55,7 @@ for n in $sizes; do
 	ip netns exec ref ipvsadm -C
 
 	t=$(now)
-	ref_r_sys=$(systime ip netns exec ref ipvsadm -R <"$cfg.ipvsadm" 3>&1 >/dev/null) || fail "ipvsadm -R of $n services failed"
+	ref_r_sys=$(systime /sbin/ip netns exec ref ipvsadm -R <"$cfg.ipvsadm" 3>&1 >/dev/null) || fail "ipvsadm -R of $n services failed"
 	ref_r=$(since "$t")
 
 	count_start
@@ -68,7 +68,7 @@ for n in $sizes; do
 	ipvs_table_like lvs ref >/dev/null
 
 	t=$(now)
-	ref_sn_sys=$(systime ip netns exec lvs ipvsadm -Sn 3>&1 >/dev/null)
+	ref_sn_sys=$(systime /sbin/ip netns exec lvs ipvsadm -Sn 3>&1 >/dev/null)
 	ref_sn=$(since "$t")
 	t=$(now)
 	"$LVSCTL" plan -detailed-exitcode -no-color "$cfg" >"$E2E_WORK/plan.out" 2>&1
