@@ -33,7 +33,8 @@ systime() {
 	return $rc
 }
 # count_start / count_stop: the IPVS requests sent in the director's
-# namespace between them, as "writes=N reads=M ..." in $E2E_WORK/count.
+# namespace between them, as "writes=N reads=M ..." in $E2E_WORK/count,
+# and the writes in $writes (not in a subshell: it waits for nlcount).
 count_start() {
 	rm -f "$E2E_WORK/count" "$E2E_WORK/count.err"
 	ip netns exec lvs /e2e/bin/nlcount nlmon0 >"$E2E_WORK/count" 2>"$E2E_WORK/count.err" &
@@ -43,7 +44,7 @@ count_start() {
 count_stop() {
 	kill -TERM "$counter"
 	wait "$counter" || fail "nlcount: $(cat "$E2E_WORK/count.err")"
-	sed -n 's/.*writes=\([0-9]*\).*/\1/p' "$E2E_WORK/count"
+	writes=$(sed -n 's/.*writes=\([0-9]*\).*/\1/p' "$E2E_WORK/count")
 }
 
 for n in $sizes; do
@@ -63,7 +64,8 @@ for n in $sizes; do
 	"$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/apply.out" 2>&1 ||
 		fail "apply of $n services exited $?: $(tail -n3 "$E2E_WORK/apply.out")"
 	apply_s=$(since "$t")
-	apply_writes=$(count_stop)
+	count_stop
+	apply_writes=$writes
 	tail -n2 "$E2E_WORK/apply.out"
 	ipvs_table_like lvs ref >/dev/null
 
@@ -91,7 +93,8 @@ for n in $sizes; do
 	t=$(now)
 	"$LVSCTL" apply -auto-approve -no-color "$cfg.w" >"$E2E_WORK/w.out" 2>&1 || fail "apply of the weight change: $(tail -n3 "$E2E_WORK/w.out")"
 	weight_s=$(since "$t")
-	weight_writes=$(count_stop)
+	count_stop
+	weight_writes=$writes
 	echo "kernel requests of the weight change: $(cat "$E2E_WORK/count")"
 	[ "$weight_writes" = 1 ] || fail "the weight change made $weight_writes kernel writes, not 1: $(cat "$E2E_WORK/count")"
 	[ "$(ip netns exec lvs ipvsadm -Ln -t "172.25.0.100:$((10000 + n - 1))" | awk '$2 == "172.25.1.1:80" { print $4 }')" = 2 ] ||
