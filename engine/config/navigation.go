@@ -8,13 +8,13 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// releaseSyntax replaces each parsed native file by its bytes and the
-// headers of its top-level blocks: all that rendering a diagnostic asks of
-// a file ("on FILE line N, in virtual_server "web":"). The syntax tree of a
-// big director (100,000 server blocks, about 85 MB) is then freed once
-// decoded instead of living through compile and plan.
-func releaseSyntax(files map[string]*hcl.File) {
-	for name, f := range files {
+// releaseSyntax turns each parsed native file, in place, into its bytes and
+// the headers of its top-level blocks: all that rendering a diagnostic asks
+// of a file ("on FILE line N, in virtual_server "web":"). The syntax tree
+// of a big director (100,000 server blocks, about 85 MB) can then be freed
+// once decoded instead of living through compile and plan.
+func releaseSyntax(files []*hcl.File) {
+	for _, f := range files {
 		body, ok := f.Body.(*hclsyntax.Body)
 		if !ok {
 			continue
@@ -23,8 +23,26 @@ func releaseSyntax(files map[string]*hcl.File) {
 		for i, b := range body.Blocks {
 			nav[i] = navBlock{typ: b.Type, labels: b.Labels, rng: b.Range(), def: b.DefRange()}
 		}
-		files[name] = &hcl.File{Body: hcl.EmptyBody(), Bytes: f.Bytes, Nav: nav}
+		f.Body, f.Nav = emptyBody{body.SrcRange.Filename}, nav
 	}
+}
+
+// emptyBody stands for a released file's body: it has nothing in it, but
+// still names its file.
+type emptyBody struct{ filename string }
+
+func (b emptyBody) Content(*hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	return &hcl.BodyContent{}, nil
+}
+
+func (b emptyBody) PartialContent(*hcl.BodySchema) (*hcl.BodyContent, hcl.Body, hcl.Diagnostics) {
+	return &hcl.BodyContent{}, b, nil
+}
+
+func (b emptyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return nil, nil }
+
+func (b emptyBody) MissingItemRange() hcl.Range {
+	return hcl.Range{Filename: b.filename, Start: hcl.InitialPos, End: hcl.InitialPos}
 }
 
 // topLevelNav answers hcl's navigation questions as hclsyntax's own

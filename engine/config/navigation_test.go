@@ -34,11 +34,10 @@ locals {
 		ContextDefRange(int) hcl.Range
 	}
 	want := f.Nav.(navigator)
-	files := map[string]*hcl.File{"a.hcl": f}
-	releaseSyntax(files)
-	got := files["a.hcl"].Nav.(navigator)
-	if string(files["a.hcl"].Bytes) != string(src) {
-		t.Fatal("the bytes were not kept")
+	releaseSyntax([]*hcl.File{f})
+	got := f.Nav.(navigator)
+	if string(f.Bytes) != string(src) || f.Body.MissingItemRange().Filename != "a.hcl" {
+		t.Fatal("the bytes or the file name were not kept")
 	}
 	for off := range len(src) + 1 {
 		if g, w := got.ContextString(off), want.ContextString(off); g != w {

@@ -37,7 +37,7 @@ func BenchmarkAgentRead(b *testing.B) {
 // the protocol's encoding costs on top at scale.
 func BenchmarkAgentBig(b *testing.B) {
 	desired := state.Host{Name: "web1", Role: state.RoleDirector}
-	for i := range 1000 {
+	for i := range benchServices {
 		svc := plantest.Service(fmt.Sprintf("10.%d.%d.%d", 1+i/62500, i/250%250, 1+i%250))
 		for j := range 10 {
 			svc.Servers = append(svc.Servers, plantest.Server(fmt.Sprintf("172.16.0.%d", j+1), 1))
@@ -85,3 +85,6 @@ func BenchmarkAgentBig(b *testing.B) {
 		})
 	}
 }
+
+// benchServices is the size of BenchmarkAgentBig's director.
+var benchServices = 1000
