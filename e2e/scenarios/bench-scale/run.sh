@@ -37,7 +37,8 @@ systime() {
 # and the writes in $writes (not in a subshell: it waits for nlcount).
 count_start() {
 	rm -f "$E2E_WORK/count" "$E2E_WORK/count.err"
-	ip netns exec lvs /e2e/bin/nlcount nlmon0 >"$E2E_WORK/count" 2>"$E2E_WORK/count.err" &
+	# /sbin/ip, not the ip function: $! must be nlcount itself (ip execs it).
+	/sbin/ip netns exec lvs /e2e/bin/nlcount nlmon0 >"$E2E_WORK/count" 2>"$E2E_WORK/count.err" &
 	counter=$!
 	wait_for_line "$E2E_WORK/count.err" ready "nlcount" >/dev/null
 }
