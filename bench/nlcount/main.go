@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/mdlayher/genetlink"
@@ -54,19 +55,15 @@ func run(dev string) error {
 	// A big receive buffer: apply sends 100,000 requests in a few seconds.
 	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, 64<<20)
 
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	// One goroutine reads and counts; a signal asks it to finish what is
+	// queued (sent before the signal) and stop.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	var stopping atomic.Bool
+	go func() { <-sig; stopping.Store(true) }()
 	c := newCounter(family)
-	done := make(chan error, 1)
-	go func() { done <- c.read(fd) }()
 	fmt.Fprintln(os.Stderr, "ready")
-	select {
-	case <-stop:
-	case err := <-done:
-		return err
-	}
-	// What is queued on the socket was sent before the signal: read it.
-	if err := c.drain(fd); err != nil {
+	if err := c.read(fd, &stopping); err != nil {
 		return err
 	}
 	fmt.Println(c.String())
@@ -105,40 +102,29 @@ func ifIndex(dev string) (int, error) {
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
-// read counts messages from fd until it fails.
-func (c *counter) read(fd int) error {
-	buf := make([]byte, 1<<20)
-	for {
-		n, from, err := unix.Recvfrom(fd, buf, 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read: %w", err)
-		}
-		c.packet(from, buf[:n])
-	}
-}
-
-// drain counts what is still queued, without waiting for more.
-func (c *counter) drain(fd int) error {
+// read counts messages from fd until stopping is set and nothing is
+// queued any more.
+func (c *counter) read(fd int, stopping *atomic.Bool) error {
 	buf := make([]byte, 1<<20)
 	for {
 		n, from, err := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
-		if err == unix.EAGAIN || err == unix.EWOULDBLOCK {
-			break
-		}
-		if err != nil {
+		switch {
+		case err == unix.EAGAIN || err == unix.EWOULDBLOCK:
+			if stopping.Load() {
+				// Drops since the socket opened (reading resets the count).
+				if st, err := unix.GetsockoptTpacketStats(fd, unix.SOL_PACKET, unix.PACKET_STATISTICS); err == nil {
+					c.dropped += int(st.Drops)
+				}
+				return nil
+			}
+			_, _ = unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, 100)
+		case err == unix.EINTR:
+		case err != nil:
 			return fmt.Errorf("read: %w", err)
+		default:
+			c.packet(from, buf[:n])
 		}
-		c.packet(from, buf[:n])
 	}
-	// Drops since the socket opened (reading resets the kernel's count).
-	st, err := unix.GetsockoptTpacketStats(fd, unix.SOL_PACKET, unix.PACKET_STATISTICS)
-	if err == nil {
-		c.dropped += int(st.Drops)
-	}
-	return nil
 }
 
 func (c *counter) packet(from unix.Sockaddr, b []byte) {
