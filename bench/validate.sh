@@ -2,8 +2,10 @@
 # bench/validate.sh [SERVICES] [SERVERS] — load + validate + compile of a
 # director with SERVICES services of SERVERS NAT servers (default 10,000 x
 # 10), written flat (one block per service) and with a dynamic block per
-# service's servers; prints wall time and peak RSS of `lvsctl validate` for
-# each (GNU time). Natively; no root needed.
+# service's servers; prints wall time, CPU time (user + sys: what the
+# machine's other load does not inflate much) and peak RSS of `lvsctl
+# validate` for each (GNU time), and the load average. Natively; no root
+# needed.
 set -eu
 n=${1:-10000}
 m=${2:-10}
@@ -32,7 +34,7 @@ awk -v n="$n" -v m="$m" 'BEGIN {
 
 for form in flat dynamic; do
 	size=$(wc -c <"$work/$form.hcl")
-	/usr/bin/time -f "%e %M" -o "$work/time" "$work/lvsctl" validate "$work/$form.hcl" >/dev/null
-	read -r secs kb <"$work/time"
-	echo "validate $form $n x $m ($((size / 1024)) KiB): ${secs}s, peak RSS $((kb / 1024)) MB"
+	/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$work/lvsctl" validate "$work/$form.hcl" >/dev/null
+	read -r secs user sys kb <"$work/time"
+	echo "validate $form $n x $m ($((size / 1024)) KiB): ${secs}s (CPU ${user}s user + ${sys}s sys), peak RSS $((kb / 1024)) MB, load average $(cut -d' ' -f1 /proc/loadavg)"
 done

@@ -1,23 +1,34 @@
 #!/bin/sh
 # bench/vm.sh [SCENARIO] — boots the e2e VM (root, qemu; see e2e/README.md)
-# for the benchmark scenario (default bench-scale: 1k, 2k, 5k, 10k services
-# x 10 NAT servers; bench-quick: 1k and 2k) and prints its figures as a
-# table: lvsctl and the reference tool on the same work in the same boot,
-# and their ratio. The raw console goes to bench/vm-console.log.
+# for the benchmark scenario (default bench-scale: 1k, 2k, 5k, 10k, 20k
+# services x 10 NAT servers; bench-5k: 1k, 2k, 5k; bench-quick: 1k and 2k)
+# and prints its figures as a table: lvsctl and the reference tool on the
+# same work in the same boot, and their ratio, the kernel writes as nlcount
+# counted them on a nlmon device, and the host's load average before and
+# after. With two sizes or more it draws the growth into
+# docs/bench-growth.svg (bench/plot). The raw console goes to
+# bench/vm-console.log.
 set -eu
 scenario=${1:-bench-scale}
 here=$(cd "$(dirname "$0")/.." && pwd)
 log=$here/bench/vm-console.log
 cd "$here"
+echo "host load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 LVSCTL_E2E=1 LVSCTL_E2E_CONSOLE=1 LVSCTL_E2E_TIMEOUT=${LVSCTL_E2E_TIMEOUT:-10800} \
 	LVSCTL_E2E_VM_TIMEOUT=${LVSCTL_E2E_VM_TIMEOUT:-4h} LVSCTL_E2E_MEMORY=${LVSCTL_E2E_MEMORY:-2048} \
 	go test -count=1 -timeout 5h ./e2e -run "TestVM/^$scenario\$" -v >"$log" 2>&1 || {
 	tail -n 30 "$log"
+	echo "host load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	exit 1
 }
-printf '| services | lvsctl apply | ipvsadm -R | ratio | lvsctl plan (no-op) | ipvsadm -Sn | ratio | one weight: apply | changes |\n'
-printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+echo "host load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| services | lvsctl apply | ipvsadm -R (sys) | ratio | kernel writes | lvsctl plan (no-op) | ipvsadm -Sn (sys) | ratio | of which validate, show | one weight: apply | vs plan | kernel writes | VM load |\n'
+printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 grep -o '@@BENCH .*' "$log" | awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	printf "| %s | %s s | %s s | %s | %s s | %s s | %s | %s s | %s |\n", v["n"], v["apply"], v["ipvsadm_R"], v["apply_ratio"], v["plan"], v["ipvsadm_Sn"], v["plan_ratio"], v["weight"], v["weight_changes"]
+	printf "| %s | %s s | %s s (%s s) | %s | %s | %s s | %s s (%s s) | %s | %s s, %s s | %s s | %s | %s | %s |\n", v["n"], v["apply"], v["ipvsadm_R"], v["ipvsadm_R_sys"], v["apply_ratio"], v["apply_writes"], v["plan"], v["ipvsadm_Sn"], v["ipvsadm_Sn_sys"], v["plan_ratio"], v["validate"], v["show"], v["weight"], v["weight_ratio"], v["weight_writes"], v["load"]
 }'
+if [ "$(grep -c '@@BENCH ' "$log")" -ge 2 ]; then
+	grep '@@BENCH ' "$log" | go run ./bench/plot >docs/bench-growth.svg
+	echo "growth plotted in docs/bench-growth.svg"
+fi

@@ -27,7 +27,7 @@ fou ip_gre gre sctp sit ip6_tunnel"
 # Not loaded at boot, only present: the kernel loads them on demand through
 # /sbin/modprobe, as on a stock host (netlink families that a netlink
 # handle may open, such as NETLINK_XFRM).
-on_demand="xfrm_user nfnetlink"
+on_demand="xfrm_user nfnetlink nlmon"
 
 ensure_deps
 tree=$(kernel_tree)
@@ -117,6 +117,8 @@ else
 	go_build lvsctl build -trimpath ./cmd/lvsctl
 fi
 go_build ipvs.test test -c -tags ipvskernel ./providers/ipvs
+# The benchmark's independent count of kernel requests (bench-scale).
+go_build nlcount build ./bench/nlcount
 
 cp "$here/init" "$root/init"
 cp "$here/runner.sh" "$root/e2e/runner.sh"

@@ -112,6 +112,7 @@ func service(vs *config.VirtualServer) state.Service {
 	if s.Netmask == 0 { // the kernel's default: one client address
 		s.Netmask = state.FullNetmask(vs.Family)
 	}
+	s.Servers = make([]state.Server, 0, len(vs.Servers))
 	for _, d := range vs.Servers {
 		srv := state.Server{
 			Address:        d.Address,

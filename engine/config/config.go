@@ -35,7 +35,8 @@ type Options struct {
 // Config is a loaded and validated cluster description.
 type Config struct {
 	// Files holds every parsed file by name, for rendering diagnostics with
-	// hcl.NewDiagnosticTextWriter.
+	// hcl.NewDiagnosticTextWriter: once loaded, a file keeps its bytes and
+	// the headers of its top-level blocks (its Body is empty).
 	Files map[string]*hcl.File
 	// Variables are the final values of the declared variables.
 	Variables map[string]cty.Value
@@ -58,10 +59,18 @@ type Config struct {
 // the attributes it set, so later stages can point at them.
 type Source struct {
 	DefRange hcl.Range
-	attrs    map[string]hcl.Range
+	// attrs are the ranges of the attributes set, in the order read: a
+	// block sets a handful, so a slice beats a map per block (a director
+	// of 100,000 servers has 100,000 of them).
+	attrs []attrRange
 	// unknown holds the attributes set to a value not known yet (a
 	// variable validate was given no value for).
 	unknown map[string]bool
+}
+
+type attrRange struct {
+	name string
+	rng  hcl.Range
 }
 
 // Unknown reports whether the named attribute was set to a value not known
@@ -71,23 +80,30 @@ func (s Source) Unknown(name string) bool { return s.unknown[name] }
 // AttrRange returns the range of the named attribute's value, or the
 // block's definition range when the attribute was not set.
 func (s Source) AttrRange(name string) hcl.Range {
-	if r, ok := s.attrs[name]; ok {
-		return r
+	if i := s.find(name); i >= 0 {
+		return s.attrs[i].rng
 	}
 	return s.DefRange
 }
 
 // Has reports whether the block set the named attribute.
-func (s Source) Has(name string) bool {
-	_, ok := s.attrs[name]
-	return ok
+func (s Source) Has(name string) bool { return s.find(name) >= 0 }
+
+func (s Source) find(name string) int {
+	for i := range s.attrs {
+		if s.attrs[i].name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func (s *Source) note(name string, r hcl.Range) {
-	if s.attrs == nil {
-		s.attrs = make(map[string]hcl.Range)
+	if i := s.find(name); i >= 0 {
+		s.attrs[i].rng = r
+		return
 	}
-	s.attrs[name] = r
+	s.attrs = append(s.attrs, attrRange{name, r})
 }
 
 // SSH is how to reach a host over SSH.

@@ -54,7 +54,7 @@ func routeSchema() *hcl.BodySchema {
 // decodeBlocks decodes the host and service blocks into cfg.
 func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, b := range blocks {
+	for i, b := range blocks {
 		switch b.Type {
 		case "director":
 			cfg.Directors = append(cfg.Directors, decodeDirector(b, ctx, &diags))
@@ -63,6 +63,7 @@ func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diag
 		case "virtual_server":
 			cfg.VirtualServers = append(cfg.VirtualServers, decodeVirtualServer(b, ctx, &diags))
 		}
+		blocks[i] = nil // decoded: its syntax can go (see decodeRest)
 	}
 	return diags
 }

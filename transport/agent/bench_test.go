@@ -2,11 +2,13 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/plan/plantest"
+	"github.com/lvsctl/lvsctl/engine/state"
 )
 
 // BenchmarkAgentRead measures a read through the agent protocol (in
@@ -66,3 +68,60 @@ func BenchmarkAgentApply(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAgentBig reads a director of 1,000 services x 10 servers, and
+// applies it from empty, in process and through the agent protocol: what
+// the protocol's encoding costs on top at scale.
+func BenchmarkAgentBig(b *testing.B) {
+	desired := state.Host{Name: "web1", Role: state.RoleDirector}
+	for i := range benchServices {
+		svc := plantest.Service(fmt.Sprintf("10.%d.%d.%d", 1+i/62500, i/250%250, 1+i%250))
+		for j := range 10 {
+			svc.Servers = append(svc.Servers, plantest.Server(fmt.Sprintf("172.16.0.%d", j+1), 1))
+		}
+		desired.Services = append(desired.Services, svc)
+	}
+	req := cluster.ReadRequestFor(desired)
+	for _, via := range []string{"local", "agent"} {
+		r := newRig(b)
+		var h cluster.Host = r.local
+		if via == "agent" {
+			a, _ := pipeAgent(b, r.local)
+			defer a.Close()
+			h = a
+		}
+		ctx := context.Background()
+		live, err := h.Read(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := h.Apply(ctx, plan.Diff(desired, live).Changes); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("read/"+via, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := h.Read(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// Apply: destroy it all, then make it again from empty.
+		empty := state.Host{Name: "web1", Role: state.RoleDirector}
+		b.Run("apply/"+via, func(b *testing.B) {
+			for b.Loop() {
+				for _, want := range []state.Host{empty, desired} {
+					live, err := h.Read(ctx, req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := h.Apply(ctx, plan.Diff(want, live).Changes); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// benchServices is the size of BenchmarkAgentBig's director.
+var benchServices = 1000

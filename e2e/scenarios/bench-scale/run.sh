@@ -1,19 +1,52 @@
 # bench-scale (manual: make bench-vm): lvsctl against the reference tool
 # on the same work in the same boot, for a director with N services of 10
 # NAT servers each. For each N it prints one line
-#   @@BENCH n=N apply=S ipvsadm_R=S apply_ratio=R plan=S ipvsadm_Sn=S plan_ratio=R weight=S weight_changes=C
+#   @@BENCH n=N apply=S ipvsadm_R=S apply_ratio=R plan=S ipvsadm_Sn=S plan_ratio=R
+#           weight=S weight_ratio=R weight_writes=W apply_writes=W validate=S show=S
+#           ipvsadm_R_sys=S ipvsadm_Sn_sys=S load=L
 # (seconds of wall time): apply from empty vs `ipvsadm -R` of the same
-# rules (the tables then compared), a no-op plan vs `ipvsadm -Sn`, and one
-# weight changed (its plan's change count and apply time). bench/vm.sh
-# collects the lines into a table.
+# rules (the tables then compared), a no-op plan vs `ipvsadm -Sn`, one
+# weight changed (its apply vs the no-op plan), and where a plan's time
+# goes: `validate` (load and compile only) and `show -o json` (reading the
+# director). The kernel writes are counted by nlcount on a nlmon device in
+# the director's namespace: the kernel's own view of the requests, not
+# what lvsctl reports. *_sys is the kernel time of the ipvsadm run (the
+# floor), load the 1-minute load average of the VM. bench/vm.sh collects
+# the lines into a table.
 need_lvsctl
-sizes=${sizes:-1000 2000 5000 10000}
+need_binary nlcount
+sizes=${sizes:-1000 2000 5000 10000 20000}
 lab_director
 host_add ref
+ip -n lvs link add nlmon0 type nlmon || fail "no nlmon device (module nlmon missing from the image?)"
+ip -n lvs link set nlmon0 up
 
 now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+# systime CMD... runs CMD and prints the kernel time it took (its sys, in
+# seconds) on fd 3; its output goes where the caller sends it.
+systime() {
+	busybox time -f '%S' -o "$E2E_WORK/sys" "$@"
+	rc=$?
+	cat "$E2E_WORK/sys" >&3
+	return $rc
+}
+# count_start / count_stop: the IPVS requests sent in the director's
+# namespace between them, as "writes=N reads=M ..." in $E2E_WORK/count,
+# and the writes in $writes (not in a subshell: it waits for nlcount).
+count_start() {
+	rm -f "$E2E_WORK/count" "$E2E_WORK/count.err"
+	# /sbin/ip, not the ip function: $! must be nlcount itself (ip execs it).
+	/sbin/ip netns exec lvs /e2e/bin/nlcount nlmon0 >"$E2E_WORK/count" 2>"$E2E_WORK/count.err" &
+	counter=$!
+	wait_for_line "$E2E_WORK/count.err" ready "nlcount" >/dev/null
+}
+count_stop() {
+	kill -TERM "$counter"
+	wait "$counter" || fail "nlcount: $(cat "$E2E_WORK/count.err")"
+	writes=$(sed -n 's/.*writes=\([0-9]*\).*/\1/p' "$E2E_WORK/count")
+}
 
 for n in $sizes; do
 	step "$n services x 10 servers"
@@ -24,18 +57,21 @@ for n in $sizes; do
 	ip netns exec ref ipvsadm -C
 
 	t=$(now)
-	ip netns exec ref ipvsadm -R <"$cfg.ipvsadm" || fail "ipvsadm -R of $n services failed"
+	ref_r_sys=$(systime /sbin/ip netns exec ref ipvsadm -R <"$cfg.ipvsadm" 3>&1 >/dev/null) || fail "ipvsadm -R of $n services failed"
 	ref_r=$(since "$t")
 
+	count_start
 	t=$(now)
 	"$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/apply.out" 2>&1 ||
 		fail "apply of $n services exited $?: $(tail -n3 "$E2E_WORK/apply.out")"
 	apply_s=$(since "$t")
+	count_stop
+	apply_writes=$writes
 	tail -n2 "$E2E_WORK/apply.out"
 	ipvs_table_like lvs ref >/dev/null
 
 	t=$(now)
-	ip netns exec lvs ipvsadm -Sn >/dev/null
+	ref_sn_sys=$(systime /sbin/ip netns exec lvs ipvsadm -Sn 3>&1 >/dev/null)
 	ref_sn=$(since "$t")
 	t=$(now)
 	"$LVSCTL" plan -detailed-exitcode -no-color "$cfg" >"$E2E_WORK/plan.out" 2>&1
@@ -43,17 +79,30 @@ for n in $sizes; do
 	plan_s=$(since "$t")
 	[ "$rc" = 0 ] || fail "no-op plan of $n services: exit $rc: $(tail -n3 "$E2E_WORK/plan.out")"
 
+	# Where the plan's time goes: loading the file, reading the director.
+	t=$(now)
+	"$LVSCTL" validate "$cfg" >/dev/null || fail "validate of $n services"
+	validate_s=$(since "$t")
+	t=$(now)
+	"$LVSCTL" show -o json "$cfg" >/dev/null || fail "show of $n services"
+	show_s=$(since "$t")
+
 	# One weight: the first server of the last service goes to 2.
 	awk -v last="s$((n - 1))" '$0 ~ "^virtual_server \"" last "\"" { inlast = 1 }
 			inlast && /server "172.25.1.1:80" \{\}/ { sub(/\{\}/, "{ weight = 2 }"); inlast = 0 } { print }' "$cfg" >"$cfg.w"
-	"$LVSCTL" plan -json "$cfg.w" >"$E2E_WORK/w.json" || fail "plan of the weight change"
-	changes=$(tr -d ' \n' <"$E2E_WORK/w.json" | grep -o '"actions":\[' | wc -l)
+	count_start
 	t=$(now)
 	"$LVSCTL" apply -auto-approve -no-color "$cfg.w" >"$E2E_WORK/w.out" 2>&1 || fail "apply of the weight change: $(tail -n3 "$E2E_WORK/w.out")"
 	weight_s=$(since "$t")
-	grep -q "0 added, 1 changed, 0 destroyed" "$E2E_WORK/w.out" || fail "the weight change was not one change: $(tail -n1 "$E2E_WORK/w.out")"
+	count_stop
+	weight_writes=$writes
+	echo "kernel requests of the weight change: $(cat "$E2E_WORK/count")"
+	[ "$weight_writes" = 1 ] || fail "the weight change made $weight_writes kernel writes, not 1: $(cat "$E2E_WORK/count")"
+	[ "$(ip netns exec lvs ipvsadm -Ln -t "172.25.0.100:$((10000 + n - 1))" | awk '$2 == "172.25.1.1:80" { print $4 }')" = 2 ] ||
+		fail "the weight is not 2 in the kernel after the change"
 
-	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_changes=$changes"
+	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_ratio=$(ratio "$weight_s" "$plan_s") weight_writes=$weight_writes apply_writes=$apply_writes validate=$validate_s show=$show_s ipvsadm_R_sys=$ref_r_sys ipvsadm_Sn_sys=$ref_sn_sys load=$(cut -d' ' -f1 /proc/loadavg)"
 done
 ip netns exec lvs ipvsadm -C
 ip netns exec ref ipvsadm -C
+ip -n lvs link del nlmon0
