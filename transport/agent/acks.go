@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 )
 
 // progressWindow is how many changes an agent may make beyond the last
@@ -12,6 +13,14 @@ import (
 // round trip keep the agent busy: with 32 changes in flight, a 30 ms round
 // trip costs about what 32 kernel writes take anyway. Tests narrow it.
 var progressWindow = 32
+
+// progressEvery and progressPause say when the agent tells its progress:
+// after this many changes, or once a change ends this long after the last
+// report, and after the last change.
+const (
+	progressEvery = 16
+	progressPause = 20 * time.Millisecond
+)
 
 // maxAckLine is longer than any ack line: longer lines are not looked at
 // as acks (an apply request of many changes is decoded only once).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -265,9 +266,18 @@ func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) 
 		return s.host.Apply(ctx, req.Changes)
 	}
 	s.acks.start(req.ID)
+	// Progress is told every few changes (or when one took a while), not
+	// after each: a line and an ack per change cost more than the kernel
+	// write itself. Telling at least twice per window keeps the agent
+	// going while the acknowledgements of the last report travel.
+	every := max(1, min(progressEvery, progressWindow/2))
+	told, toldAt := 0, time.Now()
 	return eh.ApplyEach(ctx, req.Changes, func(n int) {
-		// A failed write is a client gone: ctx ends and the apply stops.
-		_ = s.enc.Encode(response{ID: req.ID, Progress: n})
+		if n == len(req.Changes) || n-told >= every || time.Since(toldAt) >= progressPause {
+			// A failed write is a client gone: ctx ends and the apply stops.
+			_ = s.enc.Encode(response{ID: req.ID, Progress: n})
+			told, toldAt = n, time.Now()
+		}
 		if n < len(req.Changes) {
 			s.acks.wait(ctx, req.ID, n+1-progressWindow)
 		}
