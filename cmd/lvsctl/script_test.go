@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/lvsctl/lvsctl/cmd/lvsctl/cli"
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 // The CLI is tested as a user drives it: scripts in testdata/script run the
@@ -27,6 +28,13 @@ func TestMain(m *testing.M) {
 	// lvsctl-SHA256 and runs `lvsctl-SHA256 agent` there.
 	if strings.HasPrefix(filepath.Base(os.Args[0]), "lvsctl-") {
 		os.Exit(cli.Main(os.Args[1:]))
+	}
+	// No test may install a boot unit into this machine's /etc: every
+	// lvsctl this process starts (as a script's command, in a namespace,
+	// or as the CLI of an SSH test, which sends it to its hosts) inherits
+	// a boot root of its own, unless a test sets one.
+	if os.Getenv(local.BootRootEnv) == "" {
+		_ = os.Setenv(local.BootRootEnv, filepath.Join(os.TempDir(), "lvsctl-test-bootroot"))
 	}
 	testscript.Main(m, map[string]func(){
 		"lvsctl": func() {

@@ -38,7 +38,7 @@ func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host,
 			return fmt.Errorf("host %s: no connection to keep its boot state with (internal error)", hp.Host)
 		}
 		b := &plan.Boot{Root: opts.Root}
-		if d := hp.Desired; !opts.Disabled && !d.NoBoot && !hp.Removed && !Empty(d) {
+		if d := hp.Desired; !opts.Disabled && !d.NoBoot && !hp.Removed && !empty(d) {
 			d.Name, d.Role = hp.Host, hp.Role
 			b.Desired = &d
 		}
@@ -50,9 +50,9 @@ func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host,
 	})
 }
 
-// Empty reports whether a desired state asks for nothing on its host: there
+// empty reports whether a desired state asks for nothing on its host: there
 // is nothing to restore at boot.
-func Empty(d state.Host) bool {
+func empty(d state.Host) bool {
 	return len(d.Services) == 0 && len(d.Addresses) == 0 && len(d.Routes) == 0 && len(d.Sysctls) == 0 &&
 		len(d.SyncDaemons) == 0 && d.Timeouts == nil && !d.OwnAllServices
 }

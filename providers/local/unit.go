@@ -75,7 +75,7 @@ func (u Unit) ServiceFile() string {
 	return `# Written by lvsctl apply; removed by lvsctl destroy of the last cluster here.
 [Unit]
 Description=lvsctl: restore the LVS state applied last (ARP settings, VIPs, routes, IPVS services)
-Documentation=https://github.com/lvsctl/lvsctl#surviving-a-reboot
+Documentation=man:lvsctl-boot(1) https://github.com/lvsctl/lvsctl#lvsctl-boot
 DefaultDependencies=no
 Wants=network-pre.target
 After=local-fs.target systemd-modules-load.service systemd-sysctl.service network-pre.target
