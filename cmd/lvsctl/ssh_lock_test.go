@@ -331,3 +331,35 @@ real_server "web1" {
 		t.Errorf("web1 lo after destroying both:\n%s", lo)
 	}
 }
+
+// A login that is not root runs the agent with sudo -n: the lock's holder
+// is that login, as the refused run and ping say.
+func TestNetnsSSHLockSudo(t *testing.T) {
+	l := newSSHLab(t)
+	web1 := l.AddHost("web1", sshtest.HostOptions{})
+	u := l.AddUser("op", "%u ALL=(root) NOPASSWD: %h/.cache/lvsctl/bin/lvsctl agent")
+	l.config = l.SSHConfig("Host web1\n  User " + u.Name + "\n")
+	in(t, web1, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0", "net.ipv4.conf.all.arp_announce=0")
+	cfg, targets := realServers(l, "cluster.hcl", []*sshtest.Host{web1}, 1)
+	args := append(targets, cfg)
+
+	first := l.start(t, true, append([]string{"apply"}, args...)...)
+	first.waitFor("Enter a value:")
+	held := holder(t, filepath.Join(web1.VarLib, "local.json"))
+	out, errOut, code := l.run(append([]string{"apply", "-auto-approve"}, args...)...)
+	must(t, "second apply", out, errOut, code, 1)
+	if want := fmt.Sprintf("pid %d of %s (sudo) on ", held.PID, u.Name); !strings.Contains(errOut, want) || !strings.Contains(errOut, " for root@") {
+		t.Errorf("second apply's error does not name %q for root@...:\n%s", want, errOut)
+	}
+	out, errOut, code = l.run("ping", "-target", "web1", cfg)
+	must(t, "ping", out, errOut, code, 0)
+	if re := fmt.Sprintf(`(?m)^web1 .* held by pid %d of %s \(sudo\) for root@\S+ since \S+Z$`, held.PID, u.Name); !regexp.MustCompile(re).MatchString(out) {
+		t.Errorf("ping does not show the lock held by the sudo login (%s):\n%s", re, out)
+	}
+	if _, err := first.term.WriteString("yes\n"); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := first.wait(); code != 0 || !strings.Contains(out, "Apply complete!") {
+		t.Fatalf("first apply: exit %d\n%s", code, out)
+	}
+}

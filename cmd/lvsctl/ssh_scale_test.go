@@ -125,7 +125,7 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	}
 
 	web1.Start()
-	planOut, errOut, code := l.run(append([]string{"plan", "-no-color", "-detailed"}, append(targets, cfg)...)...)
+	planOut, errOut, code := l.run(append([]string{"plan", "-detailed", "-no-color"}, append(targets, cfg)...)...)
 	must(t, "plan after the kill", planOut, errOut, code, 0)
 	if got := strings.Count(planOut, "+ address lo/172.25."); got != 150-vips {
 		t.Errorf("plan after the kill adds %d VIPs, want the %d missing:\n%s", got, 150-vips, tail(planOut, 1500))
