@@ -123,6 +123,8 @@ func TargetDependencies(ctx context.Context, p plan.Plan, others []Member, rsAdd
 // related reports whether change c of the plan may depend on host m at all.
 func related(hp plan.HostPlan, c plan.Change, m Member, rsAddress map[string]netip.Addr) bool {
 	switch {
+	case c.Action == plan.NoOp:
+		return false // the record only (a hand-over): the kernel is not touched
 	case hp.Role == state.RoleDirector && m.Desired.Role == state.RoleRealServer:
 		a, ok := sendsTo(c)
 		return ok && rsAddress[m.Desired.Name] == a
@@ -136,6 +138,8 @@ func related(hp plan.HostPlan, c plan.Change, m Member, rsAddress map[string]net
 // (desired and live), or "" when it can.
 func needs(hp plan.HostPlan, c plan.Change, desired, live state.Host, rsAddress map[string]netip.Addr) string {
 	switch {
+	case c.Action == plan.NoOp:
+		return "" // the record only (a hand-over)
 	case hp.Role == state.RoleDirector && desired.Role == state.RoleRealServer:
 		a, ok := sendsTo(c)
 		if !ok || rsAddress[desired.Name] != a {
