@@ -36,7 +36,8 @@ case "$m" in %s) ;; *) echo '%sarch'; exit 0;; esac
 if [ "$u" = 0 ]; then f=%s/lvsctl-%s; run="$f"; else d="$HOME/%s"; f="$d/lvsctl-%s"; run="$d/lvsctl"; fi
 [ -x "$f" ] || { echo '%smissing'; exit 0; }
 st=$(stat -c '%%s %%.9Y %%.9Z %%i' "$f" 2>/dev/null) || st=
-if [ -z "$st" ] || [ "$(cat "$f.ok" 2>/dev/null)" != "$st" ]; then
+{ read -r ok < "$f.ok"; } 2>/dev/null || ok=
+if [ -z "$st" ] || [ "$ok" != "$st" ]; then
   [ "$(sha256sum < "$f" | cut -d' ' -f1)" = %s ] || { echo '%smissing'; exit 0; }
   [ -z "$st" ] || { echo "$st" > "$f.ok"; } 2>/dev/null || :
 fi
