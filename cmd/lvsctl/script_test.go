@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,6 +39,17 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, map[string]func(){
 		"lvsctl": func() {
+			// LVSCTL_TEST_CPUPROFILE=FILE profiles the run (the SSH
+			// benchmark's lvsctl runs, to see what lvsctl does per host).
+			if f := os.Getenv("LVSCTL_TEST_CPUPROFILE"); f != "" {
+				out, err := os.Create(f)
+				if err == nil && pprof.StartCPUProfile(out) == nil {
+					code := cli.Main(os.Args[1:])
+					pprof.StopCPUProfile()
+					out.Close()
+					os.Exit(code)
+				}
+			}
 			os.Exit(cli.Main(os.Args[1:]))
 		},
 	})

@@ -289,6 +289,9 @@ func hostDetails(h plan.HostPlan, limit int) (block string, ok bool) {
 	if len(h.RenamedFrom) > 0 {
 		summary += ", renamed from " + strings.Join(h.RenamedFrom, ", ")
 	}
+	if len(h.HeldBack) > 0 {
+		summary += fmt.Sprintf(", %d held back", len(h.HeldBack))
+	}
 	block = folded(summary, "diff", body.String())
 	if limit <= 0 || utf8.RuneCountInString(block) <= limit {
 		return block, true

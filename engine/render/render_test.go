@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +118,41 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if err := render.Markdown(failingWriter{}, p, render.MarkdownOptions{}); err == nil {
 		t.Error("Markdown: no error from a failing writer")
+	}
+}
+
+// TestHumanHeldBack: changes held back for a host that could not be
+// reached are listed under their host, not drawn as changes, and the
+// footer counts them apart; the Markdown summary of the host says so too.
+func TestHumanHeldBack(t *testing.T) {
+	p := readPlan(t, filepath.Join("testdata", "full.plan.json"))
+	hp := &p.Hosts[0]
+	held := hp.Changes[len(hp.Changes)-1]
+	held.Reason = "held back: depends on rs9, which could not be reached"
+	hp.HeldBack = []plan.Change{held}
+	hp.Changes = hp.Changes[:len(hp.Changes)-1]
+	add, change, destroy := p.Counts()
+	var b bytes.Buffer
+	if err := render.Human(&b, p, render.Options{Detailed: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	want := fmt.Sprintf("Plan: %d to add, %d to change, %d to destroy. 1 change(s) held back until the hosts they depend on can be reached.\n", add, change, destroy)
+	if !strings.HasSuffix(out, want) {
+		t.Errorf("footer: want %q in:\n%s", want, out)
+	}
+	line := "\n  Held back (not applied in this run):\n    " + held.Address + " (" + strings.Join(held.Action.Verbs(), ", ") + "): depends on rs9, which could not be reached\n"
+	if !strings.Contains(out, line) {
+		t.Errorf("no %q in:\n%s", line, out)
+	}
+	if strings.Count(out, held.Address) != 1 {
+		t.Errorf("the held back change %s is drawn as a change too:\n%s", held.Address, out)
+	}
+	b.Reset()
+	if err := render.Markdown(&b, p, render.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), ", 1 held back") {
+		t.Errorf("the Markdown summary of %s does not count the change held back:\n%s", hp.Host, b.String())
 	}
 }

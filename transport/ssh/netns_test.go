@@ -182,6 +182,31 @@ func TestNetnsUploadCache(t *testing.T) {
 	if n := web1.Sessions() - sessions; n != 1 {
 		t.Errorf("%d sessions to start the agent with the binary in place, want 1", n)
 	}
+	// Its checksum matched and is not computed again while the file is
+	// untouched (stat stamp); a change in place, same size and mtime,
+	// is still caught (its ctime moved) and the copy replaced.
+	if _, err := os.Stat(bin + ".ok"); err != nil {
+		t.Fatalf("no stamp of the checked binary: %v", err)
+	}
+	fi, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(bin, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("XX"), fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.Chtimes(bin, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	start()
+	if inode(t, bin) == first {
+		t.Errorf("a binary changed in place (same size and mtime) was run, not replaced")
+	}
 	// A damaged copy is replaced, never run.
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho damaged\n"), 0o755); err != nil {
 		t.Fatal(err)

@@ -56,14 +56,15 @@ func (c *proxyConn) Read(b []byte) (int, error)  { return c.r.Read(b) }
 func (c *proxyConn) Write(b []byte) (int, error) { return c.w.Write(b) }
 
 // Close ends the command: its pipes close (ssh -W and nc end on EOF), and
-// it is killed if it has not gone within a second.
+// it is killed if it has not gone at once: the pool closes connections
+// one after the other, and the connection is over anyway.
 func (c *proxyConn) Close() error {
 	c.once.Do(func() {
 		c.w.Close()
 		c.r.Close()
 		select {
 		case <-c.exited:
-		case <-time.After(time.Second):
+		case <-time.After(200 * time.Millisecond):
 			_ = c.cmd.Process.Kill()
 			<-c.exited
 		}

@@ -105,7 +105,9 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		}
 	}()
 	if fromFile {
-		if err := apply.CheckFresh(ctx, p, hosts, o.parallelism); err != nil {
+		err := apply.CheckFresh(ctx, p, hosts, o.parallelism)
+		o.watch.clear() // its reads showed on the board; the plan goes there
+		if err != nil {
 			return err
 		}
 	}
@@ -297,16 +299,35 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 			return plan.Plan{}, nil, unreached{}, false, err
 		}
 		for _, hp := range p.Hosts {
-			conn, ok := saved.Connections[hp.Host]
-			if !ok {
+			if _, ok := saved.Connections[hp.Host]; !ok {
 				return fail(fmt.Errorf("%s: no connection for host %s: save the plan again with `lvsctl plan -out`", o.path, hp.Host))
 			}
-			o.savedCluster = saved.Cluster
-			h, err := o.openHost(ctx, hp.Host, conn, nil, "")
+		}
+		o.savedCluster = saved.Cluster
+		o.watch = newWatch(terminalBoard(stdio))
+		for _, hp := range p.Hosts {
+			o.watch.set(hp.Host, "waiting")
+		}
+		// In parallel, as for a plan: over SSH each host takes a few round
+		// trips to reach.
+		var mu sync.Mutex
+		err = cluster.Each(ctx, len(p.Hosts), o.parallelism, func(ctx context.Context, i int) error {
+			name := p.Hosts[i].Host
+			o.watch.set(name, "connecting")
+			h, err := o.openHost(ctx, name, saved.Connections[name], nil, "")
 			if err != nil {
-				return fail(err)
+				o.watch.set(name, "unreachable: "+strings.TrimPrefix(firstLineOf(err), "host "+name+": "))
+				return err
 			}
-			hosts[hp.Host] = h
+			o.watch.set(name, "connected")
+			mu.Lock()
+			hosts[name] = o.watch.wrap(name, h)
+			mu.Unlock()
+			return nil
+		})
+		o.watch.clear()
+		if err != nil {
+			return fail(err)
 		}
 		return p, hosts, unreached{}, true, nil
 	}

@@ -3,7 +3,9 @@
 # host key; lvsctl runs in the client's namespace with a generated user
 # key, known_hosts and ssh_config, copies itself to the director and runs
 # its agent there. Plan, apply, an empty second plan, the kernel's view and
-# real requests judge it.
+# real requests judge it. Then a third real server that cannot be reached:
+# the director's server for it is held back while the rest is applied, and
+# once it is back, apply converges.
 need_lvsctl
 vip=172.25.0.100
 ssh_dir=$E2E_WORK/ssh
@@ -86,3 +88,66 @@ echo "ok: the agent ran from /var/lib/lvsctl/bin/lvsctl-$sum"
 
 step "requests from the client to $vip alternate between the real servers"
 expect_alternation client $vip 80 rs1 rs2
+
+step "a third real server that cannot be reached: the director does not send to it"
+# rs3's namespace does not exist yet: the director's new server for it is
+# held back (nothing says rs3 is ready), the rest is applied, apply fails.
+cat >"$E2E_WORK/three.hcl" <<HCL
+director "lvs" {
+  ssh { host = "lvs" }
+  interface = "eth0"
+  address   = "172.25.0.1"
+}
+virtual_server "web" {
+  directors = ["lvs"]
+  protocol  = "tcp"
+  vip       = "$vip"
+  port      = 80
+  scheduler = "rr"
+  method    = "dr"
+  server "172.25.0.31" {}
+  server "172.25.0.32" {}
+  server "172.25.0.33" {}
+}
+real_server "rs1" {
+  netns   = "rs1"
+  address = "172.25.0.31"
+}
+real_server "rs2" {
+  netns   = "rs2"
+  address = "172.25.0.32"
+}
+real_server "rs3" {
+  netns   = "rs3"
+  address = "172.25.0.33"
+}
+HCL
+sshlvsctl apply -auto-approve "$E2E_WORK/three.hcl" >"$E2E_WORK/held.out"
+rc=$?
+cat "$E2E_WORK/held.out"
+[ $rc = 1 ] || fail "apply with rs3 unreachable: exit $rc, want 1"
+grep -q 'server tcp/172.25.0.100:80 -> 172.25.0.33:80 (create): depends on rs3, which could not be reached' "$E2E_WORK/held.out" ||
+	fail "the plan does not say the director's server for rs3 is held back"
+grep -q '^  rs3: unreachable: ' "$E2E_WORK/held.out" || fail "apply does not report rs3 unreachable"
+ipvs_table_equals lvs <<TABLE
+	-A -t $vip:80 -s rr
+	-a -t $vip:80 -r 172.25.0.31:80 -g -w 1
+	-a -t $vip:80 -r 172.25.0.32:80 -g -w 1
+TABLE
+expect_alternation client $vip 80 rs1 rs2
+
+step "rs3 is back: apply converges, and the director sends to it"
+host_add rs3
+host_link rs3 e2ebr0 eth0 172.25.0.33/24
+web_start rs3
+sshlvsctl apply -auto-approve "$E2E_WORK/three.hcl" || fail "apply with rs3 back exited $?"
+sshlvsctl plan -detailed-exitcode "$E2E_WORK/three.hcl"
+rc=$?
+[ $rc = 0 ] || fail "plan after rs3 came back: exit $rc, want 0 (no changes)"
+ipvs_table_equals lvs <<TABLE
+	-A -t $vip:80 -s rr
+	-a -t $vip:80 -r 172.25.0.31:80 -g -w 1
+	-a -t $vip:80 -r 172.25.0.32:80 -g -w 1
+	-a -t $vip:80 -r 172.25.0.33:80 -g -w 1
+TABLE
+expect_alternation client $vip 80 rs1 rs2 rs3
