@@ -180,6 +180,8 @@ func compare(want state.Host, h *Host, target string, isVIP func(netip.Addr) boo
 			add("sysctl:"+s.Name, LeftOut, what, "validation would refuse it in sysctls: "+h.skip["sysctl:"+s.Name])
 		case !ok:
 			add("sysctl:"+s.Name, LeftOut, what, "not written (a converter bug; please report it)")
+		case v != s.Value && h.skip["sysctl:"+s.Name] != "":
+			add("sysctl:"+s.Name, LeftOut, what, "lvsctl derives "+v+" here, and validation would refuse the input's value in sysctls: "+h.skip["sysctl:"+s.Name])
 		case v != s.Value:
 			add("sysctl:"+s.Name, LeftOut, what, "lvsctl derives "+v+" here")
 		}

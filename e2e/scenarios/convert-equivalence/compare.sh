@@ -183,6 +183,11 @@ nodes() {
 	done
 }
 
+# phase says where a round is, with the VM's uptime, to see where time goes.
+phase() {
+	echo "--- [$(cut -d' ' -f1 /proc/uptime)s] $*"
+}
+
 # corpus_round HOSTS INPUTS [CONVERT FLAGS...]: the inputs of the convert
 # corpus (in the image as /e2e/corpus), NAME[@ADDRESS]=FILE as lvsctl convert
 # takes them, each run on the script's side of its host (made from HOSTS,
@@ -197,6 +202,7 @@ corpus_round() {
 	cd /e2e/corpus || fail "the image has no /e2e/corpus (e2e/vm/build.sh copies testdata/convert/in there)"
 	fresh
 	echo "$hosts" | nodes
+	phase "the scripts"
 	for in in $inputs; do
 		name=${in%%=*} file=${in#*=}
 		name=${name%%@*}
@@ -212,8 +218,10 @@ corpus_round() {
 		esac
 		case $file in *.conf) ;; *) rm -f /etc/sysctl.conf ;; esac
 	done
+	phase "convert and apply"
 	# shellcheck disable=SC2086
 	convert_apply "$@" $inputs
+	phase "compare"
 	bad=""
 	for in in $inputs; do
 		name=${in%%=*} file=${in#*=}

@@ -366,7 +366,9 @@ func (c *Command) apply(g given) error {
 	case "weight":
 		n, err := strconv.ParseUint(v, 10, 32)
 		if err != nil || n > 65535 {
-			return errorf("illegal weight %q: a weight is 0..65535", v)
+			// Upstream ipvsadm's limit; Debian's build takes up to 2^31-1,
+			// a weight lvsctl cannot describe (the VM test shows it).
+			return errorf("illegal weight %q: upstream ipvsadm takes 0..65535 (Debian's takes more, which lvsctl cannot describe)", v)
 		}
 		c.Weight = uint32(n)
 	case "u-threshold", "l-threshold":

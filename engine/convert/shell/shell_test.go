@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,37 @@ func FuzzShell(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestConvertOddSettings: what validation would refuse in the newer
+// constructs (a label of another interface, a sysctl out of range, a route
+// with host bits, a sync daemon on a bad interface) is reported, and the
+// output still validates.
+func TestConvertOddSettings(t *testing.T) {
+	for _, tt := range []struct{ name, src, want string }{
+		{"label", "ip addr add 10.0.0.1/32 dev eth0 label web\nipvsadm -A -t 10.0.0.1:80\n", "lvsctl labels it eth0:0"},
+		{"sysctl", "ifconfig eth0:0 10.0.0.1 up\nipvsadm -A -t 10.0.0.1:80\necho 7 > /proc/sys/net/ipv4/conf/all/arp_announce\n", "validation would refuse it in sysctls"},
+		{"route", "ipvsadm -A -t 10.0.0.1:80\nip route add 10.9.0.1/16 dev eth0\n", "its destination has host bits set"},
+		{"daemon", "ipvsadm -A -t 10.0.0.1:80\nipvsadm --start-daemon master --mcast-interface eth0/1\n", "not an interface name the kernel takes"},
+		{"rs-sysctl", "ifconfig lo:0 10.0.0.1/32 up\necho 9 > /proc/sys/net/ipv4/conf/lo/arp_ignore\n", "validation would refuse the input's value in sysctls: net.ipv4.conf.lo.arp_ignore is 0..8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := convert.NewHost("h")
+			h.Address = netip.MustParseAddr("10.0.0.11")
+			if err := Run(context.Background(), h, "odd.sh", []byte(tt.src), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			res, err := convert.Convert([]*convert.Host{h}, convert.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			for _, n := range res.Notes {
+				all = append(all, n.String())
+			}
+			if !strings.Contains(strings.Join(all, "\n"), tt.want) {
+				t.Errorf("no note says %q:\n%s\n%s", tt.want, strings.Join(all, "\n"), res.HCL)
+			}
+		})
+	}
 }
