@@ -61,7 +61,7 @@ deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./engine/... ./providers/... ./transport/... | tee bench.txt
 
-## bench-vm: lvsctl vs ipvsadm in the e2e VM at 1k-10k services (bench/vm.sh; root, long);
+## bench-vm: lvsctl vs ipvsadm in the e2e VM at 1k-20k services (bench/vm.sh; root, long);
 ## bench-validate: validate of 10k x 10 services, flat and dynamic, natively (bench/validate.sh).
 bench-vm:
 	bench/vm.sh bench-scale

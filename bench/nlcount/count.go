@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // The IPVS generic netlink commands (include/uapi/linux/ip_vs.h).
@@ -41,11 +43,14 @@ func (c *counter) add(b []byte) {
 		}
 		n := int(binary.NativeEndian.Uint32(b[0:4]))
 		typ := binary.NativeEndian.Uint16(b[4:6])
+		flags := binary.NativeEndian.Uint16(b[6:8])
 		if n < 16 || n > len(b) {
 			c.bad++
 			return
 		}
-		if typ == c.family && n >= 20 {
+		// A request (NLM_F_REQUEST), not the kernel's answer: replies,
+		// dump parts and acks never carry the flag.
+		if typ == c.family && flags&unix.NLM_F_REQUEST != 0 && n >= 20 {
 			cmd := b[16]
 			k, ok := commands[cmd]
 			if !ok {

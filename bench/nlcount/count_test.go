@@ -3,16 +3,27 @@ package main
 import (
 	"encoding/binary"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
-// msg builds a generic netlink message of family with the command cmd and
+// msg builds a generic netlink request of family with the command cmd and
 // attrs bytes of payload, as a process sends it.
 func msg(family uint16, cmd uint8, attrs int) []byte {
 	n := 20 + attrs
 	b := make([]byte, (n+3)&^3)
 	binary.NativeEndian.PutUint32(b[0:4], uint32(n))
 	binary.NativeEndian.PutUint16(b[4:6], family)
+	binary.NativeEndian.PutUint16(b[6:8], unix.NLM_F_REQUEST|unix.NLM_F_ACK)
 	b[16] = cmd
+	return b
+}
+
+// reply is the kernel's answer to a request: same family and command,
+// without NLM_F_REQUEST.
+func reply(family uint16, cmd uint8) []byte {
+	b := msg(family, cmd, 8)
+	binary.NativeEndian.PutUint16(b[6:8], unix.NLM_F_MULTI)
 	return b
 }
 
@@ -23,6 +34,7 @@ func TestCounterBatch(t *testing.T) {
 	pkt = append(pkt, msg(42, 5, 8)...) // new_dest
 	pkt = append(pkt, msg(16, 3, 4)...) // another family: not counted
 	pkt = append(pkt, msg(42, 8, 0)...) // get_dest
+	pkt = append(pkt, reply(42, 5)...)  // the kernel's answer: not counted
 	c.add(pkt)
 	if c.writes != 2 || c.reads != 1 || c.byCmd["set_dest"] != 1 || c.byCmd["new_dest"] != 1 || c.bad != 0 {
 		t.Fatalf("counted %s", c)

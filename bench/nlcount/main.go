@@ -8,7 +8,8 @@
 //	... the program under test ...
 //	kill -TERM $!                # nlcount prints its counts and exits
 //
-// It prints one line, e.g. "writes=1 reads=3 set_dest=1 get_service=1 ...":
+// Requests are told from the kernel's answers by NLM_F_REQUEST, which only
+// a request carries. It prints one line, e.g. "writes=1 reads=3 set_dest=1 get_service=1 ...":
 // writes are the requests that change the table (new, set, delete of
 // services, servers, daemons; set config; zero; flush), reads the rest.
 // Used by the VM benchmark (e2e/scenarios/bench-scale).
@@ -132,9 +133,11 @@ func (c *counter) packet(from unix.Sockaddr, b []byte) {
 	if !ok {
 		return
 	}
-	// nlmon marks what a process sent to the kernel PACKET_USER, and
-	// what the kernel sent PACKET_KERNEL; the protocol is the netlink one.
-	if ll.Pkttype != unix.PACKET_USER || htons(ll.Protocol) != unix.NETLINK_GENERIC {
+	// The tap sees both ways; its packet type says nothing of the
+	// direction (every frame a packet socket reads off nlmon is
+	// "outgoing"), so add tells requests by their header. The protocol is
+	// the netlink one.
+	if htons(ll.Protocol) != unix.NETLINK_GENERIC {
 		return
 	}
 	c.add(b)
