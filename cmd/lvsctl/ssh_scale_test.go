@@ -69,12 +69,14 @@ func TestNetnsSSHTwentyHosts(t *testing.T) {
 // says so and stops; the host keeps what was applied (and its record says
 // what lvsctl made); the next apply finishes the job.
 func TestNetnsSSHKilledMidApply(t *testing.T) {
+	const vipCount = 600
 	l := newSSHLab(t)
 	web1 := l.AddHost("web1", sshtest.HostOptions{})
 	l.config = l.SSHConfig("")
-	// 150 VIPs: 300 changes, each written to the record with an fsync, so
+	// 600 VIPs: 1,200 changes, so the apply is still going when the record
+	// first appears (it is written per batch, and a batch is fast).
 	// the apply is still going when the record first appears.
-	cfg, targets := realServers(l, "cluster.hcl", []*sshtest.Host{web1}, 150)
+	cfg, targets := realServers(l, "cluster.hcl", []*sshtest.Host{web1}, vipCount)
 	args := append([]string{"apply", "-auto-approve"}, append(targets, cfg)...)
 	cmd := exec.Command("ip", append([]string{"netns", "exec", l.Laptop, l.lvsctl, args[0], "-ssh-config", l.config}, args[1:]...)...)
 	cmd.Dir = l.dir
@@ -84,9 +86,10 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	record := filepath.Join(web1.VarLib, "local.json")
+	// Wait for the first VIPs on the host, so the kill lands among the
+	// address changes rather than before them.
 	for deadline := time.Now().Add(testTimeout); ; time.Sleep(time.Millisecond) {
-		if _, err := os.Stat(record); err == nil {
+		if strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25.") >= 10 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -107,10 +110,10 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	}
 	vips := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25.")
 	// The record is written after each change: something was applied.
-	if vips == 150 {
-		t.Fatalf("all 150 VIPs on web1 after the kill: the connection did not die mid-apply")
+	if vips == vipCount {
+		t.Fatalf("all %d VIPs on web1 after the kill: the connection did not die mid-apply", vipCount)
 	}
-	t.Logf("killed after %d of 150 VIPs; lvsctl said:\n%s", vips, tail(out.String(), 1500))
+	t.Logf("killed after %d of %d VIPs; lvsctl said:\n%s", vips, vipCount, tail(out.String(), 1500))
 	checkLostReport(t, web1, out.String())
 
 	// The record on the host is true: what lvsctl made is listed there (as
@@ -127,13 +130,13 @@ func TestNetnsSSHKilledMidApply(t *testing.T) {
 	web1.Start()
 	planOut, errOut, code := l.run(append([]string{"plan", "-detailed", "-no-color"}, append(targets, cfg)...)...)
 	must(t, "plan after the kill", planOut, errOut, code, 0)
-	if got := strings.Count(planOut, "+ address lo/172.25."); got != 150-vips {
-		t.Errorf("plan after the kill adds %d VIPs, want the %d missing:\n%s", got, 150-vips, tail(planOut, 1500))
+	if got := strings.Count(planOut, "+ address lo/172.25."); got != vipCount-vips {
+		t.Errorf("plan after the kill adds %d VIPs, want the %d missing:\n%s", got, vipCount-vips, tail(planOut, 1500))
 	}
 	stdout, errOut, code := l.run(append(args, "-no-color")...)
 	must(t, "apply again", stdout, errOut, code, 0)
-	if got := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25."); got != 150 {
-		t.Errorf("%d of 150 VIPs after the second apply", got)
+	if got := strings.Count(in(t, web1, "ip", "-4", "addr", "show", "dev", "lo"), "inet 172.25."); got != vipCount {
+		t.Errorf("%d of %d VIPs after the second apply", got, vipCount)
 	}
 	stdout, errOut, code = l.run(append([]string{"plan", "-detailed-exitcode"}, append(targets, cfg)...)...)
 	must(t, "plan after", stdout, errOut, code, 0)

@@ -25,6 +25,14 @@ func Inverse(c Change) ([]Change, error) {
 }
 
 func inverse(c Change) (Change, error) {
+	if c.HandOver != nil {
+		// The kernel was not touched: this cluster's record takes back what
+		// it handed over (the other cluster, which declares it too, keeps
+		// it as well; whichever lets go first hands it over again).
+		back := HandedOver(c)
+		back.Reason = "roll back: taken back after the hand-over to " + ClusterName(c.HandOver.Cluster)
+		return back, nil
+	}
 	inv := c
 	inv.Before, inv.After = c.After, c.Before
 	inv.Drain = nil
