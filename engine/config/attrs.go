@@ -42,7 +42,19 @@ func (r *reader) value(name string, ty cty.Type) (v cty.Value, rng hcl.Range, ok
 	r.src.note(name, rng)
 	v, d := a.Expr.Value(r.ctx)
 	*r.diags = append(*r.diags, d...)
-	if d.HasErrors() || v.IsNull() || !v.IsWhollyKnown() {
+	if d.HasErrors() || v.IsNull() {
+		return cty.NilVal, rng, false
+	}
+	if !v.IsWhollyKnown() {
+		if r.src.unknown == nil {
+			r.src.unknown = make(map[string]bool)
+		}
+		r.src.unknown[name] = true
+		// Unknown (a variable validate was given no value for): its type
+		// can still be wrong for the attribute.
+		if ty != cty.DynamicPseudoType && v.Type() != cty.DynamicPseudoType && !v.Type().Equals(ty) && convert.GetConversionUnsafe(v.Type(), ty) == nil {
+			r.errorf(rng, "Incorrect attribute value type", "Inappropriate value for attribute %q: %s required, but this is a %s.", name, ty.FriendlyName(), v.Type().FriendlyName())
+		}
 		return cty.NilVal, rng, false
 	}
 	if ty == cty.DynamicPseudoType {

@@ -26,6 +26,10 @@ type Options struct {
 	// Env is the process environment in os.Environ() form; LVSCTL_VAR_name
 	// entries set variables.
 	Env []string
+	// Unknowns lets required variables stay unset: each is an unknown value
+	// of its type, as terraform validate does, and whatever depends on one
+	// is left unchecked (Config.Unknown lists them). Only validate asks.
+	Unknowns bool
 }
 
 // Config is a loaded and validated cluster description.
@@ -35,6 +39,9 @@ type Config struct {
 	Files map[string]*hcl.File
 	// Variables are the final values of the declared variables.
 	Variables map[string]cty.Value
+	// Unknown names the required variables that had no value and were left
+	// unknown (Options.Unknowns); the checks that needed them did not run.
+	Unknown []string
 
 	// Cluster names the cluster this configuration describes (top-level
 	// `cluster = "NAME"`); empty when unnamed. Each host keeps what each
@@ -52,7 +59,14 @@ type Config struct {
 type Source struct {
 	DefRange hcl.Range
 	attrs    map[string]hcl.Range
+	// unknown holds the attributes set to a value not known yet (a
+	// variable validate was given no value for).
+	unknown map[string]bool
 }
+
+// Unknown reports whether the named attribute was set to a value not known
+// yet: the checks that need it are skipped.
+func (s Source) Unknown(name string) bool { return s.unknown[name] }
 
 // AttrRange returns the range of the named attribute's value, or the
 // block's definition range when the attribute was not set.

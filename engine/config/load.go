@@ -54,16 +54,16 @@ func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
 	// Phase 1 and 2: variables, then locals, which may use variables.
 	early, _, d := body.PartialContent(&hcl.BodySchema{Blocks: rootSchema().Blocks[:2]})
 	diags = append(diags, d...)
-	vars, d := l.variables(early.Blocks.OfType("variable"))
+	vars, unknown, d := l.variables(early.Blocks.OfType("variable"))
 	diags = append(diags, d...)
-	cfg.Variables = vars
+	cfg.Variables, cfg.Unknown = vars, unknown
 	locals, d := l.locals(early.Blocks.OfType("locals"), vars)
 	diags = append(diags, d...)
 
 	// Phase 3: the rest, with dynamic blocks expanded in the final context.
 	// A variable or local that failed is unknown there; what cannot be
 	// decided because of it is a follow-on of the error already reported.
-	earlyErrors := diags.HasErrors()
+	earlyErrors := diags.HasErrors() || len(unknown) > 0
 	ctx := l.evalContext(vars, locals)
 	content, d := dynblock.Expand(body, ctx).Content(rootSchema())
 	d = append(d, decodeCluster(cfg, content.Attributes["cluster"], ctx)...)

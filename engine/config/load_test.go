@@ -136,6 +136,26 @@ variable "rips" {
 		})
 	}
 
+	t.Run("unknowns", func(t *testing.T) {
+		// Without a value and with Unknowns, a required variable is an
+		// unknown of its type rather than an error; a value, when given,
+		// is used as ever.
+		cfg, diags := Load(dir, Options{Unknowns: true})
+		if diags.HasErrors() {
+			t.Fatalf("diagnostics:\n%s", renderDiags(t, cfg, diags))
+		}
+		if diff := cmp.Diff([]string{"vip"}, cfg.Unknown); diff != "" {
+			t.Errorf("Unknown (-want +got):\n%s", diff)
+		}
+		if v := cfg.Variables["vip"]; v.IsKnown() {
+			t.Errorf("var.vip = %#v, want unknown", v)
+		}
+		cfg, diags = Load(dir, Options{Unknowns: true, Vars: map[string]string{"vip": "10.0.0.1"}})
+		if diags.HasErrors() || len(cfg.Unknown) != 0 || cfg.Variables["vip"].AsString() != "10.0.0.1" {
+			t.Errorf("with a value: unknown %v, vip %#v, diagnostics %v", cfg.Unknown, cfg.Variables["vip"], diags)
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		_, diags := Load(dir, Options{Vars: map[string]string{"vip": "x", "wieght": "2", "weight": "heavy"}})
 		var summaries []string

@@ -175,12 +175,15 @@ func checkVIPConflicts(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	directorsByMachine := make(map[string][]*Director)
 	for _, d := range cfg.Directors {
-		if d.VIPAlias {
+		if d.VIPAlias && !connectionUnknown(d.Source, d.SSH) {
 			m := machine(d.Netns, d.SSH)
 			directorsByMachine[m] = append(directorsByMachine[m], d)
 		}
 	}
 	for _, rs := range cfg.RealServers {
+		if connectionUnknown(rs.Source, rs.SSH) {
+			continue
+		}
 		for _, d := range directorsByMachine[machine(rs.Netns, rs.SSH)] {
 			if vip, vs := sharedVIP(cfg, d, rs); vs != nil {
 				diags = append(diags, errorAt(rs.DefRange, "VIP both announced and hidden on one host",
@@ -190,6 +193,12 @@ func checkVIPConflicts(cfg *Config) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// connectionUnknown: the host's netns or ssh target is not known yet, so
+// which machine it reaches cannot be compared.
+func connectionUnknown(host Source, ssh *SSH) bool {
+	return host.Unknown("netns") || ssh != nil && (ssh.Unknown("host") || ssh.Unknown("port"))
 }
 
 // machine names where a connection leads, for comparing hosts.

@@ -36,7 +36,7 @@ type variable struct {
 
 // variables decodes the variable blocks and assigns their values from, lowest
 // precedence first: the default, the environment, var files and -var flags.
-func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, hcl.Diagnostics) {
+func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, []string, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	decl := make(map[string]*variable)
 	var order []string
@@ -72,11 +72,17 @@ func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, hcl.Diagnos
 	}
 
 	out := make(map[string]cty.Value, len(decl))
+	var unknown []string
 	for _, name := range order {
 		v := decl[name]
 		out[name] = cty.DynamicVal
 		if !v.set {
 			if v.invalid {
+				continue
+			}
+			if l.opts.Unknowns {
+				out[name] = cty.UnknownVal(v.ty)
+				unknown = append(unknown, name)
 				continue
 			}
 			diags = append(diags, &hcl.Diagnostic{
@@ -99,7 +105,7 @@ func (l *loader) variables(blocks hcl.Blocks) (map[string]cty.Value, hcl.Diagnos
 		}
 		out[name] = val
 	}
-	return out, diags
+	return out, unknown, diags
 }
 
 func decodeVariable(b *hcl.Block) (*variable, hcl.Diagnostics) {

@@ -47,6 +47,9 @@ type configOptions struct {
 	lock *local.LockOptions
 	// savedCluster is the cluster of the saved plan being applied.
 	savedCluster string
+	// unknowns leaves required variables without a value unknown instead
+	// of refusing them (validate, as terraform validate does).
+	unknowns bool
 	// detailed draws every change of a big plan (plan, apply -detailed).
 	detailed bool
 }
@@ -152,7 +155,7 @@ func loadTargets(stdio IO, o *configOptions) ([]compile.Target, error) {
 		}
 		vars[name] = value
 	}
-	cfg, diags := config.Load(o.path, config.Options{Vars: vars, VarFiles: o.varFiles, Env: os.Environ()})
+	cfg, diags := config.Load(o.path, config.Options{Vars: vars, VarFiles: o.varFiles, Env: os.Environ(), Unknowns: o.unknowns})
 	var targets []compile.Target
 	if !diags.HasErrors() {
 		var more hcl.Diagnostics
