@@ -52,23 +52,23 @@ dump() {
 }
 
 facts() {
-	ip netns exec "$1" ipvsadm -Sn | sed 's/^/ipvs /' | sort
-	ip netns exec "$1" ipvsadm -L --timeout | sed 's/^/ipvs /'
-	ip netns exec "$1" ipvsadm -L --daemon | sed 's/^/ipvs daemon /' | sort
-	ip -n "$1" -4 -o addr show | awk '{
-		label = $2
-		scope = ""
-		for (i = 5; i <= NF; i++) {
-			if ($i == "scope") { scope = $(i + 1) }
-			if ($i ~ /\\$/) { label = substr($i, 1, length($i) - 1) }
-		}
-		print "addr", $2, $4, "label", label, "scope", scope }' | sort
-	ip -n "$1" -6 -o addr show scope global | awk '{print "addr6", $2, $4}' | sort
-	ip -n "$1" -4 route show table main | sed 's/ proto [a-z0-9]*//; s/ scope [a-z]*//; s/^/route /' | sort
-	# The sysctls, read by one shell inside the namespace (a process per
-	# file is slow under TCG with dozens of namespaces).
+	# One shell inside the namespace, shell builtins where a process would
+	# do (a process costs much under TCG, with dozens of namespaces).
 	# shellcheck disable=SC2016
 	ip netns exec "$1" sh -c '
+		pre() { while IFS= read -r l; do echo "$1$l"; done; }
+		/sbin/ipvsadm -Sn | pre "ipvs "
+		/sbin/ipvsadm -L --timeout | pre "ipvs "
+		/sbin/ipvsadm -L --daemon | pre "ipvs daemon "
+		/sbin/ip -4 -o addr show | awk "{
+			label = \$2; scope = \"\"
+			for (i = 5; i <= NF; i++) {
+				if (\$i == \"scope\") { scope = \$(i + 1) }
+				if (\$i ~ /\\\\\$/) { label = substr(\$i, 1, length(\$i) - 1) }
+			}
+			print \"addr\", \$2, \$4, \"label\", label, \"scope\", scope }"
+		/sbin/ip -6 -o addr show scope global | while read -r _ dev _ a _; do echo "addr6 $dev $a"; done
+		/sbin/ip -4 route show table main | sed "s/ proto [a-z0-9]*//; s/ scope [a-z]*//" | pre "route "
 		cd /proc/sys/net || exit 1
 		show() { v=missing; [ -r "$1" ] && read -r v <"$1"; n=$1; echo "sysctl net.${n//\//.}=$v"; }
 		for s in ipv4/ip_forward ipv4/conf/all/arp_ignore ipv4/conf/all/arp_announce \
@@ -79,7 +79,7 @@ facts() {
 		for d in ipv4/conf/*; do
 			case $d in ipv4/conf/all | ipv4/conf/default) continue ;; esac
 			for s in arp_ignore arp_announce rp_filter send_redirects; do show "$d/$s"; done
-		done'
+		done' | sort
 }
 
 # compare NAME FILE: the two sides' host NAME are equal, or each differing
