@@ -72,24 +72,32 @@ func LoadBootStates(dir string) ([]BootState, error) {
 	var out []BootState
 	var errs []error
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		s, err := loadBootState(p)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read boot state %s: %w", p, err))
+			errs = append(errs, err)
 			continue
 		}
-		var s BootState
-		if err := json.Unmarshal(b, &s); err != nil {
-			errs = append(errs, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", p, err))
-			continue
-		}
-		if s.FormatVersion != state.FormatVersion {
-			errs = append(errs, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", p, s.FormatVersion, state.FormatVersion))
-			continue
-		}
-		s.Record = filepath.Base(p)
 		out = append(out, s)
 	}
 	return out, errors.Join(errs...)
+}
+
+// loadBootState reads one kept state; its error names the file and what to
+// do about it.
+func loadBootState(path string) (BootState, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return BootState{}, fmt.Errorf("read boot state %s: %w", path, err)
+	}
+	var s BootState
+	if err := json.Unmarshal(b, &s); err != nil {
+		return BootState{}, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", path, err)
+	}
+	if s.FormatVersion != state.FormatVersion {
+		return BootState{}, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, s.FormatVersion, state.FormatVersion)
+	}
+	s.Record = filepath.Base(path)
+	return s, nil
 }
 
 // applyBoot keeps (or forgets) the host's desired state for boot, and

@@ -1,12 +1,9 @@
 package local
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -20,35 +17,33 @@ import (
 // taking it away. A kept state that cannot be read stops the read: without
 // it lvsctl cannot know what not to take.
 func (l *Host) readShared(h *state.Host) error {
+	if !mayHandOver(h.Owned) {
+		return nil // nothing of this cluster's that another could take over
+	}
 	paths, err := siblingRecords(BootStatePath(l.recordPath))
 	if err != nil {
 		return fmt.Errorf("find the states the other clusters on this host keep: %w", err)
 	}
 	for _, kept := range paths {
-		b, err := os.ReadFile(kept)
+		s, err := loadBootState(kept)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read what another cluster on this host declares: %w", err)
-		}
-		var s BootState
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("the state another cluster on this host keeps, %s, is damaged (%v): apply that cluster's configuration again to rewrite it", kept, err)
+			return fmt.Errorf("what another cluster on this host declares: %w", err)
 		}
 		if h.Shared == nil {
 			h.Shared = map[string]state.Uses{}
 		}
-		h.Shared[clusterOfRecord(kept)] = state.UsesOf(s.Desired)
+		h.Shared[s.Cluster()] = state.UsesOf(s.Desired)
 	}
 	return nil
 }
 
-// clusterOfRecord is the cluster whose record is at path: HOSTID@NAME.json
-// is cluster NAME's, HOSTID.json the unnamed cluster's.
-func clusterOfRecord(path string) string {
-	_, name, _ := strings.Cut(strings.TrimSuffix(filepath.Base(path), ".json"), "@")
-	return name
+// mayHandOver says whether a record keeps anything a plan could hand over:
+// addresses and routes lvsctl made, routes and sysctls it changed.
+func mayHandOver(r *state.Record) bool {
+	return r != nil && (len(r.Addresses) > 0 || len(r.Routes) > 0 || len(r.RouteOriginals) > 0 || len(r.Sysctls) > 0)
 }
 
 // handOver gives what change c lets go of to the cluster it names, in that
@@ -57,9 +52,7 @@ func clusterOfRecord(path string) string {
 // neither). The host's lock, which every cluster's run takes, keeps the
 // other cluster's runs out meanwhile.
 func (l *Host) handOver(rec *state.Record, c plan.Change) error {
-	dir := filepath.Dir(l.recordPath)
-	host, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(l.recordPath), ".json"), "@")
-	path := ClusterRecordPath(dir, host, c.HandOver.Cluster)
+	path := ClusterRecordOf(l.recordPath, c.HandOver.Cluster)
 	file, err := loadRecordFile(path)
 	if err != nil {
 		return fmt.Errorf("hand %s over to %s: %w", c.Address, plan.ClusterName(c.HandOver.Cluster), err)
