@@ -75,7 +75,7 @@ func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	b.placed[vip] = true
 	iface, rng := b.rs.VIPInterface, b.rs.AttrRange("vip_interface")
 	if iface == "" {
-		iface = defaultVIPInterface(vip, b.rs.Address, method)
+		iface = DefaultVIPInterface(vip, b.rs.Address, method)
 	}
 	if method == state.MethodTUN && vip.Is4() && b.rs.Address.Is6() && iface == "ip6tnl0" && !b.warned4in6 {
 		// The fallback ip6tnl0 decapsulates IPv6 in IPv6 only (its mode
@@ -105,10 +105,10 @@ func (b *realServer) placeVIP(vip netip.Addr, method state.Method) {
 	}
 }
 
-// defaultVIPInterface is lo for DR, and for TUN the device that decapsulates
+// DefaultVIPInterface is lo for DR, and for TUN the device that decapsulates
 // what arrives: tunl0 (IPv4 in IPv4), ip6tnl0 (anything in IPv6) or sit0
 // (IPv6 in IPv4).
-func defaultVIPInterface(vip, rs netip.Addr, method state.Method) string {
+func DefaultVIPInterface(vip, rs netip.Addr, method state.Method) string {
 	switch {
 	case method != state.MethodTUN:
 		return "lo"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/lvsctl/lvsctl/engine/compile"
 	"github.com/lvsctl/lvsctl/engine/convert/ipvsadm"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -321,7 +322,7 @@ func (c *Cluster) realServerVIPs(rs *RealServer, h *Host) []placement {
 		if rs.VIPInterface != "" {
 			return rs.VIPInterface
 		}
-		return defaultVIPInterface(vip, rs.Address, m)
+		return compile.DefaultVIPInterface(vip, rs.Address, m)
 	}
 	for _, s := range c.Services {
 		for _, srv := range s.S.Servers {

@@ -248,20 +248,6 @@ func sysctlName(iface, key string) string {
 	return "net.ipv4.conf." + strings.ReplaceAll(iface, ".", "/") + "." + key
 }
 
-// defaultVIPInterface mirrors compile's: lo for DR; for TUN the device
-// that decapsulates what arrives.
-func defaultVIPInterface(vip, rs netip.Addr, method state.Method) string {
-	switch {
-	case method != state.MethodTUN:
-		return "lo"
-	case rs.Is6():
-		return "ip6tnl0"
-	case vip.Is4():
-		return "tunl0"
-	}
-	return "sit0"
-}
-
 // tunnelDevice reports whether a real server's address on iface is a VIP
 // reached through a tunnel.
 func tunnelDevice(iface string) bool {
