@@ -157,7 +157,8 @@ func checkRealServers(cfg *Config) hcl.Diagnostics {
 				break
 			}
 		}
-		if !used[rs.Address] && !slices.ContainsFunc(rs.VIPs, func(v *VIP) bool { return v.Method != "" }) {
+		// With variables left unknown, servers made from them are not known.
+		if !used[rs.Address] && len(cfg.Unknown) == 0 && !slices.ContainsFunc(rs.VIPs, func(v *VIP) bool { return v.Method != "" }) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Real server not used",

@@ -12,6 +12,10 @@ import (
 // setting is not made twice (as an attribute and in sysctls).
 func checkHostExtras(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	// With variables left unknown (validate without values), which VIPs a
+	// host carries is not known: a service's VIP, directors or servers may
+	// depend on them.
+	partial := len(cfg.Unknown) > 0
 	for _, d := range cfg.Directors {
 		carried := make(map[netip.Addr]bool)
 		for _, vs := range cfg.VirtualServers {
@@ -24,7 +28,7 @@ func checkHostExtras(cfg *Config) hcl.Diagnostics {
 			case !d.VIPAlias:
 				diags = append(diags, errorAt(v.DefRange, "vip block without vip_alias",
 					"Director %q has vip_alias = false, so it places no VIP and the vip block of %s has no effect. Remove the block, or vip_alias.", d.Name, v.Address))
-			case !carried[v.Address]:
+			case !carried[v.Address] && !partial:
 				diags = append(diags, errorAt(v.DefRange, "VIP not on this director",
 					"No virtual_server of director %q has the VIP %s, so there is nothing for this vip block to place. Fix the address or remove the block.", d.Name, v.Address))
 			}
@@ -55,7 +59,7 @@ func checkHostExtras(cfg *Config) hcl.Diagnostics {
 		for _, v := range rs.VIPs {
 			tun = tun || v.Method == state.MethodTUN
 			switch vs := derived[v.Address]; {
-			case vs == nil && !v.Has("method"): // a bad method is reported already
+			case vs == nil && !v.Has("method") && !partial: // a bad method is reported already
 				diags = append(diags, errorAt(v.DefRange, "VIP not on this real server",
 					"real_server %q is not a DR or TUN server of any service with the VIP %s, so there is nothing for this vip block to place. Fix the address, or declare the VIP with method = \"dr\" (or \"tun\") when its director is not in this file.", rs.Name, v.Address))
 			case vs != nil && v.Method != "" && v.Method != methods[v.Address]:
