@@ -44,7 +44,12 @@ for name in "$@"; do
 	# E2E_KEEP=1 (by hand, in the shell mode) leaves the lab up for a look.
 	[ -n "$E2E_KEEP" ] || sh -c ". $scenarios/lib.sh && e2e_cleanup" </dev/null
 	took=$(elapsed "$start")
+	# Each apply keeps a copy of lvsctl for boot beside the scenario's
+	# records (20+ MB); /tmp is the guest's memory, so they go with their
+	# scenario, and a passed scenario's whole work directory with them.
+	[ -n "$E2E_KEEP" ] || rm -rf "$work/records/bin"
 	if [ "$rc" = 0 ] && [ -z "$reason" ]; then
+		[ -n "$E2E_KEEP" ] || rm -rf "$work"
 		echo "@@LVSCTL-E2E PASS $name $took"
 	else
 		[ -f "$work/.timedout" ] && reason="timed out after ${limit}s${reason:+ (last failure: $reason)}"
