@@ -189,35 +189,3 @@ func CheckFresh(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host,
 	}
 	return nil
 }
-
-// Verify reads the hosts back and reports every difference from the desired
-// state but the changes held back: after a successful apply, a new plan must
-// be empty (or hold back the same changes).
-func Verify(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int) error {
-	ms, err := members(p, hosts)
-	if err != nil {
-		return err
-	}
-	live, err := cluster.ReadAll(ctx, ms, parallelism)
-	if err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	var diffs []string
-	for i, m := range ms {
-		held := map[string]bool{}
-		for _, c := range p.Hosts[i].HeldBack {
-			held[c.Address] = true
-		}
-		for _, c := range plan.Changes(m.Desired, live[i]) {
-			if held[c.Address] {
-				continue // left for when the host it depends on is back
-			}
-			diffs = append(diffs, fmt.Sprintf("host %s: %s %s", m.Desired.Name, c.Action, c.Address))
-		}
-	}
-	if len(diffs) > 0 {
-		return fmt.Errorf("verify: after apply the hosts still differ from the configuration (something else changed them, or the kernel did not take a setting):\n  %s",
-			strings.Join(diffs, "\n  "))
-	}
-	return nil
-}

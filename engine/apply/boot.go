@@ -89,10 +89,12 @@ func Restore(ctx context.Context, h cluster.Host, desired state.Host) (Restored,
 	if err != nil {
 		return r, err
 	}
-	if live, err = read(); err != nil {
+	// Read back as Verify does: what the restore touched.
+	only := TouchedServices(r.Changes)
+	if live, err = ReadTouched(ctx, h, desired, only); err != nil {
 		return r, fmt.Errorf("read host %s back: %w", desired.Name, err)
 	}
-	if left := plan.Diff(desired, live).Changes; len(left) > 0 {
+	if left := plan.Diff(OnlyServices(desired, only), live).Changes; len(left) > 0 {
 		return r, fmt.Errorf("host %s: %d change(s) still differ after the restore, the first %s", desired.Name, len(left), left[0].Address)
 	}
 	return r, nil

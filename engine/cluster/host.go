@@ -45,6 +45,16 @@ type ReadRequest struct {
 	// on a drain; every other read leaves them 0 so that statistics never
 	// show in a plan or change a live state's digest.
 	Connections bool `json:"connections,omitempty"`
+	// Only, when set, limits the read of the IPVS table to the services it
+	// names (each with its servers; one not there is left out): verify
+	// reads back what an apply touched, not the whole table. Nil reads
+	// every service.
+	Only *Subset `json:"only,omitempty"`
+}
+
+// Subset names the IPVS services a read is limited to.
+type Subset struct {
+	Services []state.ServiceID `json:"services"`
 }
 
 // ErrPermission is matched (errors.Is) by every error a Host returns that

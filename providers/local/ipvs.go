@@ -9,6 +9,9 @@ import (
 // on one built over a fake client.
 type IPVS interface {
 	Services() ([]state.Service, error)
+	// ServicesOf reads only the services named (those not there are left
+	// out), for reading back what an apply touched.
+	ServicesOf(ids []state.ServiceID) ([]state.Service, error)
 	Timeouts() (state.Timeouts, error)
 	SetTimeouts(state.Timeouts) error
 	CreateService(state.Service) error

@@ -115,7 +115,8 @@ func (l *Host) ipvsTable() (IPVS, error) {
 
 // Read returns the live state: the ownership record, every address and
 // route, the sysctls asked for plus those the record keeps an original of
-// (so restores can be planned), and the IPVS table when asked. A sysctl
+// (so restores can be planned), and the IPVS table when asked (only the
+// services req.Only names, when it names some). A sysctl
 // that does not exist on this kernel is left out.
 func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, error) {
 	if err := ctx.Err(); err != nil {
@@ -161,7 +162,12 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		if err != nil {
 			return h, readError(err, "read IPVS")
 		}
-		if h.Services, err = t.Services(); err != nil {
+		if req.Only != nil {
+			h.Services, err = t.ServicesOf(req.Only.Services)
+		} else {
+			h.Services, err = t.Services()
+		}
+		if err != nil {
 			return h, readError(err, "read IPVS services")
 		}
 		if !req.Connections {

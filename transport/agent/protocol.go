@@ -35,7 +35,11 @@ import (
 // were done, which may have been, and which were not. Changes of kind boot
 // (the state kept for `lvsctl boot`), the record's links_up, and the
 // clusters' shared uses in a live state came with it.
-const ProtocolVersion = 3
+//
+// Version 4: a read may name the only IPVS services to read (verify reads
+// back what an apply touched); an agent of version 3 would ignore that and
+// answer with the whole table.
+const ProtocolVersion = 4
 
 // Request operations.
 const (

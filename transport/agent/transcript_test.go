@@ -13,6 +13,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/plan/plantest"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/golden"
 	"github.com/lvsctl/lvsctl/internal/version"
 )
@@ -45,7 +46,7 @@ func (t tapped) Write(p []byte) (int, error) {
 }
 
 // TestProtocolGolden pins the agent protocol: a session of hello, lock
-// state, setup (a cluster, the lock), read, apply (two changes that
+// state, setup (a cluster, the lock), read, read of some services, apply (two changes that
 // succeed, streamed and acknowledged one by one; one that fails) and close
 // against a local host over the fake kernels, recorded line by line in
 // testdata/protocol-vN.golden for ProtocolVersion N. A change of the wire
@@ -88,6 +89,10 @@ func TestProtocolGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Connections: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Verify's read: only the services an apply touched.
+	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Only: &cluster.Subset{Services: []state.ServiceID{plantest.Service("172.25.0.100").ID()}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Apply(ctx, []plan.Change{

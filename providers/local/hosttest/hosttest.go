@@ -48,6 +48,14 @@ func NewWithNetlink(t testing.TB, live state.Host, links ...string) (*local.Host
 func NewWithIPVS(t testing.TB, live state.Host, links ...string) (*local.Host, *ipvstest.Fake) {
 	t.Helper()
 	l, _, f := newHost(t, live, links)
+	return l, f.Fake
+}
+
+// NewCounting is New that also returns the host's in-memory IPVS, which
+// counts the read requests it answers.
+func NewCounting(t testing.TB, live state.Host, links ...string) (*local.Host, *ipvstest.Counting) {
+	t.Helper()
+	l, _, f := newHost(t, live, links)
 	return l, f
 }
 
@@ -61,7 +69,7 @@ func Options(t testing.TB, live state.Host, links ...string) local.Options {
 	return o
 }
 
-func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltest.Fake, *ipvstest.Fake) {
+func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltest.Fake, *ipvstest.Counting) {
 	t.Helper()
 	o, nl, fake := newOptions(t, live, links)
 	l, err := local.New(o)
@@ -72,7 +80,7 @@ func newHost(t testing.TB, live state.Host, links []string) (*local.Host, *nltes
 	return l, nl, fake
 }
 
-func newOptions(t testing.TB, live state.Host, links []string) (local.Options, *nltest.Fake, *ipvstest.Fake) {
+func newOptions(t testing.TB, live state.Host, links []string) (local.Options, *nltest.Fake, *ipvstest.Counting) {
 	t.Helper()
 	dir := t.TempDir()
 
@@ -125,7 +133,7 @@ func newOptions(t testing.TB, live state.Host, links []string) (local.Options, *
 	}
 	sys := sysctltest.Tree(t, sysctls)
 
-	fake := ipvstest.NewFake()
+	fake := ipvstest.NewCounting()
 	// A sync daemon may use any interface the host has.
 	daemonIfaces := []string{"lo"}
 	for _, a := range live.Addresses {
