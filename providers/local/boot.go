@@ -1,6 +1,7 @@
 package local
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,8 +117,13 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 		if err != nil {
 			return fmt.Errorf("encode boot state: %w", err)
 		}
-		if err := atomicfile.Write(path, append(data, '\n'), 0o644); err != nil {
-			return fmt.Errorf("keep the state for boot: %w", err)
+		data = append(data, '\n')
+		// Unchanged (most applies change little): not written again, which
+		// spares a write and two fsyncs of a big state.
+		if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, data) {
+			if err := atomicfile.Write(path, data, 0o644); err != nil {
+				return fmt.Errorf("keep the state for boot: %w", err)
+			}
 		}
 		if err := installBinary(l.executable, u.Binary); err != nil {
 			return fmt.Errorf("keep lvsctl for boot: %w", err)
@@ -134,8 +140,8 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 	if err := u.Remove(); err != nil {
 		return err
 	}
-	if err := os.Remove(u.Binary); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s: %w", u.Binary, err)
+	if err := removeBinary(u.Binary); err != nil {
+		return err
 	}
 	_ = os.Remove(filepath.Join(dir, BootDirName)) // only when empty
 	return nil

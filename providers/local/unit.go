@@ -1,11 +1,8 @@
 package local
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -215,61 +212,4 @@ func writeIfChanged(path, content string, perm fs.FileMode) (bool, error) {
 		}
 	}
 	return true, atomicfile.Write(path, []byte(content), perm)
-}
-
-// installBinary copies the lvsctl binary src to the fixed path dst the
-// boot unit runs, unless dst already has the same content.
-func installBinary(src, dst string) error {
-	if src == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return fmt.Errorf("find this lvsctl binary: %w", err)
-		}
-		src = self
-	}
-	if filepath.Clean(src) == filepath.Clean(dst) {
-		return nil
-	}
-	same, err := sameContent(src, dst)
-	if err != nil || same {
-		return err
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(dst, data, 0o755)
-}
-
-func sameContent(a, b string) (bool, error) {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false, err
-	}
-	sb, err := os.Stat(b)
-	if err != nil || sa.Size() != sb.Size() {
-		return false, nil
-	}
-	ha, err := fileSum(a)
-	if err != nil {
-		return false, err
-	}
-	hb, err := fileSum(b)
-	if err != nil {
-		return false, nil
-	}
-	return bytes.Equal(ha, hb), nil
-}
-
-func fileSum(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, err
-	}
-	return h.Sum(nil), nil
 }

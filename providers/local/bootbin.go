@@ -1,0 +1,147 @@
+package local
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/lvsctl/lvsctl/internal/atomicfile"
+)
+
+// installBinary copies the lvsctl binary src to the fixed path dst the
+// boot unit runs, unless dst already has the same content. Comparing the
+// contents reads both binaries (20 MB or more each) and hashing them is
+// the slowest part of an apply that changes little; so, as git's index
+// does, a stamp beside dst (dst + ".ok") keeps both files' size, times
+// and inode from when they last matched, and while neither was touched
+// since, they are not read again. Any write to a file changes its ctime,
+// which no one can set back.
+func installBinary(src, dst string) error {
+	if src == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find this lvsctl binary: %w", err)
+		}
+		src = self
+	}
+	if filepath.Clean(src) == filepath.Clean(dst) {
+		return nil
+	}
+	stampPath := dst + ".ok"
+	if stamped(src, dst, stampPath) {
+		return nil
+	}
+	same, err := sameContent(src, dst)
+	if err != nil {
+		return err
+	}
+	if !same {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.Write(dst, data, 0o755); err != nil {
+			return err
+		}
+	}
+	// A stamp that cannot be written only costs the next run a comparison.
+	if st, ok := stamps(src, dst); ok {
+		_ = os.WriteFile(stampPath, []byte(st), 0o644)
+	}
+	return nil
+}
+
+// removeBinary removes the boot unit's binary and its stamp.
+func removeBinary(path string) error {
+	_ = os.Remove(path + ".ok")
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", path, err)
+	}
+	return nil
+}
+
+// stamped reports whether the stamp at stampPath says a and b matched and
+// neither changed since. A file changed in the clock tick the stamp was
+// written in keeps the times the stamp has, so a file whose change time
+// is not older than the stamp's own is compared again (git's "racy" rule).
+func stamped(a, b, stampPath string) bool {
+	var st syscall.Stat_t
+	if err := syscall.Stat(stampPath, &st); err != nil {
+		return false
+	}
+	written := st.Mtim
+	now, ok := stamps(a, b)
+	if !ok {
+		return false
+	}
+	for _, p := range []string{a, b} {
+		var fst syscall.Stat_t
+		if err := syscall.Stat(p, &fst); err != nil || !before(fst.Ctim, written) {
+			return false
+		}
+	}
+	old, err := os.ReadFile(stampPath)
+	return err == nil && string(old) == now
+}
+
+func before(a, b syscall.Timespec) bool {
+	return a.Sec < b.Sec || a.Sec == b.Sec && a.Nsec < b.Nsec
+}
+
+// stamps is the stamp of files a and b: each one's size, modification and
+// change times, device and inode.
+func stamps(a, b string) (string, bool) {
+	var out string
+	for _, p := range []string{a, b} {
+		var st syscall.Stat_t
+		if err := syscall.Stat(p, &st); err != nil {
+			return "", false
+		}
+		out += fmt.Sprintf("%d %d.%09d %d.%09d %d %d\n", st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec, st.Dev, st.Ino)
+	}
+	return out, true
+}
+
+func sameContent(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil || sa.Size() != sb.Size() {
+		return false, nil
+	}
+	ha, err := fileSum(a)
+	if err != nil {
+		return false, err
+	}
+	hb, err := fileSum(b)
+	if err != nil {
+		return false, nil
+	}
+	return bytes.Equal(ha, hb), nil
+}
+
+// binarySums counts the files fileSum read, for tests.
+var binarySums atomic.Int64
+
+func fileSum(path string) ([]byte, error) {
+	binarySums.Add(1)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
