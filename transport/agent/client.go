@@ -131,6 +131,8 @@ func Start(ctx context.Context, s Session) (*Client, error) {
 		stderr:    stderr,
 		kill:      s.Kill,
 	}
+	// Server changes are named "A -> B": kept readable, and shorter.
+	a.enc.SetEscapeHTML(false)
 	go a.readLoop(s.Stdout, s.Wait)
 	resp, err := a.call(ctx, request{Op: opHello, Hello: &hello{Protocol: ProtocolVersion, Version: version.String()}}, nil)
 	switch {
@@ -196,7 +198,7 @@ func (a *Client) call(ctx context.Context, req request, done *int) (response, er
 				// became of its changes.
 				err := a.fail(a.exitError(fmt.Sprintf("wait for the answer to %s", req.Op)))
 				if req.Op == opApply {
-					err = lostApply(err, req.Changes, done)
+					err = lostApply(err, req.changes, done)
 				}
 				return response{}, err
 			}
@@ -229,7 +231,7 @@ func (a *Client) progress(req request, n int, done *int) {
 	if done != nil {
 		*done = n
 	}
-	if n < len(req.Changes) {
+	if n < len(req.changes) {
 		// A failed write is a lost agent: the next read says so.
 		_ = a.enc.Encode(request{ID: req.ID, Op: opAck, Progress: n})
 	}
@@ -264,7 +266,7 @@ func (a *Client) stopApply(ctx context.Context, req request, done *int) (respons
 		}
 		a.kill()
 		err := a.fail(a.errorf("apply interrupted (%w) and the agent did not answer", ctx.Err()))
-		return response{}, lostApply(err, req.Changes, done)
+		return response{}, lostApply(err, req.changes, done)
 	}
 }
 
@@ -299,7 +301,13 @@ func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host,
 	if resp.Host == nil {
 		return state.Host{}, a.errorf("agent `%s` answered read without a state: protocol error", a.command)
 	}
-	return *resp.Host, nil
+	h := *resp.Host
+	if resp.Services != nil {
+		if h.Services, err = decodeServices(resp.Services); err != nil {
+			return state.Host{}, a.errorf("agent `%s`: %w", a.command, err)
+		}
+	}
+	return h, nil
 }
 
 // Apply applies changes through the agent. Results cover the changes the
@@ -308,7 +316,7 @@ func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host,
 // error says which were done, which may have been, and which were not.
 func (a *Client) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
 	var done int
-	resp, err := a.call(ctx, request{Op: opApply, Changes: changes}, &done)
+	resp, err := a.call(ctx, request{Op: opApply, Changes: toWire(changes), changes: changes}, &done)
 	if err != nil && resp.Results == nil && done > 0 {
 		resp.Results = make([]plan.Result, done)
 		for i, c := range changes[:done] {

@@ -38,7 +38,9 @@ import (
 //
 // Version 4: a read may name the only IPVS services to read (verify reads
 // back what an apply touched); an agent of version 3 would ignore that and
-// answer with the whole table.
+// answer with the whole table. An apply's changes carry their action as a
+// field ("action", the plan.Action rune) instead of plan.Change's verbs,
+// and a read's IPVS services come in a compact binary form (services.go).
 const ProtocolVersion = 4
 
 // Request operations.
@@ -58,18 +60,23 @@ type request struct {
 	Hello   *hello               `json:"hello,omitempty"`
 	Setup   *Setup               `json:"setup,omitempty"`
 	Read    *cluster.ReadRequest `json:"read,omitempty"`
-	Changes []plan.Change        `json:"changes,omitempty"` // plan.Change carries its action in its JSON
+	Changes []wireChange         `json:"changes,omitempty"`
+	// changes are the changes of an apply, on the client's side.
+	changes []plan.Change
 	// Progress, in an ack (which is not answered), is how many changes of
 	// apply request ID the client has been told are made.
 	Progress int `json:"progress,omitempty"`
 }
 
 type response struct {
-	ID      uint64        `json:"id"`
-	Hello   *hello        `json:"hello,omitempty"`
-	Host    *state.Host   `json:"host,omitempty"`
-	Lock    *LockState    `json:"lock,omitempty"`
-	Results []plan.Result `json:"results,omitempty"`
+	ID    uint64      `json:"id"`
+	Hello *hello      `json:"hello,omitempty"`
+	Host  *state.Host `json:"host,omitempty"`
+	// Services are the IPVS services of Host, in their compact form
+	// (appendServices); Host has none of its own then.
+	Services []byte        `json:"services,omitempty"`
+	Lock     *LockState    `json:"lock,omitempty"`
+	Results  []plan.Result `json:"results,omitempty"`
 	// Progress, on a line sent during an apply, is how many of its changes
 	// are made so far. Such a line is not the answer: that follows.
 	Progress int        `json:"progress,omitempty"`

@@ -25,7 +25,7 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: plan.Address(plan.KindAddress, vip.Key()), Action: a,
 			After: &plan.Resource{Address: &vip}, Own: plan.OwnCreate, ForcesReplacement: []string{"label"}})
 	}
-	b, err := json.Marshal(request{Op: opApply, Changes: changes})
+	b, err := json.Marshal(request{Op: opApply, Changes: toWire(changes)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +33,25 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(changes, got.Changes, clustertest.CmpOpts); d != "" {
+	received, err := fromWire(got.Changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(changes, received, clustertest.CmpOpts); d != "" {
 		t.Errorf("changes across the wire (-sent +received):\n%s", d)
+	}
+}
+
+// TestWireChangeUnknownAction: an action this lvsctl does not know is
+// refused, naming the change, never applied as something else.
+func TestWireChangeUnknownAction(t *testing.T) {
+	var req request
+	if err := json.Unmarshal([]byte(`{"id":2,"op":"apply","changes":[{"action":63,"kind":"address","address":"address lo/10.0.0.1/32"}]}`), &req); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fromWire(req.Changes)
+	if err == nil || !strings.Contains(err.Error(), `change "address lo/10.0.0.1/32": unknown action 63`) {
+		t.Errorf("an unknown action: %v", err)
 	}
 }
 
@@ -61,7 +78,7 @@ func FuzzServe(f *testing.F) {
 	hi := fmt.Sprintf(`{"id":1,"op":"hello","hello":{"protocol":%d}}`, ProtocolVersion) + "\n"
 	for _, s := range []string{
 		hi + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
-		hi + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":"create"}]}` + "\n" + `{"id":3,"op":"close"}`,
+		hi + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":43}]}` + "\n" + `{"id":3,"op":"close"}`,
 		`{"id":1,"op":"read"}`,
 		hi + `{"id":2,"op":"bogus"}`,
 		hi + `{"id":2,"op":"setup","setup":{"cluster":"a"}}` + "\n" + `{"id":3,"op":"lock"}`,

@@ -54,6 +54,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error 
 // its side.
 func ServeHosts(ctx context.Context, r io.Reader, w io.Writer, o Opener) error {
 	s := &server{open: o, enc: json.NewEncoder(w), acks: newAcks()}
+	s.enc.SetEscapeHTML(false) // as the client: "A -> B" as it is
 	defer s.close()
 	lines, gone := readRequests(ctx, r, s.acks)
 	for {
@@ -221,6 +222,10 @@ func (s *server) serveOne(ctx context.Context, req request) (resp response, done
 		if err != nil {
 			resp.Error = errorToWire(err)
 		} else {
+			if len(st.Services) > 0 {
+				resp.Services = appendServices(nil, st.Services)
+				st.Services = nil
+			}
 			resp.Host = &st
 		}
 	case opApply:
@@ -261,9 +266,13 @@ func (s *server) openHost(ctx context.Context, set Setup) error {
 // that loses the connection knows that nothing beyond that window was
 // started.
 func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) {
+	changes, err := fromWire(req.Changes)
+	if err != nil {
+		return nil, err
+	}
 	eh, ok := s.host.(eachHost)
 	if !ok {
-		return s.host.Apply(ctx, req.Changes)
+		return s.host.Apply(ctx, changes)
 	}
 	s.acks.start(req.ID)
 	// Progress is told every few changes (or when one took a while), not
@@ -272,13 +281,13 @@ func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) 
 	// going while the acknowledgements of the last report travel.
 	every := max(1, min(progressEvery, progressWindow/2))
 	told, toldAt := 0, time.Now()
-	return eh.ApplyEach(ctx, req.Changes, func(n int) {
-		if n == len(req.Changes) || n-told >= every || time.Since(toldAt) >= progressPause {
+	return eh.ApplyEach(ctx, changes, func(n int) {
+		if n == len(changes) || n-told >= every || time.Since(toldAt) >= progressPause {
 			// A failed write is a client gone: ctx ends and the apply stops.
 			_ = s.enc.Encode(response{ID: req.ID, Progress: n})
 			told, toldAt = n, time.Now()
 		}
-		if n < len(req.Changes) {
+		if n < len(changes) {
 			s.acks.wait(ctx, req.ID, n+1-progressWindow)
 		}
 	})

@@ -245,7 +245,7 @@ func TestAgentWaitsForAcknowledgements(t *testing.T) {
 	changes := addressChanges(6)
 	for _, req := range []request{
 		{ID: 1, Op: opHello, Hello: &hello{Protocol: ProtocolVersion}},
-		{ID: 2, Op: opApply, Changes: changes},
+		{ID: 2, Op: opApply, Changes: toWire(changes)},
 	} {
 		go func() { _ = enc.Encode(req) }()
 		if !out.Scan() {

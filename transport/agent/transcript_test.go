@@ -46,8 +46,9 @@ func (t tapped) Write(p []byte) (int, error) {
 }
 
 // TestProtocolGolden pins the agent protocol: a session of hello, lock
-// state, setup (a cluster, the lock), read, read of some services, apply (two changes that
-// succeed, streamed and acknowledged one by one; one that fails) and close
+// state, setup (a cluster, the lock), read, apply (two changes that
+// succeed, streamed and acknowledged one by one; a service and a server;
+// one that fails), a read of that service only, and close
 // against a local host over the fake kernels, recorded line by line in
 // testdata/protocol-vN.golden for ProtocolVersion N. A change of the wire
 // that does not bump ProtocolVersion fails here; a bump needs a new golden
@@ -91,14 +92,23 @@ func TestProtocolGolden(t *testing.T) {
 	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Connections: true, Sysctls: []string{"net.ipv4.conf.all.arp_ignore"}}); err != nil {
 		t.Fatal(err)
 	}
-	// Verify's read: only the services an apply touched.
-	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Only: &cluster.Subset{Services: []state.ServiceID{plantest.Service("172.25.0.100").ID()}}}); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := c.Apply(ctx, []plan.Change{
 		plantest.AddAddress(plantest.Addr("lo", "172.25.0.100/32", "lo:0")),
 		plantest.AddAddress(plantest.Addr("lo", "172.25.0.101/32", "lo:1")),
 	}); err != nil {
+		t.Fatal(err)
+	}
+	// A service with a server; then verify's read of it: only the services
+	// an apply touched, in their compact form.
+	svc := plantest.Service("172.25.0.100")
+	srv := plantest.Server("172.25.0.31", 1)
+	if _, err := c.Apply(ctx, []plan.Change{
+		plantest.ServiceChange(plan.Create, "web", nil, &svc, plan.OwnCreate),
+		plantest.ServerChange(plan.Create, svc, nil, &srv),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Read(ctx, cluster.ReadRequest{IPVS: true, Only: &cluster.Subset{Services: []state.ServiceID{svc.ID()}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Apply(ctx, []plan.Change{plantest.DeleteRoute(plantest.HostRoute("10.9.9.9", "lo"))}); err == nil {
