@@ -75,14 +75,7 @@ func BenchmarkAgentApply(b *testing.B) {
 // applies it from empty, in process and through the agent protocol: what
 // the protocol's encoding costs on top at scale.
 func BenchmarkAgentBig(b *testing.B) {
-	desired := state.Host{Name: "web1", Role: state.RoleDirector}
-	for i := range benchServices {
-		svc := plantest.Service(fmt.Sprintf("10.%d.%d.%d", 1+i/62500, i/250%250, 1+i%250))
-		for j := range 10 {
-			svc.Servers = append(svc.Servers, plantest.Server(fmt.Sprintf("172.16.0.%d", j+1), 1))
-		}
-		desired.Services = append(desired.Services, svc)
-	}
+	desired := bigDesired()
 	req := cluster.ReadRequestFor(desired)
 	for _, via := range []string{"local", "agent"} {
 		r := newRig(b)
@@ -151,4 +144,17 @@ func reportCPU(b *testing.B, body func()) {
 	if n > 0 {
 		b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e6, "cpu-ms/op")
 	}
+}
+
+// bigDesired is a director of benchServices services x 10 servers.
+func bigDesired() state.Host {
+	desired := state.Host{Name: "web1", Role: state.RoleDirector}
+	for i := range benchServices {
+		svc := plantest.Service(fmt.Sprintf("10.%d.%d.%d", 1+i/62500, i/250%250, 1+i%250))
+		for j := range 10 {
+			svc.Servers = append(svc.Servers, plantest.Server(fmt.Sprintf("172.16.0.%d", j+1), 1))
+		}
+		desired.Services = append(desired.Services, svc)
+	}
+	return desired
 }

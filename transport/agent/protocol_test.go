@@ -25,6 +25,11 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 		changes = append(changes, plan.Change{Kind: plan.KindAddress, Address: plan.Address(plan.KindAddress, vip.Key()), Action: a,
 			After: &plan.Resource{Address: &vip}, Own: plan.OwnCreate, ForcesReplacement: []string{"label"}})
 	}
+	// The state kept for boot, whose services travel in their compact form.
+	desired := state.Host{Name: "web1", Role: state.RoleDirector, Services: []state.Service{plantest.Service("10.0.0.1")}}
+	desired.Services[0].Servers = []state.Server{plantest.Server("10.0.0.2", 3)}
+	changes = append(changes, plan.Change{Kind: plan.KindBoot, Action: plan.Update, Address: "state kept for boot",
+		After: &plan.Resource{Boot: &plan.Boot{Desired: &desired, Root: "/tmp/x"}}})
 	b, err := json.Marshal(request{Op: opApply, Changes: toWire(changes)})
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +44,12 @@ func TestWireChangesKeepTheirAction(t *testing.T) {
 	}
 	if d := cmp.Diff(changes, received, clustertest.CmpOpts); d != "" {
 		t.Errorf("changes across the wire (-sent +received):\n%s", d)
+	}
+	if len(desired.Services) != 1 {
+		t.Error("sending the state kept for boot changed the caller's")
+	}
+	if !strings.Contains(string(b), `"boot_services":`) || strings.Contains(string(b), `"servers":`) {
+		t.Errorf("the services kept for boot are not in their compact form: %s", b)
 	}
 }
 

@@ -16,6 +16,10 @@ import (
 type wireChange struct {
 	Action plan.Action `json:"action"`
 	changeBody
+	// BootServices, on a change of the state kept for boot, are the
+	// services of its desired state in the compact form a read's take
+	// (appendServices): the whole desired state goes with every apply.
+	BootServices []byte `json:"boot_services,omitempty"`
 }
 
 // changeBody is plan.Change without its methods (its Action is not
@@ -27,6 +31,15 @@ func toWire(changes []plan.Change) []wireChange {
 	out := make([]wireChange, len(changes))
 	for i, c := range changes {
 		out[i] = wireChange{Action: c.Action, changeBody: changeBody(c)}
+		if c.After != nil && c.After.Boot != nil && c.After.Boot.Desired != nil && len(c.After.Boot.Desired.Services) > 0 {
+			// Copies: the caller's change stays as it is.
+			after, boot, desired := *c.After, *c.After.Boot, *c.After.Boot.Desired
+			out[i].BootServices = appendServices(nil, desired.Services)
+			desired.Services = nil
+			boot.Desired = &desired
+			after.Boot = &boot
+			out[i].After = &after
+		}
 	}
 	return out
 }
@@ -43,6 +56,16 @@ func fromWire(ws []wireChange) ([]plan.Change, error) {
 			return nil, fmt.Errorf("change %q: unknown action %d: use the same lvsctl version on both sides", c.Address, w.Action)
 		}
 		c.Action = w.Action
+		if w.BootServices != nil {
+			if c.After == nil || c.After.Boot == nil || c.After.Boot.Desired == nil {
+				return nil, fmt.Errorf("change %q: services kept for boot without a state to keep: use the same lvsctl version on both sides", c.Address)
+			}
+			services, err := decodeServices(w.BootServices)
+			if err != nil {
+				return nil, fmt.Errorf("change %q: %w", c.Address, err)
+			}
+			c.After.Boot.Desired.Services = services
+		}
 		out[i] = c
 	}
 	return out, nil

@@ -1,0 +1,67 @@
+package agent
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lvsctl/lvsctl/engine/apply"
+	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/state"
+)
+
+// BenchmarkAgentWeight is the VM benchmark's "one weight changed" over the
+// fakes, through the agent protocol: a no-op plan of a director of 1,000
+// services x 10 servers (read it, diff it), against what `lvsctl apply`
+// does when one weight differs: the same plan, the change, verify, the
+// cluster's membership and the state kept for boot. The target is a
+// weight change within 1.1 no-op plans.
+func BenchmarkAgentWeight(b *testing.B) {
+	desired := bigDesired()
+	r := newRig(b)
+	a, _ := pipeAgent(b, r.local)
+	defer a.Close()
+	hosts := map[string]cluster.Host{desired.Name: a}
+	ctx := context.Background()
+	planOf := func(d state.Host) plan.Plan {
+		p, _, err := cluster.Plan(ctx, []cluster.Member{{Desired: d, Host: a}}, cluster.Options{Parallelism: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	boot := apply.BootOptions{Root: b.TempDir()} // never the machine's own /etc
+	applyAll := func(p plan.Plan) {
+		if err := apply.Apply(ctx, p, hosts, apply.Options{Parallelism: 1}); err != nil {
+			b.Fatal(err)
+		}
+		if err := apply.Verify(ctx, p, hosts, 1); err != nil {
+			b.Fatal(err)
+		}
+		if err := apply.RecordPeers(ctx, p, hosts, 1); err != nil {
+			b.Fatal(err)
+		}
+		if err := apply.RecordBoot(ctx, p, hosts, 1, boot); err != nil {
+			b.Fatal(err)
+		}
+	}
+	applyAll(planOf(desired))
+	b.Run("plan-noop", func(b *testing.B) {
+		reportCPU(b, func() {
+			if p := planOf(desired); p.HasChanges() {
+				b.Fatal("the no-op plan has changes")
+			}
+		})
+	})
+	b.Run("weight", func(b *testing.B) {
+		reportCPU(b, func() {
+			w := &desired.Services[len(desired.Services)-1].Servers[0].Weight
+			*w = 3 - *w // 1 and 2 in turn: one change each time
+			p := planOf(desired)
+			if n := len(p.Hosts[0].Changes); n != 1 {
+				b.Fatalf("%d changes, want 1", n)
+			}
+			applyAll(p)
+		})
+	})
+}
