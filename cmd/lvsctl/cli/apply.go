@@ -75,7 +75,7 @@ func newApplyCommand(stdio IO) *cobra.Command {
 carries it out: real servers are prepared first (ARP suppression before the
 VIP), then the directors change (new servers before old ones leave, leaving
 servers drained to weight 0 first), then real servers drop what is no longer
-used. Afterwards it reads every host back and checks it matches.
+used. Afterwards it reads back what it changed and checks it matches.
 
 Given a plan file saved by ` + "`plan -out`" + `, it applies exactly that plan, and
 refuses if any host changed since the plan was made.`,
