@@ -34,14 +34,19 @@ type piece struct {
 	early bool // holds something to evaluate before the blocks
 	body  *hclsyntax.Body
 	diags hcl.Diagnostics
-	done  chan struct{} // closed once parsed
+
+	// What decoding it found, once done is closed.
+	failed  bool           // anything reported: load whole
+	part    Config         // its hosts and services
+	cluster *hcl.Attribute // a cluster = NAME in it
+	nav     topLevelNav    // its top-level blocks, for diagnostics
+	done    chan struct{}
 }
 
 // streamFile is one file of the configuration being streamed.
 type streamFile struct {
 	name string
 	src  []byte
-	nav  topLevelNav
 }
 
 // loadStreaming loads the configuration at path piece by piece. ok is false
@@ -90,49 +95,40 @@ func (l *loader) loadStreaming(path string) (cfg *Config, diags hcl.Diagnostics,
 	}
 	ctx := l.evalContext(vars, locals)
 
-	// Then every piece in order, parsed ahead by the workers.
+	// Then every piece, parsed and decoded by the workers, its results
+	// gathered in order.
 	stop := make(chan struct{})
 	slots := make(chan struct{}, streamWindow)
 	var wg sync.WaitGroup
-	startParsers(pieces, files, slots, stop, &wg)
+	startWorkers(pieces, files, ctx, slots, stop, &wg)
 	defer wg.Wait()
 	defer close(stop)
 	clusterSet := false
+	navs := make([]topLevelNav, len(files)) // the workers read files
 	for _, p := range pieces {
 		<-p.done
-		if len(p.diags) > 0 {
+		if p.failed {
 			return nil, nil, false
 		}
-		var body hcl.Body = p.body
-		if bodyHasDynamic(p.body) {
-			body = dynblock.Expand(body, ctx)
-		}
-		content, d := body.Content(rootSchema())
-		if len(d) > 0 {
-			return nil, nil, false
-		}
-		if a := content.Attributes["cluster"]; a != nil {
+		if p.cluster != nil {
 			if clusterSet { // set in another piece: let hcl word it
 				return nil, nil, false
 			}
 			clusterSet = true
-			if len(decodeCluster(cfg, a, ctx)) > 0 {
+			if len(decodeCluster(cfg, p.cluster, ctx)) > 0 {
 				return nil, nil, false
 			}
 		}
-		if len(decodeBlocks(cfg, content.Blocks, ctx)) > 0 {
-			return nil, nil, false
-		}
-		f := &files[p.file]
-		for _, b := range p.body.Blocks {
-			f.nav = append(f.nav, navBlock{typ: b.Type, labels: b.Labels, rng: b.Range(), def: b.DefRange()})
-		}
-		p.body = nil // decoded: its syntax can go
+		cfg.Directors = append(cfg.Directors, p.part.Directors...)
+		cfg.RealServers = append(cfg.RealServers, p.part.RealServers...)
+		cfg.VirtualServers = append(cfg.VirtualServers, p.part.VirtualServers...)
+		navs[p.file] = append(navs[p.file], p.nav...)
+		*p = piece{}
 		<-slots
 	}
 
-	for _, f := range files {
-		cfg.Files[f.name] = &hcl.File{Bytes: f.src, Body: emptyBody{f.name}, Nav: slices.Clip(f.nav)}
+	for i, f := range files {
+		cfg.Files[f.name] = &hcl.File{Bytes: f.src, Body: emptyBody{f.name}, Nav: slices.Clip(navs[i])}
 	}
 	diags = validate(cfg)
 	sortDiagnostics(diags)
@@ -189,11 +185,11 @@ func parsePiece(p *piece, f streamFile) {
 	}
 }
 
-// startParsers parses the pieces not parsed yet on every CPU, in order, at
-// most streamWindow ahead of the decoder: each piece takes a slot, which
-// the decoder gives back once it has decoded it. They stop when stop is
-// closed.
-func startParsers(pieces []*piece, files []streamFile, slots, stop chan struct{}, wg *sync.WaitGroup) {
+// startWorkers parses and decodes the pieces on every CPU, taken in order
+// and at most streamWindow ahead of the gathering: each piece takes a slot,
+// which is given back once its results are gathered. They stop when stop
+// is closed.
+func startWorkers(pieces []*piece, files []streamFile, ctx *hcl.EvalContext, slots, stop chan struct{}, wg *sync.WaitGroup) {
 	work := make(chan *piece)
 	wg.Go(func() { // hands out pieces in order
 		defer close(work)
@@ -202,10 +198,6 @@ func startParsers(pieces []*piece, files []streamFile, slots, stop chan struct{}
 			case slots <- struct{}{}:
 			case <-stop:
 				return
-			}
-			if p.early { // parsed already
-				close(p.done)
-				continue
 			}
 			select {
 			case work <- p:
@@ -217,9 +209,38 @@ func startParsers(pieces []*piece, files []streamFile, slots, stop chan struct{}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for p := range work {
-				parsePiece(p, files[p.file])
+				decodePiece(p, files[p.file], ctx)
 				close(p.done)
 			}
 		})
 	}
+}
+
+// decodePiece parses p (unless it was already) and decodes its blocks into
+// p.part, then drops its syntax. What hosts and services are decoded from
+// is their own block and ctx, which is only read, so pieces decode side by
+// side.
+func decodePiece(p *piece, f streamFile, ctx *hcl.EvalContext) {
+	if p.body == nil {
+		parsePiece(p, f)
+	}
+	if len(p.diags) > 0 {
+		p.failed = true
+		return
+	}
+	var body hcl.Body = p.body
+	if bodyHasDynamic(p.body) {
+		body = dynblock.Expand(body, ctx)
+	}
+	content, d := body.Content(rootSchema())
+	if len(d) > 0 || len(decodeBlocks(&p.part, content.Blocks, ctx)) > 0 {
+		p.failed = true
+		return
+	}
+	p.cluster = content.Attributes["cluster"]
+	p.nav = make(topLevelNav, len(p.body.Blocks))
+	for i, b := range p.body.Blocks {
+		p.nav[i] = navBlock{typ: b.Type, labels: b.Labels, rng: b.Range(), def: b.DefRange()}
+	}
+	p.body = nil
 }
