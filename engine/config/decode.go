@@ -75,7 +75,7 @@ func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diag
 func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Source, diags *hcl.Diagnostics) (*reader, hcl.Blocks) {
 	src.DefRange = b.DefRange
 	if sb, ok := b.Body.(*hclsyntax.Body); ok {
-		if attrs, blocks, ok := syntaxContent(sb, schema); ok {
+		if attrs, blocks, ok := syntaxContent(sb, schema, ctx); ok {
 			return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}, blocks
 		}
 	}
@@ -89,7 +89,8 @@ func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *
 // attributes set), without the bookkeeping hcl keeps for partial content:
 // 110,000 blocks of a big director go through here. ok is false for
 // anything else, and hcl then reads the body and words the problems.
-func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema) (attrs hcl.Attributes, blocks hcl.Blocks, ok bool) {
+// Plain dynamic blocks are expanded (see expandPlain).
+func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalContext) (attrs hcl.Attributes, blocks hcl.Blocks, ok bool) {
 	for _, a := range schema.Attributes {
 		if _, set := b.Attributes[a.Name]; a.Required && !set {
 			return nil, nil, false
@@ -108,11 +109,29 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema) (attrs hcl.Attribu
 		blocks = make(hcl.Blocks, 0, len(b.Blocks))
 	}
 	for _, blk := range b.Blocks {
-		i := slices.IndexFunc(schema.Blocks, func(s hcl.BlockHeaderSchema) bool { return s.Type == blk.Type })
-		if i < 0 || len(blk.Labels) != len(schema.Blocks[i].LabelNames) {
+		typ := blk.Type
+		if typ == "dynamic" && len(blk.Labels) == 1 {
+			typ = blk.Labels[0]
+		}
+		i := slices.IndexFunc(schema.Blocks, func(s hcl.BlockHeaderSchema) bool { return s.Type == typ })
+		if i < 0 {
 			return nil, nil, false
 		}
-		blocks = append(blocks, blk.AsHCLBlock())
+		if blk.Type != "dynamic" {
+			if len(blk.Labels) != len(schema.Blocks[i].LabelNames) {
+				return nil, nil, false
+			}
+			blocks = append(blocks, blk.AsHCLBlock())
+			continue
+		}
+		if !plainDynamic(blk) {
+			return nil, nil, false
+		}
+		more, ok := expandPlain(blk, schema.Blocks[i], ctx)
+		if !ok {
+			return nil, nil, false
+		}
+		blocks = append(blocks, more...)
 	}
 	return attrs, blocks, true
 }

@@ -229,7 +229,7 @@ func decodePiece(p *piece, f streamFile, ctx *hcl.EvalContext) {
 		return
 	}
 	var body hcl.Body = p.body
-	if bodyHasDynamic(p.body) {
+	if bodyHasDynamic(p.body) && !plainDynamicOnlyNested(p.body) {
 		body = dynblock.Expand(body, ctx)
 	}
 	content, d := body.Content(rootSchema())
@@ -243,4 +243,16 @@ func decodePiece(p *piece, f streamFile, ctx *hcl.EvalContext) {
 		p.nav[i] = navBlock{typ: b.Type, labels: b.Labels, rng: b.Range(), def: b.DefRange()}
 	}
 	p.body = nil
+}
+
+// plainDynamicOnlyNested reports whether the dynamic blocks of the piece's
+// body are all plain and inside a host or service block, where openBlock
+// expands them (see expandPlain).
+func plainDynamicOnlyNested(b *hclsyntax.Body) bool {
+	for _, blk := range b.Blocks {
+		if blk.Type == "dynamic" || !onlyPlainDynamic(blk.Body) {
+			return false
+		}
+	}
+	return true
 }

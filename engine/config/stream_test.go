@@ -61,9 +61,20 @@ func sameLoad(t *testing.T, path string, opts Options, size int) bool {
 	return true
 }
 
+// dynamics are the dynamic blocks of servers bigConfig writes: a plain
+// one (expanded by expandPlain), one with a template label, one over a
+// map's keys, and one with content (expanded by dynblock).
+var dynamics = []string{
+	"  dynamic \"server\" {\n    for_each = local.rips\n    labels = [server.value]\n    content {}\n  }\n",
+	"  dynamic \"server\" {\n    for_each = local.hosts\n    labels = [\"${server.value}:8080\"]\n    content {}\n  }\n",
+	"  dynamic \"server\" {\n    for_each = local.byname\n    labels = [server.key]\n    content {}\n  }\n",
+	"  dynamic \"server\" {\n    for_each = local.rips\n    labels = [server.value]\n    content { weight = var.w }\n  }\n",
+}
+
 // bigConfig writes n services of m servers, with extra (variables,
 // locals, a cluster name, comments) placed where at says: "start", "middle"
-// or "end" of the file.
+// or "end" of the file. Dynamic services take their servers from a dynamic
+// block of dynamics in turn.
 func bigConfig(n, m int, dynamic bool, extra, at string) string {
 	var sb strings.Builder
 	if at == "start" {
@@ -76,7 +87,7 @@ func bigConfig(n, m int, dynamic bool, extra, at string) string {
 		}
 		fmt.Fprintf(&sb, "virtual_server \"s%d\" {\n  directors = [\"lvs\"]\n  vip = \"10.1.%d.%d\"\n  port = 80\n  method = \"nat\"\n", i, i/250, 1+i%250)
 		if dynamic {
-			sb.WriteString("  dynamic \"server\" {\n    for_each = local.rips\n    labels = [server.value]\n    content { weight = var.w }\n  }\n}\n\n")
+			sb.WriteString(dynamics[i%len(dynamics)] + "}\n\n")
 			continue
 		}
 		for j := range m {
@@ -97,7 +108,7 @@ func TestLoadStreamingSameAsWhole(t *testing.T) {
 		paths = append(paths, files...)
 	}
 	dir := t.TempDir()
-	const extra = "variable \"w\" {\n  default = 3\n}\n\nlocals {\n  rips = [for j in range(4) : \"172.16.1.${j + 1}:80\"]\n}\n\ncluster = \"big\"\n\n"
+	const extra = "variable \"w\" {\n  default = 3\n}\n\nlocals {\n  rips = [for j in range(4) : \"172.16.1.${j + 1}:80\"]\n  hosts = [\"172.16.2.1\", \"172.16.2.2\"]\n  byname = { \"172.16.3.1:80\" = 1, \"172.16.3.2:80\" = 2 }\n}\n\ncluster = \"big\"\n\n"
 	for _, dynamic := range []bool{false, true} {
 		for _, at := range []string{"start", "middle", "end"} {
 			path := filepath.Join(dir, fmt.Sprintf("big-%v-%s.hcl", dynamic, at))
