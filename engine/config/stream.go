@@ -175,7 +175,15 @@ func countLines(b []byte) int {
 
 // parsePiece parses p, once.
 func parsePiece(p *piece, f streamFile) {
-	file, diags := hclsyntax.ParseConfig(f.src[p.start.Byte:p.end], f.name, p.start)
+	src := f.src[p.start.Byte:p.end]
+	if lines := findPlainLines(src, p.start); len(lines) > 0 {
+		file, diags := hclsyntax.ParseConfig(blankLines(src, p.start.Byte, lines), f.name, p.start)
+		if b, ok := file.Body.(*hclsyntax.Body); ok && len(diags) == 0 && putBack(b, lines, f.name) {
+			p.body = b
+			return
+		}
+	}
+	file, diags := hclsyntax.ParseConfig(src, f.name, p.start)
 	p.diags = diags
 	if b, ok := file.Body.(*hclsyntax.Body); ok {
 		p.body = b
