@@ -110,49 +110,90 @@ func sortedSyntaxAttributes(attrs hclsyntax.Attributes) []*hclsyntax.Attribute {
 // template, comment or heredoc. It returns nil when it loses track (an
 // unbalanced file), and the caller parses whole.
 func topLevelCuts(src []byte, size int) []int {
-	var cuts []int
+	cuts, _, ok := scanTopLevel(src, size)
+	if !ok {
+		return nil
+	}
+	return cuts
+}
+
+// hostWords are the top-level blocks that need nothing decoded before
+// them: a piece holding only these can be decoded as soon as it is parsed.
+var hostWords = [][]byte{[]byte("director"), []byte("real_server"), []byte("virtual_server")}
+
+// scanTopLevel returns topLevelCuts' cuts and, in early, the offsets of
+// the top-level lines that do not start with a host or service block
+// (variable, locals, cluster = ..., or anything unexpected). ok is false
+// when it loses track.
+func scanTopLevel(src []byte, size int) (cuts, early []int, ok bool) {
 	s := scanner{src: src}
 	last := 0
+	lineStart := true // at depth 0, nothing but blanks and comments seen on this line yet
 	for s.i < len(src) {
 		c := src[s.i]
 		switch {
 		case c == '\n':
 			s.i++
+			lineStart = s.depth == 0
 			if s.depth == 0 && s.i-last >= size && s.i < len(src) {
 				cuts = append(cuts, s.i)
 				last = s.i
 			}
+		case c == ' ' || c == '\t' || c == '\r':
+			s.i++
 		case c == '#' || (c == '/' && s.peek(1) == '/'):
 			s.lineComment()
 		case c == '/' && s.peek(1) == '*':
 			if !s.blockComment() {
-				return nil
+				return nil, nil, false
 			}
-		case c == '"':
-			if !s.quoted() {
-				return nil
-			}
-		case c == '<' && s.peek(1) == '<':
-			if !s.heredoc() {
-				return nil
-			}
-		case c == '{' || c == '[' || c == '(':
-			s.depth++
-			s.i++
-		case c == '}' || c == ']' || c == ')':
-			if s.depth == 0 {
-				return nil
-			}
-			s.depth--
-			s.i++
 		default:
-			s.i++
+			if lineStart {
+				if !s.startsHostBlock() {
+					early = append(early, s.i)
+				}
+				lineStart = false
+			}
+			if !s.token() {
+				return nil, nil, false
+			}
 		}
 	}
 	if s.depth != 0 {
-		return nil
+		return nil, nil, false
 	}
-	return cuts
+	return cuts, early, true
+}
+
+// startsHostBlock reports whether a host or service block's type is at
+// the scanner's position.
+func (s *scanner) startsHostBlock() bool {
+	for _, w := range hostWords {
+		if bytes.HasPrefix(s.src[s.i:], w) && !isIdentByte(s.peek(len(w))) {
+			return true
+		}
+	}
+	return false
+}
+
+// token steps over one character, or a whole string or heredoc, keeping
+// count of the brackets open. It is false when the source is unbalanced.
+func (s *scanner) token() bool {
+	switch c := s.src[s.i]; {
+	case c == '"':
+		return s.quoted()
+	case c == '<' && s.peek(1) == '<':
+		return s.heredoc()
+	case c == '{' || c == '[' || c == '(':
+		s.depth++
+	case c == '}' || c == ']' || c == ')':
+		if s.depth == 0 {
+			return false
+		}
+		s.depth--
+	}
+	s.i++
+	return true
 }
 
 type scanner struct {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
 
@@ -72,9 +74,66 @@ func decodeBlocks(cfg *Config, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diag
 // and the nested blocks.
 func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *Source, diags *hcl.Diagnostics) (*reader, hcl.Blocks) {
 	src.DefRange = b.DefRange
+	if sb, ok := b.Body.(*hclsyntax.Body); ok {
+		if attrs, blocks, ok := syntaxContent(sb, schema, ctx); ok {
+			return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}, blocks
+		}
+	}
 	content, d := b.Body.Content(schema)
 	*diags = append(*diags, d...)
 	return &reader{ctx: ctx, attrs: content.Attributes, src: src, diags: diags}, content.Blocks
+}
+
+// syntaxContent is hclsyntax's Body.Content for a body that fits schema
+// exactly (every attribute and block known, labels counted right, required
+// attributes set), without the bookkeeping hcl keeps for partial content:
+// 110,000 blocks of a big director go through here. ok is false for
+// anything else, and hcl then reads the body and words the problems.
+// Plain dynamic blocks are expanded (see expandPlain).
+func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalContext) (attrs hcl.Attributes, blocks hcl.Blocks, ok bool) {
+	for _, a := range schema.Attributes {
+		if _, set := b.Attributes[a.Name]; a.Required && !set {
+			return nil, nil, false
+		}
+	}
+	if len(b.Attributes) > 0 {
+		attrs = make(hcl.Attributes, len(b.Attributes))
+		for name, a := range b.Attributes {
+			if !slices.ContainsFunc(schema.Attributes, func(s hcl.AttributeSchema) bool { return s.Name == name }) {
+				return nil, nil, false
+			}
+			attrs[name] = a.AsHCLAttribute()
+		}
+	}
+	if len(b.Blocks) > 0 {
+		blocks = make(hcl.Blocks, 0, len(b.Blocks))
+	}
+	for _, blk := range b.Blocks {
+		typ := blk.Type
+		if typ == "dynamic" && len(blk.Labels) == 1 {
+			typ = blk.Labels[0]
+		}
+		i := slices.IndexFunc(schema.Blocks, func(s hcl.BlockHeaderSchema) bool { return s.Type == typ })
+		if i < 0 {
+			return nil, nil, false
+		}
+		if blk.Type != "dynamic" {
+			if len(blk.Labels) != len(schema.Blocks[i].LabelNames) {
+				return nil, nil, false
+			}
+			blocks = append(blocks, blk.AsHCLBlock())
+			continue
+		}
+		if !plainDynamic(blk) {
+			return nil, nil, false
+		}
+		more, ok := expandPlain(blk, schema.Blocks[i], ctx)
+		if !ok {
+			return nil, nil, false
+		}
+		blocks = append(blocks, more...)
+	}
+	return attrs, blocks, true
 }
 
 func decodeDirector(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Director {

@@ -36,6 +36,9 @@ type loader struct {
 	parser *hclparse.Parser
 	opts   Options
 	funcs  map[string]function.Function
+	// pieceSize, when not 0, is the size of the pieces loadStreaming
+	// cuts every file into (tests cut small files too).
+	pieceSize int
 }
 
 // Load reads the configuration at path (one .hcl file, or every *.hcl file of
@@ -43,7 +46,19 @@ type loader struct {
 // diagnostics hold every problem found; the Config is returned even when
 // there are errors, so its Files can be used to render them.
 func Load(path string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{parser: hclparse.NewParser(), opts: opts, funcs: functions()}
+	if cfg, diags, ok := newLoader(opts).loadStreaming(path); ok {
+		return cfg, diags
+	}
+	return newLoader(opts).loadWhole(path)
+}
+
+func newLoader(opts Options) *loader {
+	return &loader{parser: hclparse.NewParser(), opts: opts, funcs: functions()}
+}
+
+// loadWhole is Load parsing every file whole before decoding: what
+// loadStreaming falls back on, so that diagnostics read as hcl words them.
+func (l *loader) loadWhole(path string) (*Config, hcl.Diagnostics) {
 	cfg := &Config{Files: l.parser.Files()}
 
 	files, diags := l.parseConfig(path)
@@ -113,18 +128,19 @@ func decodeRest(cfg *Config, body hcl.Body, ctx *hcl.EvalContext, files []*hcl.F
 // hasDynamicBlocks reports whether any body of the files, at any depth,
 // has a dynamic block (or is not native syntax, and might).
 func hasDynamicBlocks(files []*hcl.File) bool {
-	var walk func(b *hclsyntax.Body) bool
-	walk = func(b *hclsyntax.Body) bool {
-		for _, blk := range b.Blocks {
-			if blk.Type == "dynamic" || walk(blk.Body) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, f := range files {
 		b, ok := f.Body.(*hclsyntax.Body)
-		if !ok || walk(b) {
+		if !ok || bodyHasDynamic(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyHasDynamic reports whether b has a dynamic block at any depth.
+func bodyHasDynamic(b *hclsyntax.Body) bool {
+	for _, blk := range b.Blocks {
+		if blk.Type == "dynamic" || bodyHasDynamic(blk.Body) {
 			return true
 		}
 	}
@@ -171,32 +187,11 @@ func (l *loader) evalContext(vars, locals map[string]cty.Value) *hcl.EvalContext
 
 // parseConfig parses the configuration file or directory.
 func (l *loader) parseConfig(path string) ([]*hcl.File, hcl.Diagnostics) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, hcl.Diagnostics{ioError("Cannot read configuration", err)}
-	}
-	names := []string{path}
-	if info.IsDir() {
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, hcl.Diagnostics{ioError("Cannot read configuration directory", err)}
-		}
-		names = names[:0]
-		for _, e := range entries { // ReadDir sorts by name
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
-				names = append(names, filepath.Join(path, e.Name()))
-			}
-		}
-		if len(names) == 0 {
-			return nil, hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "No configuration files",
-				Detail:   fmt.Sprintf("The directory %s has no *.hcl files; pass a .hcl file or a directory holding them.", path),
-			}}
-		}
+	names, diags := configNames(path)
+	if diags.HasErrors() {
+		return nil, diags
 	}
 	var files []*hcl.File
-	var diags hcl.Diagnostics
 	for _, name := range names {
 		f, d := l.parseFile(name)
 		diags = append(diags, hintTemplateLabels(d)...)
@@ -205,6 +200,36 @@ func (l *loader) parseConfig(path string) ([]*hcl.File, hcl.Diagnostics) {
 		}
 	}
 	return files, diags
+}
+
+// configNames lists the files of the configuration: path itself, or the
+// *.hcl files of the directory path in name order.
+func configNames(path string) ([]string, hcl.Diagnostics) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{ioError("Cannot read configuration", err)}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{ioError("Cannot read configuration directory", err)}
+	}
+	var names []string
+	for _, e := range entries { // ReadDir sorts by name
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+			names = append(names, filepath.Join(path, e.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail:   fmt.Sprintf("The directory %s has no *.hcl files; pass a .hcl file or a directory holding them.", path),
+		}}
+	}
+	return names, nil
 }
 
 // hintTemplateLabels adds the way out to hcl's "Template sequences are not
