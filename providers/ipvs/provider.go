@@ -33,6 +33,8 @@ type Provider struct {
 	dial func() (cfipvs.Client, error)
 	// readers are the extra clients dial opened, kept until Close.
 	readers []cfipvs.Client
+	// w writes batches when c cannot (the kernel's cloudflare client).
+	w *Writer
 }
 
 // Open connects to the kernel's IPVS over generic netlink. It fails with an
@@ -50,6 +52,10 @@ func Open() (*Provider, error) {
 		return nil, openError(err)
 	}
 	p.d = d
+	if p.w, err = DialWriter(); err != nil {
+		_ = p.Close()
+		return nil, openError(err)
+	}
 	p.dial = func() (cfipvs.Client, error) { return cfipvs.New() }
 	// Looking up the netlink family works for anyone; the IPVS commands
 	// need CAP_NET_ADMIN. Ask once now so a missing privilege is reported
@@ -69,6 +75,10 @@ func (p *Provider) Close() error {
 	var errs []error
 	if c, ok := p.d.(io.Closer); ok {
 		errs = append(errs, c.Close())
+	}
+	if p.w != nil {
+		errs = append(errs, p.w.Close())
+		p.w = nil
 	}
 	for _, c := range append([]cfipvs.Client{p.c}, p.readers...) {
 		if c, ok := c.(io.Closer); ok {
