@@ -41,7 +41,7 @@ type Provider struct {
 // error matching ErrUnavailable when the ip_vs module is not loaded, and one
 // matching fs.ErrPermission without CAP_NET_ADMIN.
 func Open() (*Provider, error) {
-	c, err := cfipvs.New()
+	c, err := dialLean()
 	if err != nil {
 		return nil, openError(err)
 	}
@@ -56,7 +56,7 @@ func Open() (*Provider, error) {
 		_ = p.Close()
 		return nil, openError(err)
 	}
-	p.dial = func() (cfipvs.Client, error) { return cfipvs.New() }
+	p.dial = dialLean
 	// Looking up the netlink family works for anyone; the IPVS commands
 	// need CAP_NET_ADMIN. Ask once now so a missing privilege is reported
 	// here rather than in the middle of a read.

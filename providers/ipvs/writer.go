@@ -2,10 +2,7 @@ package ipvs
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"sync"
-	"syscall"
 
 	cfipvs "github.com/cloudflare/ipvs"
 	"github.com/mdlayher/genetlink"
@@ -52,34 +49,24 @@ const perSend = 128
 // Writer writes IPVS services and servers over a generic netlink socket of
 // its own, many requests per system call (cloudflare/ipvs sends one and
 // waits for its answer each time).
-type Writer struct {
-	mu     sync.Mutex
-	c      *netlink.Conn
-	family genetlink.Family
-	buf    []byte
-}
+type Writer struct{ s *nlsock }
 
 // DialWriter opens the IPVS generic netlink family for writing, in the
 // caller's network namespace.
 func DialWriter() (*Writer, error) {
-	c, err := netlink.Dial(unix.NETLINK_GENERIC, nil)
+	s, err := dialSock()
 	if err != nil {
-		return nil, err
-	}
-	f, err := genetlink.NewConn(c).GetFamily("IPVS")
-	if err != nil {
-		_ = c.Close()
 		return nil, err
 	}
 	// A failed request's acknowledgement then carries only its header,
 	// not the whole request back; and room for a batch's answers.
-	_ = c.SetOption(netlink.CapAcknowledge, true)
-	_ = c.SetReadBuffer(1 << 20)
-	return &Writer{c: c, family: f, buf: make([]byte, 1<<16)}, nil
+	_ = s.c.SetOption(netlink.CapAcknowledge, true)
+	_ = s.c.SetReadBuffer(1 << 20)
+	return &Writer{s: s}, nil
 }
 
 // Close closes the socket.
-func (w *Writer) Close() error { return w.c.Close() }
+func (w *Writer) Close() error { return w.s.c.Close() }
 
 var _ BatchClient = (*Writer)(nil)
 
@@ -87,8 +74,8 @@ var _ BatchClient = (*Writer)(nil)
 // for an acknowledgement (NLM_F_ACK), matched back to its request by
 // sequence number.
 func (w *Writer) Write(reqs []Request) []error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
 	errs := make([]error, len(reqs))
 	for start := 0; start < len(reqs); start += perSend {
 		end := min(start+perSend, len(reqs))
@@ -106,7 +93,7 @@ func (w *Writer) send(reqs []Request, errs []error) {
 		data, err := encodeRequest(r)
 		if err == nil {
 			data, err = (&genetlink.Message{
-				Header: genetlink.Header{Command: uint8(r.Cmd), Version: w.family.Version},
+				Header: genetlink.Header{Command: uint8(r.Cmd), Version: w.s.family.Version},
 				Data:   data,
 			}).MarshalBinary()
 		}
@@ -115,7 +102,7 @@ func (w *Writer) send(reqs []Request, errs []error) {
 			continue
 		}
 		msgs = append(msgs, netlink.Message{
-			Header: netlink.Header{Type: netlink.HeaderType(w.family.ID), Flags: netlink.Request | netlink.Acknowledge},
+			Header: netlink.Header{Type: netlink.HeaderType(w.s.family.ID), Flags: netlink.Request | netlink.Acknowledge},
 			Data:   data,
 		})
 		index = append(index, i)
@@ -123,7 +110,7 @@ func (w *Writer) send(reqs []Request, errs []error) {
 	if len(msgs) == 0 {
 		return
 	}
-	sent, err := w.c.SendMessages(msgs)
+	sent, err := w.s.c.SendMessages(msgs)
 	if err != nil {
 		// Nothing of a failed sendmsg reaches the kernel.
 		for _, i := range index {
@@ -148,31 +135,8 @@ func (w *Writer) send(reqs []Request, errs []error) {
 // are skipped. It fails when the socket does, e.g. with ENOBUFS when an
 // acknowledgement did not fit the receive buffer.
 func (w *Writer) acks(bySeq map[uint32]int, errs []error) error {
-	rc, err := w.c.SyscallConn()
-	if err != nil {
-		return err
-	}
 	for len(bySeq) > 0 {
-		var (
-			n    int
-			rerr error
-		)
-		// The socket is non-blocking, under the runtime's poller: Read
-		// waits for it to be readable while the function says so.
-		err := rc.Read(func(fd uintptr) bool {
-			n, _, rerr = unix.Recvfrom(int(fd), w.buf, 0)
-			return rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
-		})
-		if err == nil {
-			err = rerr
-		}
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		msgs, err := syscall.ParseNetlinkMessage(w.buf[:n])
+		msgs, err := w.s.recv()
 		if err != nil {
 			return err
 		}
@@ -182,15 +146,7 @@ func (w *Writer) acks(bySeq map[uint32]int, errs []error) error {
 				continue
 			}
 			delete(bySeq, m.Header.Seq)
-			if len(m.Data) < 4 {
-				errs[i] = errors.New("short acknowledgement from the kernel")
-				continue
-			}
-			// struct nlmsgerr: a negative errno, or 0 for success.
-			if code := int32(binary.NativeEndian.Uint32(m.Data[:4])); code != 0 {
-				// As cloudflare/ipvs reports a kernel error.
-				errs[i] = &netlink.OpError{Op: "receive", Err: unix.Errno(-code)}
-			}
+			errs[i] = ackError(m.Data)
 		}
 	}
 	return nil

@@ -61,6 +61,7 @@ func RunConformance(t *testing.T, newClient func(t *testing.T) cfipvs.Client) {
 		{"BatchAsEach", testBatchAsEach},
 		{"BatchFailureInTheMiddle", testBatchFailureInTheMiddle},
 		{"BatchLarge", testBatchLarge},
+		{"LeanReads", testLeanReads},
 	}
 	for _, batched := range []bool{false, true} {
 		for _, tc := range cases {

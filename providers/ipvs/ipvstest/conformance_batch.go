@@ -3,6 +3,7 @@ package ipvstest
 import (
 	"errors"
 	"net/netip"
+	"os"
 	"testing"
 
 	cfipvs "github.com/cloudflare/ipvs"
@@ -17,8 +18,9 @@ import (
 // Batched returns a client whose writes all go through c's batch path
 // (ipvs.BatchClient), one request per batch, so that every case of the
 // suite also holds the batch writer's encoding to the kernel's answers;
-// reads stay cloudflare's. c must be a BatchClient and a DaemonClient, as
-// the Fake and the kernel client are.
+// the kernel client's table is then also read by the provider's own
+// reader (ipvs.Reader) rather than cloudflare's. c must be a BatchClient
+// and a DaemonClient, as the Fake and the kernel client are.
 func Batched(t *testing.T, c cfipvs.Client) cfipvs.Client {
 	t.Helper()
 	b, ok := c.(ipvs.BatchClient)
@@ -26,13 +28,36 @@ func Batched(t *testing.T, c cfipvs.Client) cfipvs.Client {
 	if !ok || !dok {
 		t.Fatalf("client %T has no batch path (ipvs.BatchClient) or no sync daemons", c)
 	}
-	return viaBatch{Client: c, DaemonClient: d, b: b}
+	v := viaBatch{Client: c, DaemonClient: d, b: b}
+	if l, ok := c.(leanReads); ok {
+		v.r = l.LeanReader()
+	}
+	return v
 }
+
+// leanReads is a client with the provider's own reader beside it (the
+// kernel's, in the VM).
+type leanReads interface{ LeanReader() *ipvs.Reader }
 
 type viaBatch struct {
 	cfipvs.Client
 	ipvs.DaemonClient
 	b ipvs.BatchClient
+	r *ipvs.Reader
+}
+
+func (v viaBatch) Services() ([]cfipvs.ServiceExtended, error) {
+	if v.r != nil {
+		return v.r.Services()
+	}
+	return v.Client.Services()
+}
+
+func (v viaBatch) Destinations(s cfipvs.Service) ([]cfipvs.DestinationExtended, error) {
+	if v.r != nil {
+		return v.r.Destinations(s)
+	}
+	return v.Client.Destinations(s)
 }
 
 func (v viaBatch) one(r ipvs.Request) error { return v.b.Write([]ipvs.Request{r})[0] }
@@ -254,5 +279,55 @@ func testBatchLarge(e *env) {
 	}
 	if e.t.Failed() {
 		e.t.Logf("%d writes in the batch", len(ws))
+	}
+}
+
+// testLeanReads writes every kind of service and server, then reads the
+// table with cloudflare's client and with the provider's own reader, when
+// the client has one (the kernel's): both must decode the same.
+func testLeanReads(e *env) {
+	var (
+		cf   = e.c
+		lean *ipvs.Reader
+	)
+	if v, ok := e.c.(viaBatch); ok {
+		cf, lean = v.Client, v.r
+	} else if l, ok := e.c.(leanReads); ok {
+		lean = l.LeanReader()
+	}
+	if lean == nil {
+		e.t.Log("this client has no reader of its own to compare (the fake)")
+		return
+	}
+	kinds := batchKinds()
+	ws := creates(kinds)
+	e.noErrors(ws, e.writeBatch(ws, kinds...))
+	want, err := cf.Services()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	got, err := lean.Services()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	opts := []cmp.Option{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreFields(cfipvs.ServiceExtended{}, "Stats", "Stats64"),
+		cmpopts.IgnoreFields(cfipvs.DestinationExtended{}, "Stats", "Stats64", "InactiveConnections", "PersistentConnections")}
+	if diff := cmp.Diff(want, got, opts...); diff != "" {
+		e.t.Errorf("services read by the provider's reader differ from cloudflare's (-cloudflare +reader):\n%s", diff)
+	}
+	for _, s := range want {
+		wd, werr := cf.Destinations(s.Service)
+		gd, gerr := lean.Destinations(s.Service)
+		if (werr == nil) != (gerr == nil) {
+			e.t.Errorf("servers of %+v: cloudflare %v, reader %v", s.Service, werr, gerr)
+		}
+		if diff := cmp.Diff(wd, gd, opts...); diff != "" {
+			e.t.Errorf("servers of %+v read by the provider's reader differ from cloudflare's (-cloudflare +reader):\n%s", s.Service, diff)
+		}
+	}
+	// A service that does not exist has no servers, for both.
+	missing := cfipvs.Service{Family: cfipvs.INET, Protocol: cfipvs.TCP, Address: netip.MustParseAddr("198.51.100.250"), Port: 1}
+	if _, err := lean.Destinations(missing); !errors.Is(err, os.ErrNotExist) {
+		e.t.Errorf("servers of a missing service: %v, want os.ErrNotExist as cloudflare's", err)
 	}
 }
