@@ -8,11 +8,14 @@ import (
 	"github.com/lvsctl/lvsctl/providers/ipvs"
 )
 
-// batchMax is the most service and server changes sent to the kernel as
+// BatchMax is the most service and server changes sent to the kernel as
 // one batch. The kernel makes all of a batch (a failure in it does not stop
 // the rest), so this is also how far past a failure an apply can go; and
-// an agent tells its client of the batch's changes only once it is made.
-const batchMax = 64
+// an agent learns that its client has seen its progress only between two
+// batches, so a batch can run up to BatchMax-1 changes past the agent's
+// progress window (transport/agent). 32 requests per sendmsg already make
+// the system calls a small part of the kernel's time.
+const BatchMax = 32
 
 // ipvsWrites returns the kernel writes of a service or server change, in
 // the order they are made: none for a change of the record only (an
@@ -153,7 +156,7 @@ func (l *Host) writeRun(changes []plan.Change, i int) (int, []error) {
 	if len(first) == 0 {
 		at[0] = -1
 	}
-	for j := i + 1; j < len(changes) && j-i < batchMax && changes[j].Step() == step; j++ {
+	for j := i + 1; j < len(changes) && j-i < BatchMax && changes[j].Step() == step; j++ {
 		w, ok := batchable(changes[j])
 		if !ok {
 			break

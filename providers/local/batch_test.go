@@ -25,7 +25,7 @@ func batchRig(t *testing.T) (*rig, *ipvstest.Fake) {
 }
 
 // TestApplySendsServicesAndServersInBatches: an apply from empty sends its
-// services and servers as batches of at most batchMax, one request per
+// services and servers as batches of at most BatchMax, one request per
 // service and server, and the kernel ends up as desired.
 func TestApplySendsServicesAndServersInBatches(t *testing.T) {
 	r, f := batchRig(t)
@@ -33,8 +33,9 @@ func TestApplySendsServicesAndServersInBatches(t *testing.T) {
 	desired := directorWants(n)
 	clustertest.Apply(t, r.local, plannedChanges(t, r.local, desired))
 	batches := f.Batches()
-	// Services (100) and their servers (200), each step in batches.
-	want := []int{batchMax, n - batchMax, batchMax, batchMax, batchMax, 2*n - 3*batchMax}
+	// Services (100) and their servers (200), each step in batches of
+	// BatchMax (32).
+	want := []int{32, 32, 32, 4, 32, 32, 32, 32, 32, 32, 8}
 	if !slices.Equal(batches, want) {
 		t.Errorf("batches of %v requests, want %v", batches, want)
 	}
