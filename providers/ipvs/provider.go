@@ -3,7 +3,11 @@
 // connection timeouts. It is built on the ipvs.Client interface of
 // github.com/cloudflare/ipvs, so tests run it against the stateful fake of
 // package ipvstest, and the conformance suite there pins that fake to the
-// kernel.
+// kernel. On the kernel, two things go around cloudflare/ipvs over
+// sockets of their own: reading the table (Reader, a leaner decoder) and
+// writing many services and servers at once (WriteBatch over a Writer,
+// many requests per system call); the conformance suite holds both to
+// cloudflare's client and to the kernel.
 //
 // Every error names the operation and the resource (service key, or
 // "service -> server") and explains the kernel's errno in words an operator
