@@ -3,7 +3,11 @@
 // connection timeouts. It is built on the ipvs.Client interface of
 // github.com/cloudflare/ipvs, so tests run it against the stateful fake of
 // package ipvstest, and the conformance suite there pins that fake to the
-// kernel.
+// kernel. On the kernel, two things go around cloudflare/ipvs over
+// sockets of their own: reading the table (Reader, a leaner decoder) and
+// writing many services and servers at once (WriteBatch over a Writer,
+// many requests per system call); the conformance suite holds both to
+// cloudflare's client and to the kernel.
 //
 // Every error names the operation and the resource (service key, or
 // "service -> server") and explains the kernel's errno in words an operator
@@ -33,13 +37,15 @@ type Provider struct {
 	dial func() (cfipvs.Client, error)
 	// readers are the extra clients dial opened, kept until Close.
 	readers []cfipvs.Client
+	// w writes batches when c cannot (the kernel's cloudflare client).
+	w *Writer
 }
 
 // Open connects to the kernel's IPVS over generic netlink. It fails with an
 // error matching ErrUnavailable when the ip_vs module is not loaded, and one
 // matching fs.ErrPermission without CAP_NET_ADMIN.
 func Open() (*Provider, error) {
-	c, err := cfipvs.New()
+	c, err := dialLean()
 	if err != nil {
 		return nil, openError(err)
 	}
@@ -50,7 +56,11 @@ func Open() (*Provider, error) {
 		return nil, openError(err)
 	}
 	p.d = d
-	p.dial = func() (cfipvs.Client, error) { return cfipvs.New() }
+	if p.w, err = DialWriter(); err != nil {
+		_ = p.Close()
+		return nil, openError(err)
+	}
+	p.dial = dialLean
 	// Looking up the netlink family works for anyone; the IPVS commands
 	// need CAP_NET_ADMIN. Ask once now so a missing privilege is reported
 	// here rather than in the middle of a read.
@@ -69,6 +79,10 @@ func (p *Provider) Close() error {
 	var errs []error
 	if c, ok := p.d.(io.Closer); ok {
 		errs = append(errs, c.Close())
+	}
+	if p.w != nil {
+		errs = append(errs, p.w.Close())
+		p.w = nil
 	}
 	for _, c := range append([]cfipvs.Client{p.c}, p.readers...) {
 		if c, ok := c.(io.Closer); ok {

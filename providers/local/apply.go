@@ -68,7 +68,19 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 		dirty = false
 		return nil
 	}
-	for i, c := range changes {
+	// record keeps in the record what a change made.
+	record := func(c plan.Change, down string) error {
+		changed, err := plan.RecordChange(rec, c)
+		if err != nil {
+			return fmt.Errorf("the change was made but cannot be recorded: %w", err)
+		}
+		dirty = dirty || changed
+		changed, err = l.restoreLinks(rec, c, down)
+		dirty = dirty || changed
+		return err
+	}
+	for i := 0; i < len(changes); {
+		c := changes[i]
 		if err := ctx.Err(); err != nil {
 			stop := fmt.Errorf("host %s: stopped before %s (%d of %d changes applied, recorded): %w", l.name, c.Address, i, len(changes), err)
 			if cerr := commit(true); cerr != nil {
@@ -76,42 +88,67 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 			}
 			return results, stop
 		}
-		down, err := l.downBefore(c)
-		if err == nil {
-			err = l.applyChange(c)
+		// A run of service and server changes goes to the kernel in one
+		// batch; every change of it the kernel made is recorded, also
+		// those after one that failed.
+		run, errs := l.writeRun(changes, i)
+		if run > 0 {
+			for k := range run {
+				if errs[k] == nil {
+					errs[k] = record(changes[i+k], "")
+				}
+			}
+		} else {
+			down, err := l.downBefore(c)
+			if err == nil {
+				err = l.applyChange(c)
+			}
+			if err == nil && c.HandOver != nil {
+				err = l.handOver(rec, c)
+			}
+			if err == nil {
+				err = record(c, down)
+			}
+			run, errs = 1, []error{err}
 		}
-		if err == nil && c.HandOver != nil {
-			err = l.handOver(rec, c)
-		}
-		if err == nil {
-			var changed bool
-			changed, err = plan.RecordChange(rec, c)
+		for k := range run {
+			j := i + k
+			c := changes[j]
+			err := errs[k]
+			if err == nil && j+1 < len(changes) && changes[j+1].Step() != c.Step() {
+				err = commit(false)
+			}
 			if err != nil {
-				err = fmt.Errorf("the change was made but cannot be recorded: %w", err)
+				err = checkPermission(err)
+				results = append(results, plan.Result{Address: c.Address, Error: err.Error()})
+				// The rest of the batch was sent with it: its results say
+				// what the kernel made, but progress stops here.
+				after := 0
+				for m := k + 1; m < run; m++ {
+					r := plan.Result{Address: changes[i+m].Address}
+					if errs[m] != nil {
+						r.Error = checkPermission(errs[m]).Error()
+					} else {
+						after++
+					}
+					results = append(results, r)
+				}
+				if cerr := commit(true); cerr != nil {
+					err = fmt.Errorf("%w; and %w", err, cerr)
+				}
+				applied := fmt.Sprintf("%d of %d changes applied", j, len(changes))
+				if after > 0 {
+					applied += fmt.Sprintf(" before it and %d after it, sent to the kernel in the same batch", after)
+				}
+				return results, fmt.Errorf("host %s: %s: %w (%s; run plan again to see what is left)",
+					l.name, c.Address, err, applied)
 			}
-			dirty = dirty || changed
-		}
-		if err == nil {
-			var changed bool
-			changed, err = l.restoreLinks(rec, c, down)
-			dirty = dirty || changed
-		}
-		if err == nil && i+1 < len(changes) && changes[i+1].Step() != c.Step() {
-			err = commit(false)
-		}
-		if err != nil {
-			err = checkPermission(err)
-			results = append(results, plan.Result{Address: c.Address, Error: err.Error()})
-			if cerr := commit(true); cerr != nil {
-				err = fmt.Errorf("%w; and %w", err, cerr)
+			results = append(results, plan.Result{Address: c.Address})
+			if done != nil {
+				done(len(results))
 			}
-			return results, fmt.Errorf("host %s: %s: %w (%d of %d changes applied; run plan again to see what is left)",
-				l.name, c.Address, err, i, len(changes))
 		}
-		results = append(results, plan.Result{Address: c.Address})
-		if done != nil {
-			done(len(results))
-		}
+		i += run
 	}
 	if err := commit(true); err != nil {
 		return results, fmt.Errorf("host %s: all %d changes applied, but %w", l.name, len(changes), err)
@@ -139,10 +176,16 @@ func (l *Host) applyChange(c plan.Change) error {
 		return nil // the record only: plan.RecordChange writes it
 	case plan.KindBoot:
 		return l.applyBoot(c, after.Boot)
-	case plan.KindService:
-		return l.applyService(c.Action, before.Service, after.Service)
-	case plan.KindServer:
-		return l.applyServer(c, before.Server, after.Server)
+	case plan.KindService, plan.KindServer:
+		ws, err := ipvsWrites(c)
+		if err != nil || len(ws) == 0 {
+			return err
+		}
+		t, err := l.ipvsTable()
+		if err != nil {
+			return err
+		}
+		return writeEach(t, ws)
 	case plan.KindAddress:
 		return l.applyAddress(c.Action, before.Address, after.Address)
 	case plan.KindRoute:
@@ -203,64 +246,6 @@ func pair[T any](action plan.Action, before, after *T) error {
 		return fmt.Errorf("a %s needs the value after", action.Verbs()[0])
 	}
 	return nil
-}
-
-func (l *Host) applyService(action plan.Action, before, after *state.Service) error {
-	if err := pair(action, before, after); err != nil {
-		return err
-	}
-	t, err := l.ipvsTable()
-	if err != nil {
-		return err
-	}
-	switch action {
-	case plan.Create:
-		return t.CreateService(*after)
-	case plan.Update:
-		return t.UpdateService(*after)
-	case plan.Delete:
-		return t.DeleteService(*before)
-	}
-	return replace(before.Key() == after.Key(),
-		func() error { return t.CreateService(*after) },
-		func() error { return t.DeleteService(*before) })
-}
-
-func (l *Host) applyServer(c plan.Change, before, after *state.Server) error {
-	if err := pair(c.Action, before, after); err != nil {
-		return err
-	}
-	if c.Service == nil {
-		return fmt.Errorf("a server change needs its service")
-	}
-	svc := c.Service.Service()
-	t, err := l.ipvsTable()
-	if err != nil {
-		return err
-	}
-	// Draining first stops new connections to the server before it goes,
-	// as an operator would with ipvsadm -e -w 0 before ipvsadm -d.
-	drainAndDelete := func() error {
-		if before.Weight != 0 {
-			drained := *before
-			drained.Weight = 0
-			if err := t.UpdateServer(svc, drained); err != nil {
-				return err
-			}
-		}
-		return t.DeleteServer(svc, *before)
-	}
-	switch c.Action {
-	case plan.Create:
-		return t.CreateServer(svc, *after)
-	case plan.Update:
-		return t.UpdateServer(svc, *after)
-	case plan.Delete:
-		return drainAndDelete()
-	}
-	return replace(before.Key() == after.Key(),
-		func() error { return t.CreateServer(svc, *after) },
-		drainAndDelete)
 }
 
 func (l *Host) applyAddress(action plan.Action, before, after *state.Address) error {

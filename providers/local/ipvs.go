@@ -2,6 +2,7 @@ package local
 
 import (
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
 )
 
 // IPVS is the IPVS table of a host: what providers/ipvs.Provider does,
@@ -24,4 +25,12 @@ type IPVS interface {
 	StartSyncDaemon(state.SyncDaemon) error
 	StopSyncDaemon(state.SyncDaemon) error
 	Close() error
+}
+
+// IPVSBatch is an IPVS table that also takes many writes at once, with one
+// result per write (providers/ipvs.Provider.WriteBatch): apply sends runs
+// of service and server changes through it. A table without it (a test's
+// wrapper) gets them one by one.
+type IPVSBatch interface {
+	WriteBatch([]ipvs.Write) []error
 }

@@ -260,6 +260,13 @@ type deniedIPVS struct{ *ipvstest.Fake }
 
 func (deniedIPVS) Services() ([]cfipvs.ServiceExtended, error) { return nil, unix.EPERM }
 func (deniedIPVS) CreateService(cfipvs.Service) error          { return unix.EPERM }
+func (deniedIPVS) Write(reqs []ipvs.Request) []error {
+	errs := make([]error, len(reqs))
+	for i := range errs {
+		errs[i] = unix.EPERM
+	}
+	return errs
+}
 
 // TestPermissionAdviceOnce checks that a permission error says what to do
 // exactly once, whichever provider refused: the providers give the errno

@@ -31,6 +31,10 @@ const fwmarkBase = 0x1000
 // A case that fails because the kernel lacks a scheduler module fails with
 // the provider's message naming the module to load; it is not skipped, so a
 // kernel without it cannot pass.
+//
+// Every case runs twice: with the client's own writes, and ("Batched/...")
+// with every write sent through its batch path (see Batched), so both
+// writers are held to the same answers.
 func RunConformance(t *testing.T, newClient func(t *testing.T) cfipvs.Client) {
 	cases := []struct {
 		name string
@@ -54,14 +58,27 @@ func RunConformance(t *testing.T, newClient func(t *testing.T) cfipvs.Client) {
 		{"ReadBackFlags", testReadBackFlags},
 		{"CrossFamilyNetmask", testCrossFamilyNetmask},
 		{"SyncDaemons", testSyncDaemons},
+		{"BatchAsEach", testBatchAsEach},
+		{"BatchFailureInTheMiddle", testBatchFailureInTheMiddle},
+		{"BatchLarge", testBatchLarge},
+		{"LeanReads", testLeanReads},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c := newClient(t)
-			e := &env{t: t, c: c, p: ipvs.New(c)}
-			e.checkLeftovers()
-			tc.run(e)
-		})
+	for _, batched := range []bool{false, true} {
+		for _, tc := range cases {
+			name := tc.name
+			if batched {
+				name = "Batched/" + name
+			}
+			t.Run(name, func(t *testing.T) {
+				c := newClient(t)
+				if batched {
+					c = Batched(t, c)
+				}
+				e := &env{t: t, c: c, p: ipvs.New(c)}
+				e.checkLeftovers()
+				tc.run(e)
+			})
+		}
 	}
 }
 

@@ -50,6 +50,8 @@ type Fake struct {
 	// interfaces they may use.
 	daemons map[string]state.SyncDaemon
 	ifaces  []string
+	// batches are the sizes of the batches Write was given.
+	batches []int
 }
 
 type fakeService struct {

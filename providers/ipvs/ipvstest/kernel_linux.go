@@ -69,17 +69,32 @@ func openInNewNetns() (cfipvs.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync daemons: %w", err)
 	}
-	return &kernelClient{Client: c, DaemonConn: d}, nil
+	w, err := ipvs.DialWriter()
+	if err != nil {
+		return nil, fmt.Errorf("batch writer: %w", err)
+	}
+	r, err := ipvs.DialReader()
+	if err != nil {
+		return nil, fmt.Errorf("reader: %w", err)
+	}
+	return &kernelClient{Client: c, DaemonConn: d, Writer: w, lean: r}, nil
 }
 
-// kernelClient is cloudflare's client with the sync daemons beside it.
+// kernelClient is cloudflare's client with the sync daemons and the batch
+// writer beside it.
 type kernelClient struct {
 	cfipvs.Client
 	*ipvs.DaemonConn
+	*ipvs.Writer
+	lean *ipvs.Reader
 }
 
+// LeanReader is the provider's own reader of the table, beside
+// cloudflare's.
+func (k *kernelClient) LeanReader() *ipvs.Reader { return k.lean }
+
 func (k *kernelClient) Close() error {
-	err := k.DaemonConn.Close()
+	err := errors.Join(k.DaemonConn.Close(), k.Writer.Close(), k.lean.Close())
 	if c, ok := k.Client.(interface{ Close() error }); ok {
 		err = errors.Join(err, c.Close())
 	}
