@@ -5,24 +5,41 @@ import (
 	"strings"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 // lostApply adds to err, the loss of an agent in the middle of an apply,
 // what became of the apply's changes: done (the agent said so), unknown
-// (made or not: at most progressWindow changes past the last one it
-// acknowledged), not done (the agent never goes further ahead).
+// (made or not: the progress window past the last one it acknowledged,
+// and the rest of a batch of kernel writes the agent had already sent
+// when the window closed), not done (the agent never goes further ahead).
 func lostApply(err error, changes []plan.Change, done *int) error {
 	n := 0
 	if done != nil {
 		n = min(*done, len(changes))
 	}
 	unknown := min(n+progressWindow, len(changes))
+	// The last change the window let through may be in a batch of kernel
+	// writes, sent whole: the rest of that batch is in flight too.
+	for extra := 0; unknown > n && unknown < len(changes) && extra < local.BatchMax-1 &&
+		sameBatch(changes[unknown-1], changes[unknown]); extra++ {
+		unknown++
+	}
 	return &LostApplyError{
 		Err:     err,
 		Done:    addresses(changes[:n]),
 		Unknown: addresses(changes[n:unknown]),
 		NotDone: addresses(changes[unknown:]),
 	}
+}
+
+// sameBatch says whether b may have gone to the kernel in the same batch as
+// a, the change before it (see local.Host.ApplyEach): both IPVS service or
+// server changes of one step of the apply order. It may say yes for more
+// than local batches, never for fewer.
+func sameBatch(a, b plan.Change) bool {
+	ipvsKind := func(c plan.Change) bool { return c.Kind == plan.KindService || c.Kind == plan.KindServer }
+	return ipvsKind(a) && ipvsKind(b) && a.Step() == b.Step()
 }
 
 // LostApplyError is an apply whose agent was lost in the middle (the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/plan/plantest"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/local"
 )
 
@@ -272,5 +274,33 @@ func TestAgentWaitsForAcknowledgements(t *testing.T) {
 	}
 	if got := r.read(t, r.local).Owned.Addresses; len(got) != 2 {
 		t.Errorf("record after the stop: %v; want the 2 changes made", got)
+	}
+}
+
+// A batch of IPVS writes goes to the kernel whole, so when the window
+// closes inside one, the rest of that batch is in flight too: it is
+// reported unknown, never not done. Other changes keep the window.
+func TestLostApplyCountsTheBatchInFlight(t *testing.T) {
+	narrowWindow(t, 2)
+	svc := state.ServiceID{Protocol: "tcp", Address: netip.MustParseAddr("10.0.0.1"), Port: 80}
+	var changes []plan.Change
+	for i := range 40 {
+		changes = append(changes, plan.Change{Kind: plan.KindServer, Action: plan.Create,
+			Address: fmt.Sprintf("server %d", i), Service: &svc})
+	}
+	changes = append(changes, addressChanges(3)...) // another step
+	done := 1
+	lost := lostApply(errors.New("gone"), changes, &done).(*LostApplyError)
+	// 1 done, the window's 2, then the rest of a batch of up to BatchMax
+	// that may have started at the window's last change.
+	wantUnknown := 2 + local.BatchMax - 1
+	if len(lost.Done) != 1 || len(lost.Unknown) != wantUnknown || len(lost.NotDone) != len(changes)-1-wantUnknown {
+		t.Errorf("done %d, unknown %d, not done %d; want 1, %d, %d", len(lost.Done), len(lost.Unknown), len(lost.NotDone),
+			wantUnknown, len(changes)-1-wantUnknown)
+	}
+	done = 38 // the batch can run to the end of its step, not into the next
+	lost = lostApply(errors.New("gone"), changes, &done).(*LostApplyError)
+	if len(lost.Unknown) != 2 || len(lost.NotDone) != 3 {
+		t.Errorf("unknown %v, not done %v; want the 2 servers left unknown, the 3 addresses not done", lost.Unknown, lost.NotDone)
 	}
 }
