@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"errors"
 	"fmt"
 
 	cfipvs "github.com/cloudflare/ipvs"
@@ -95,6 +96,11 @@ func (p *Provider) WriteBatch(ws []Write) []error {
 	}
 	return errs
 }
+
+// ErrOutcomeUnknown is the error of a request of a batch whose answer was
+// lost (the socket failed while acknowledgements were awaited, e.g. with
+// ENOBUFS): the kernel may or may not have made it.
+var ErrOutcomeUnknown = errors.New("the kernel's answer was lost, so whether the request was made is unknown")
 
 // batch is the client's batch path, if it has one.
 func (p *Provider) batch() BatchClient {

@@ -124,7 +124,7 @@ func (w *Writer) send(reqs []Request, errs []error) {
 	}
 	if err := w.acks(bySeq, errs); err != nil {
 		for _, i := range bySeq {
-			errs[i] = fmt.Errorf("the kernel's answer was lost, so whether the request was made is unknown: %w", err)
+			errs[i] = fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 		}
 	}
 }

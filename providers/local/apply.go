@@ -2,11 +2,13 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/ipvs"
 )
 
 // Apply carries out the changes in order, keeping the ownership record
@@ -55,8 +57,13 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 	rec := &file.Record
 	results := make([]plan.Result, 0, len(changes))
 	dirty := false
+	// unsure: a batch lost the kernel's answers, so some of its changes
+	// may be made without being recorded. The intents stay in the record
+	// then, as after a killed run, and the next read settles them against
+	// the kernel.
+	unsure := false
 	commit := func(final bool) error {
-		if final {
+		if final && !unsure {
 			file.Intents = earlier
 		}
 		if !dirty && !(final && !intents.empty()) {
@@ -94,6 +101,9 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 		run, errs := l.writeRun(changes, i)
 		if run > 0 {
 			for k := range run {
+				if errors.Is(errs[k], ipvs.ErrOutcomeUnknown) {
+					unsure = true
+				}
 				if errs[k] == nil {
 					errs[k] = record(changes[i+k], "")
 				}
@@ -139,6 +149,9 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 				applied := fmt.Sprintf("%d of %d changes applied", j, len(changes))
 				if after > 0 {
 					applied += fmt.Sprintf(" before it and %d after it, sent to the kernel in the same batch", after)
+				}
+				if unsure {
+					applied += "; the changes whose answer was lost stay in the record as intended, and the next run settles them against the kernel"
 				}
 				return results, fmt.Errorf("host %s: %s: %w (%s; run plan again to see what is left)",
 					l.name, c.Address, err, applied)

@@ -136,3 +136,34 @@ func TestChangesOfTwoWritesGoAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchAnswersLost: the kernel makes every service of a batch but the
+// answers of the last four are lost (ENOBUFS). The apply fails saying so,
+// the record keeps the intents instead of forgetting them, and the next
+// read settles them: lvsctl owns all six services, so destroy would remove
+// them all.
+func TestBatchAnswersLost(t *testing.T) {
+	r, f := batchRig(t)
+	desired := directorWants(6)
+	changes := plannedChanges(t, r.local, desired)
+	f.LoseAnswers(2)
+	_, err := r.local.ApplyEach(context.Background(), changes, nil)
+	if !errors.Is(err, ipvs.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "stay in the record as intended") {
+		t.Fatalf("apply: %v; want the lost answers reported, the intents kept", err)
+	}
+	file, err := loadRecordFile(r.record)
+	if err != nil || file.Intents == nil {
+		t.Fatalf("record after the lost answers: intents %+v, %v; want them kept", file.Intents, err)
+	}
+	// The next read (a plan, without the lock) settles them in what it
+	// returns: every service the kernel has is owned.
+	live := r.read(t, r.local)
+	if len(live.Services) != 6 || live.Owned == nil {
+		t.Fatalf("%d services in the kernel, owned %+v; want 6, all owned", len(live.Services), live.Owned)
+	}
+	for _, s := range live.Services {
+		if _, owned := live.Owned.Services[s.Key()]; !owned {
+			t.Errorf("service %s is in the kernel, made by this apply, but not owned after the read", s.Key())
+		}
+	}
+}

@@ -38,6 +38,10 @@ func installBinary(src, dst string) error {
 	if stamped(src, dst, stampPath) {
 		return nil
 	}
+	// The source as it was before it was read: the stamp is written only if
+	// it is still so afterwards, so a binary replaced while it was compared
+	// or copied is compared again next time, never taken as kept.
+	srcBefore, srcOK := stamps(src, src)
 	same, err := sameContent(src, dst)
 	if err != nil {
 		return err
@@ -52,6 +56,9 @@ func installBinary(src, dst string) error {
 		}
 	}
 	// A stamp that cannot be written only costs the next run a comparison.
+	if srcAfter, ok := stamps(src, src); !ok || !srcOK || srcAfter != srcBefore {
+		return nil
+	}
 	if st, ok := stamps(src, dst); ok {
 		_ = os.WriteFile(stampPath, []byte(st), 0o644)
 	}

@@ -193,7 +193,7 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 			return h, err
 		}
 	}
-	if err := l.settle(file, &h); err != nil {
+	if err := l.settle(file, &h, req.Only != nil); err != nil {
 		return h, err
 	}
 	if err := l.readShared(&h); err != nil {
@@ -211,14 +211,16 @@ func ownsIPVS(r *state.Record) bool {
 // the live state h, and gives h the record as settled. Holding the host's
 // lock, it writes the settled record back; otherwise (plan only reads) the
 // file is left as it is and only h sees the result.
-func (l *Host) settle(file *recordFile, h *state.Host) error {
+func (l *Host) settle(file *recordFile, h *state.Host, partial bool) error {
 	if file == nil || file.Intents.empty() {
 		return nil
 	}
 	rec := cloneRecord(&file.Record)
 	reconcile(rec, file.Intents, h)
 	h.Owned = rec
-	if l.lock == nil {
+	// A read of some services only cannot settle an intent about another
+	// one (it would look gone): the intents stay for a whole read.
+	if l.lock == nil || partial {
 		return nil
 	}
 	if err := l.saveRecord(&recordFile{Record: *rec}); err != nil {

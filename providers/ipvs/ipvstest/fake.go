@@ -52,6 +52,9 @@ type Fake struct {
 	ifaces  []string
 	// batches are the sizes of the batches Write was given.
 	batches []int
+	// loseFrom, when > 0, makes the next batch lose the answers of its
+	// requests from index loseFrom-1 on (see LoseAnswers).
+	loseFrom int
 }
 
 type fakeService struct {

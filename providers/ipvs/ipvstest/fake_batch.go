@@ -1,6 +1,7 @@
 package ipvstest
 
 import (
+	"fmt"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -16,6 +17,8 @@ var _ ipvs.BatchClient = (*Fake)(nil)
 func (f *Fake) Write(reqs []ipvs.Request) []error {
 	f.mu.Lock()
 	f.batches = append(f.batches, len(reqs))
+	lose := f.loseFrom - 1
+	f.loseFrom = 0
 	f.mu.Unlock()
 	errs := make([]error, len(reqs))
 	for i, r := range reqs {
@@ -35,8 +38,22 @@ func (f *Fake) Write(reqs []ipvs.Request) []error {
 		default:
 			errs[i] = errno(unix.EOPNOTSUPP) // the kernel has no such command
 		}
+		if lose >= 0 && i >= lose {
+			// Made (or not) as the kernel would, but its answer is lost.
+			errs[i] = fmt.Errorf("%w: %w", ipvs.ErrOutcomeUnknown, errno(unix.ENOBUFS))
+		}
 	}
 	return errs
+}
+
+// LoseAnswers makes the next batch lose the answers of its requests from
+// index i on, as a receive buffer too small for the acknowledgements
+// (ENOBUFS) does: the requests are made, their outcome unknown to the
+// caller.
+func (f *Fake) LoseAnswers(i int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loseFrom = i + 1
 }
 
 // Batches returns the number of requests of each batch written so far.
