@@ -1,14 +1,10 @@
 package config
 
 import (
-	"regexp"
-
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/zclconf/go-cty/cty"
 )
-
-// clusterName is what a cluster name may be: it names files on the hosts.
-var clusterName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // decodeCluster reads the top-level `cluster = "NAME"`.
 func decodeCluster(cfg *Config, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
@@ -24,7 +20,7 @@ func decodeCluster(cfg *Config, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diag
 		return hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid cluster name", `cluster is a string: cluster = "web".`)}
 	}
 	name := v.AsString()
-	if !clusterName.MatchString(name) {
+	if !state.ValidClusterName(name) {
 		return hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid cluster name",
 			"%q is not a cluster name: use 1 to 63 lower-case letters, digits, '-' and '_', starting with a letter or digit (it names the ownership record on each host).", name)}
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -89,7 +90,7 @@ func TestPlainLinesParseAsHCL(t *testing.T) {
 		if a.String() != b.String() {
 			t.Fatalf("piece at %v differs:\n%s\nhcl:\n%s", pos, a.String(), b.String())
 		}
-		pos = hcl.Pos{Byte: c, Line: pos.Line + countLines(src[pos.Byte:c]), Column: 1}
+		pos = hcl.Pos{Byte: c, Line: pos.Line + bytes.Count(src[pos.Byte:c], []byte{'\n'}), Column: 1}
 	}
 }
 

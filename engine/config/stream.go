@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"os"
 	"runtime"
 	"slices"
@@ -158,19 +159,9 @@ func splitPieces(src []byte, fi, size int) []*piece {
 			early = early[1:]
 		}
 		pieces = append(pieces, p)
-		pos = hcl.Pos{Byte: c, Line: pos.Line + countLines(src[pos.Byte:c]), Column: 1}
+		pos = hcl.Pos{Byte: c, Line: pos.Line + bytes.Count(src[pos.Byte:c], []byte{'\n'}), Column: 1}
 	}
 	return pieces
-}
-
-func countLines(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c == '\n' {
-			n++
-		}
-	}
-	return n
 }
 
 // parsePiece parses p, once.
@@ -237,7 +228,7 @@ func decodePiece(p *piece, f streamFile, ctx *hcl.EvalContext) {
 		return
 	}
 	var body hcl.Body = p.body
-	if bodyHasDynamic(p.body) && !plainDynamicOnlyNested(p.body) {
+	if !plainDynamicOnlyNested(p.body) { // also true without dynamic blocks
 		body = dynblock.Expand(body, ctx)
 	}
 	content, d := body.Content(rootSchema())

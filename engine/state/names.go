@@ -2,8 +2,17 @@ package state
 
 import (
 	"net/netip"
+	"regexp"
 	"slices"
 )
+
+// clusterName is what a cluster name may be: it names the ownership record
+// and the state kept for boot on each host, so it must be safe in a file name.
+var clusterName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// ValidClusterName reports whether name may name a cluster: 1 to 63
+// lower-case letters, digits, '-' and '_', starting with a letter or digit.
+func ValidClusterName(name string) bool { return clusterName.MatchString(name) }
 
 // MaxLabelLen is the longest address label the kernel takes, IFNAMSIZ (16)
 // less the terminating NUL; interface names have the same limit.

@@ -3,10 +3,10 @@ package agent
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
+	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/local"
 )
 
@@ -22,10 +22,6 @@ type LocalHosts struct {
 	Options local.Options
 }
 
-// clusterName is the rule engine/config checks a cluster's name against;
-// checked again here, since the name becomes part of a file name.
-var clusterName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-
 // Open opens the host for s, taking its lock when s asks: the wait ends
 // with ctx (the client gone).
 func (o LocalHosts) Open(ctx context.Context, s Setup) (cluster.Host, error) {
@@ -34,7 +30,7 @@ func (o LocalHosts) Open(ctx context.Context, s Setup) (cluster.Host, error) {
 		opts.Name = s.Name
 	}
 	if s.Cluster != "" {
-		if !clusterName.MatchString(s.Cluster) {
+		if !state.ValidClusterName(s.Cluster) { // it becomes part of a file name
 			return nil, fmt.Errorf("host %s: cluster name %q: use 1-63 of a-z 0-9 - _, starting with a letter or digit", opts.Name, s.Cluster)
 		}
 		opts.RecordPath = local.ClusterRecordOf(opts.RecordPath, s.Cluster)

@@ -236,15 +236,7 @@ func (u unreached) err() error {
 		names = append(names, d.Desired.Name)
 	}
 	return fmt.Errorf("%s could not be reached: the changes that depend on %s were held back; reach %s and apply again",
-		strings.Join(names, ", "), pronoun(len(names)), pronoun(len(names)))
-}
-
-// pronoun refers to one host or several.
-func pronoun(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
+		strings.Join(names, ", "), plural(len(names), "it", "them"), plural(len(names), "it", "them"))
 }
 
 // drainProgress prints how each host's drain goes: when its count of open

@@ -136,7 +136,7 @@ func openBootHost(ctx context.Context, dir string, s local.BootState, lock local
 		if err != nil {
 			return nil, fmt.Errorf("find the lvsctl binary to run as the agent: %w", err)
 		}
-		a, err := agent.Netns(ctx, s.Desired.Name, ns, []string{self, "agent", "--name", s.Desired.Name, "--record", filepath.Join(dir, s.HostID()+".json")})
+		a, err := agent.Netns(ctx, s.Desired.Name, ns, []string{self, "agent", "--name", s.Desired.Name, "--record", local.RecordPath(dir, s.HostID())})
 		if err != nil {
 			return nil, err
 		}
