@@ -41,7 +41,7 @@ func installBinary(src, dst string) error {
 	// The source as it was before it was read: the stamp is written only if
 	// it is still so afterwards, so a binary replaced while it was compared
 	// or copied is compared again next time, never taken as kept.
-	srcBefore, srcOK := stamps(src, src)
+	srcBefore, srcOK := stamp(src)
 	same, err := sameContent(src, dst)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func installBinary(src, dst string) error {
 		}
 	}
 	// A stamp that cannot be written only costs the next run a comparison.
-	if srcAfter, ok := stamps(src, src); !ok || !srcOK || srcAfter != srcBefore {
+	if srcAfter, ok := stamp(src); !ok || !srcOK || srcAfter != srcBefore {
 		return nil
 	}
 	if st, ok := stamps(src, dst); ok {
@@ -105,15 +105,21 @@ func before(a, b syscall.Timespec) bool {
 // stamps is the stamp of files a and b: each one's size, modification and
 // change times, device and inode.
 func stamps(a, b string) (string, bool) {
-	var out string
-	for _, p := range []string{a, b} {
-		var st syscall.Stat_t
-		if err := syscall.Stat(p, &st); err != nil {
-			return "", false
-		}
-		out += fmt.Sprintf("%d %d.%09d %d.%09d %d %d\n", st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec, st.Dev, st.Ino)
+	sa, ok := stamp(a)
+	if !ok {
+		return "", false
 	}
-	return out, true
+	sb, ok := stamp(b)
+	return sa + sb, ok
+}
+
+// stamp is the stamp of one file.
+func stamp(p string) (string, bool) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(p, &st); err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("%d %d.%09d %d.%09d %d %d\n", st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec, st.Dev, st.Ino), true
 }
 
 func sameContent(a, b string) (bool, error) {
