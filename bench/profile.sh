@@ -11,7 +11,7 @@ log=$here/bench/profile-console.log
 out=$here/bench/profiles
 cd "$here"
 echo "host load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-LVSCTL_E2E=1 LVSCTL_E2E_CONSOLE=1 LVSCTL_E2E_TIMEOUT=${LVSCTL_E2E_TIMEOUT:-1800} LVSCTL_E2E_MEMORY=${LVSCTL_E2E_MEMORY:-2048} \
+LVSCTL_E2E=1 LVSCTL_E2E_CONSOLE=1 LVSCTL_E2E_TIMEOUT=${LVSCTL_E2E_TIMEOUT:-1800} LVSCTL_E2E_VM_TIMEOUT=${LVSCTL_E2E_VM_TIMEOUT:-40m} LVSCTL_E2E_MEMORY=${LVSCTL_E2E_MEMORY:-2048} \
 	go test -count=1 -timeout 1h ./e2e -run 'TestVM/^bench-profile$' -v >"$log" 2>&1 || {
 	tail -n 30 "$log"
 	exit 1

@@ -51,7 +51,7 @@ func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	fs.BoolVar(&o.noRollback, "no-rollback", false, "when a change fails, leave what this run made so far instead of undoing it")
 	fs.BoolVar(&o.noDrain, "no-drain", false, "remove servers without waiting for their active connections to close (they still go to weight 0 first)")
 	if verb == "apply" {
-		fs.BoolVar(&o.noBoot, "no-boot", false, "do not keep the applied state on the hosts for `lvsctl boot` (what an earlier apply kept is forgotten, and the boot unit goes with the last cluster on a host)")
+		fs.BoolVar(&o.noBoot, "no-boot", false, "do not keep the applied state on the hosts for lvsctl boot (what an earlier apply kept is forgotten, and the boot unit goes with the last cluster on a host)")
 	}
 }
 
