@@ -336,20 +336,20 @@ LogLevel VERBOSE
 
 // Start runs sshd in the host's namespace, in a mount namespace where the
 // host's own directory is mounted on /var/lib/lvsctl, and waits until it
-// accepts connections.
+// accepts connections. This machine's /var/lib is not touched: the mount
+// namespace gets an empty tmpfs over /var/lib to make the mount point in.
 func (h *Host) Start() {
 	t := h.lab.t
 	t.Helper()
 	cfg := filepath.Join(h.lab.Dir, h.Name+"_sshd_config")
 	h.lab.write(cfg, []byte(h.sshdConfig()), 0o600)
-	if err := os.MkdirAll("/var/lib/lvsctl", 0o755); err != nil {
-		t.Fatal(err)
-	}
 	// `ip netns exec` puts the command in a mount namespace of its own
-	// (it remounts /sys there), so the bind mounts stay inside it. Root's
-	// home is an empty one of the host's: this machine's ~/.bashrc, which
-	// bash reads for every command run by sshd, is not the host's business.
-	script := fmt.Sprintf("mount --bind %s /var/lib/lvsctl && mount --bind %s /root && exec %s -D -e -f %s", h.VarLib, h.RootHome, Sshd, cfg)
+	// whose mounts do not propagate back (it remounts /sys there), so the
+	// mounts stay inside it. Root's home is an empty one of the host's:
+	// this machine's ~/.bashrc, which bash reads for every command run by
+	// sshd, is not the host's business.
+	script := fmt.Sprintf("mount -t tmpfs -o mode=0755 lvsctl-test /var/lib && mkdir /var/lib/lvsctl && "+
+		"mount --bind %s /var/lib/lvsctl && mount --bind %s /root && exec %s -D -e -f %s", h.VarLib, h.RootHome, Sshd, cfg)
 	h.cmd = exec.Command("ip", "netns", "exec", h.NS, "sh", "-c", script)
 	h.cmd.Stderr = h.log
 	h.cmd.Stdout = h.log
