@@ -22,11 +22,11 @@ LVSCTL_E2E=1 LVSCTL_E2E_CONSOLE=1 LVSCTL_E2E_TIMEOUT=${LVSCTL_E2E_TIMEOUT:-10800
 	exit 1
 }
 echo "host load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| services | lvsctl apply | ipvsadm -R (sys) | ratio | kernel writes | lvsctl plan (no-op) | ipvsadm -Sn (sys) | ratio | of which validate, show | one weight: apply | vs plan | kernel writes | VM load |\n'
-printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+printf '| services | lvsctl apply (CPU) | ipvsadm -R (sys, CPU) | ratio | kernel writes | lvsctl plan, no-op (CPU) | ipvsadm -Sn (sys, CPU) | ratio | of which validate, show | one weight: apply | vs plan | kernel writes | estimators | VM load |\n'
+printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |\n'
 grep -o '@@BENCH .*' "$log" | awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	printf "| %s | %s s | %s s (%s s) | %s | %s | %s s | %s s (%s s) | %s | %s s, %s s | %s s | %s | %s | %s |\n", v["n"], v["apply"], v["ipvsadm_R"], v["ipvsadm_R_sys"], v["apply_ratio"], v["apply_writes"], v["plan"], v["ipvsadm_Sn"], v["ipvsadm_Sn_sys"], v["plan_ratio"], v["validate"], v["show"], v["weight"], v["weight_ratio"], v["weight_writes"], v["load"]
+	printf "| %s | %s s (%s s) | %s s (%s s, %s s) | %s | %s | %s s (%s s) | %s s (%s s, %s s) | %s | %s s, %s s | %s s | %s | %s | %s | %s |\n", v["n"], v["apply"], v["apply_cpu"], v["ipvsadm_R"], v["ipvsadm_R_sys"], v["ipvsadm_R_cpu"], v["apply_ratio"], v["apply_writes"], v["plan"], v["plan_cpu"], v["ipvsadm_Sn"], v["ipvsadm_Sn_sys"], v["ipvsadm_Sn_cpu"], v["plan_ratio"], v["validate"], v["show"], v["weight"], v["weight_ratio"], v["weight_writes"], (v["est"] == "0" ? "off" : "on"), v["load"]
 }'
 if [ "$(grep -c '@@BENCH ' "$log")" -ge 2 ]; then
 	grep '@@BENCH ' "$log" | go run ./bench/plot >docs/bench-growth.svg
