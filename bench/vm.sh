@@ -28,6 +28,13 @@ grep -o '@@BENCH .*' "$log" | awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	printf "| %s | %s s (%s s) | %s s (%s s, %s s) | %s | %s | %s s (%s s) | %s s (%s s, %s s) | %s | %s s, %s s | %s s | %s | %s | %s | %s |\n", v["n"], v["apply"], v["apply_cpu"], v["ipvsadm_R"], v["ipvsadm_R_sys"], v["ipvsadm_R_cpu"], v["apply_ratio"], v["apply_writes"], v["plan"], v["plan_cpu"], v["ipvsadm_Sn"], v["ipvsadm_Sn_sys"], v["ipvsadm_Sn_cpu"], v["plan_ratio"], v["validate"], v["show"], v["weight"], v["weight_ratio"], v["weight_writes"], (v["est"] == "0" ? "off" : "on"), v["load"]
 }'
+echo
+echo "Each tool's own work (user CPU; the kernel's IPVS work is sys, the same work for both):"
+printf '| services | lvsctl apply | ipvsadm -R | lvsctl plan | ipvsadm -Sn |\n| ---: | ---: | ---: | ---: | ---: |\n'
+grep -o '@@BENCH .*' "$log" | awk '{
+	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	printf "| %s | %s s | %s s | %s s | %s s |\n", v["n"], v["apply_user"], v["ipvsadm_R_user"], v["plan_user"], v["ipvsadm_Sn_user"]
+}'
 if [ "$(grep -c '@@BENCH ' "$log")" -ge 2 ]; then
 	grep '@@BENCH ' "$log" | go run ./bench/plot >docs/bench-growth.svg
 	echo "growth plotted in docs/bench-growth.svg"

@@ -12,7 +12,9 @@
 # the director's namespace: the kernel's own view of the requests, not
 # what lvsctl reports. *_sys is the kernel time of the ipvsadm run (the
 # floor), load the 1-minute load average of the VM. *_cpu is the user+sys
-# CPU of the whole run (lvsctl with its agent, or ipvsadm). bench/vm.sh
+# CPU of the whole run (lvsctl with its agent, or ipvsadm), *_user its user
+# time alone (the tool's own work; sys is mostly the kernel's IPVS work, the
+# same for both). bench/vm.sh
 # collects the lines into a table.
 #
 # Each tool writes while the other namespace's table is empty: the kernel
@@ -41,15 +43,19 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 # systime CMD... runs CMD and prints the kernel time it took (its sys, in
 # seconds) on fd 3; its output goes where the caller sends it. The CPU it
-# took (user+sys, waited-for children included) is left in $E2E_WORK/cpu.
+# took (user+sys, waited-for children included) is left in $E2E_WORK/cpu,
+# its user time alone (the program's own work, not the kernel's) in
+# $E2E_WORK/user.
 systime() {
 	busybox time -f '%S %U' -o "$E2E_WORK/sys" "$@"
 	rc=$?
 	awk '{ printf "%.2f", $1 + $2 }' "$E2E_WORK/sys" >"$E2E_WORK/cpu"
+	cut -d' ' -f2 "$E2E_WORK/sys" >"$E2E_WORK/user"
 	cut -d' ' -f1 "$E2E_WORK/sys" >&3
 	return $rc
 }
 cpu() { cat "$E2E_WORK/cpu"; }
+user() { cat "$E2E_WORK/user"; }
 # count_start / count_stop: the IPVS requests sent in the director's
 # namespace between them, as "writes=N reads=M ..." in $E2E_WORK/count,
 # and the writes in $writes (not in a subshell: it waits for nlcount).
@@ -82,7 +88,7 @@ for n in $sizes; do
 	t=$(now)
 	ref_r_sys=$(systime /sbin/ip netns exec ref ipvsadm -R <"$cfg.ipvsadm" 3>&1 >/dev/null) || fail "ipvsadm -R of $n services failed"
 	ref_r=$(since "$t")
-	ref_r_cpu=$(cpu)
+	ref_r_cpu=$(cpu) ref_r_user=$(user)
 	# Kept to compare with lvsctl's table, then cleared (see the top).
 	ipvs_table ref >"$E2E_WORK/ref.table"
 	ip netns exec ref ipvsadm -C
@@ -93,7 +99,7 @@ for n in $sizes; do
 	systime "$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/apply.out" 2>&1 3>/dev/null ||
 		fail "apply of $n services exited $?: $(tail -n3 "$E2E_WORK/apply.out")"
 	apply_s=$(since "$t")
-	apply_cpu=$(cpu)
+	apply_cpu=$(cpu) apply_user=$(user)
 	count_stop
 	apply_writes=$writes
 	tail -n2 "$E2E_WORK/apply.out"
@@ -104,12 +110,12 @@ for n in $sizes; do
 	t=$(now)
 	ref_sn_sys=$(systime /sbin/ip netns exec lvs ipvsadm -Sn 3>&1 >/dev/null)
 	ref_sn=$(since "$t")
-	ref_sn_cpu=$(cpu)
+	ref_sn_cpu=$(cpu) ref_sn_user=$(user)
 	t=$(now)
 	systime "$LVSCTL" plan -detailed-exitcode -no-color "$cfg" >"$E2E_WORK/plan.out" 2>&1 3>/dev/null
 	rc=$?
 	plan_s=$(since "$t")
-	plan_cpu=$(cpu)
+	plan_cpu=$(cpu) plan_user=$(user)
 	[ "$rc" = 0 ] || fail "no-op plan of $n services: exit $rc: $(tail -n3 "$E2E_WORK/plan.out")"
 
 	# Where the plan's time goes: loading the file, reading the director.
@@ -131,7 +137,7 @@ for n in $sizes; do
 	weight_writes=$writes
 	echo "kernel requests of the weight change: $(cat "$E2E_WORK/count")"
 
-	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_ratio=$(ratio "$weight_s" "$plan_s") weight_writes=$weight_writes apply_writes=$apply_writes validate=$validate_s show=$show_s ipvsadm_R_sys=$ref_r_sys ipvsadm_Sn_sys=$ref_sn_sys apply_cpu=$apply_cpu ipvsadm_R_cpu=$ref_r_cpu plan_cpu=$plan_cpu ipvsadm_Sn_cpu=$ref_sn_cpu est=$est load=$(cut -d' ' -f1 /proc/loadavg)"
+	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_ratio=$(ratio "$weight_s" "$plan_s") weight_writes=$weight_writes apply_writes=$apply_writes validate=$validate_s show=$show_s ipvsadm_R_sys=$ref_r_sys ipvsadm_Sn_sys=$ref_sn_sys apply_cpu=$apply_cpu ipvsadm_R_cpu=$ref_r_cpu plan_cpu=$plan_cpu ipvsadm_Sn_cpu=$ref_sn_cpu apply_user=$apply_user ipvsadm_R_user=$ref_r_user plan_user=$plan_user ipvsadm_Sn_user=$ref_sn_user est=$est load=$(cut -d' ' -f1 /proc/loadavg)"
 	# Judged after the figures are out.
 	[ "$weight_writes" = 1 ] || fail "the weight change made $weight_writes kernel writes, not 1: $(cat "$E2E_WORK/count")"
 	[ "$(ip netns exec lvs ipvsadm -Ln -t "172.25.0.100:$((10000 + n - 1))" | awk '$2 == "172.25.1.1:80" { print $4 }')" = 2 ] ||
