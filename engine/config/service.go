@@ -72,18 +72,25 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 	}
 
 	// Keyed by address and port, not by Key(): formatting 100,000 keys
-	// was a tenth of a big director's allocations.
-	seen := make(map[netip.AddrPort]*Server)
-	for _, sb := range blocks {
+	// was a tenth of a big director's allocations. A service of a few
+	// servers is searched instead, without a map; the servers are made
+	// in one slice.
+	var seen map[netip.AddrPort]*Server
+	if len(blocks) > dupScanMax {
+		seen = make(map[netip.AddrPort]*Server, len(blocks))
+	}
+	slab := make([]Server, len(blocks))
+	vs.Servers = make([]*Server, 0, len(blocks))
+	for i, sb := range blocks {
 		if sb.Type != "server" {
 			continue
 		}
-		s := decodeServer(sb, vs, ctx, diags)
+		s := decodeServer(&slab[i], sb, vs, ctx, diags)
 		if s == nil {
 			continue
 		}
 		key := netip.AddrPortFrom(s.Address, s.Port)
-		if prev, dup := seen[key]; dup {
+		if prev, dup := findServer(vs.Servers, seen, key); dup {
 			*diags = append(*diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Duplicate server",
@@ -92,11 +99,35 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 			})
 			continue
 		}
-		seen[key] = s
+		if seen != nil {
+			seen[key] = s
+		}
 		vs.Servers = append(vs.Servers, s)
+	}
+	if len(vs.Servers) == 0 {
+		vs.Servers = nil // as the load without servers always made it
 	}
 	checkServiceTunnel(r, vs)
 	return vs
+}
+
+// dupScanMax is how many servers a service may have for duplicates to be
+// searched in its list rather than in a map.
+const dupScanMax = 16
+
+// findServer is the server of servers at key: through seen when there is
+// one, else by a search.
+func findServer(servers []*Server, seen map[netip.AddrPort]*Server, key netip.AddrPort) (*Server, bool) {
+	if seen != nil {
+		s, ok := seen[key]
+		return s, ok
+	}
+	for _, s := range servers {
+		if s.Address == key.Addr() && s.Port == key.Port() {
+			return s, true
+		}
+	}
+	return nil, false
 }
 
 // checkServiceTunnel reports a service's tunnel_type that no server takes:
@@ -216,8 +247,9 @@ func parseNetmask(v cty.Value, maxBits int) (int, error) {
 	return ones, nil
 }
 
-func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
-	s := &Server{}
+// decodeServer decodes b into s, and returns s; nil when its address is
+// invalid.
+func decodeServer(s *Server, b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
 	r, _ := openBlock(b, serverSchema, ctx, &s.Source, diags)
 	label := b.LabelRanges[0]
 	s.Method = enum(r, "method", vs.Method, state.Methods())
