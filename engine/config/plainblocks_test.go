@@ -83,50 +83,50 @@ var plainBlockCases = []struct {
 	{"director \"d\" {\n  netns = \"lvs\"\n  ssh {\n    host = \"h\"\n    port = 22\n  }\n  vip_alias = false\n  boot = true\n\n}\n", true},
 	{"a \"x\" \"y\" {\n  l = []\n  m = [ 1 ,2, \"x\", [a.b-c.d_e], true, ]\n  n = _x\n  o = 007\n}\nb{}\nc {\n}\n", true},
 	{"x = 1\ny = 2\n", true},
-	{"x = 1\nx = 2\n", false},                            // redefined
-	{"x = 1", false},                                     // no newline at the end
-	{"x = \"a\\\"b\"\n", false},                          // escape
-	{"x = \"${a}\"\n", false},                            // interpolation
-	{"x = \"%{if a}b%{endif}\"\n", false},                // directive
-	{"x = \"\"\n", false},                                // empty string
-	{"x = \"é\"\n", false},                               // not ASCII
-	{"x = \"a\n", false},                                 // unterminated
-	{"x = 1.5\n", false},                                 // fraction
-	{"x = 1e3\n", false},                                 // exponent
-	{"x = 80x\n", false},                                 // junk after a number
-	{"x = null\n", false},                                // null
-	{"x = true.a\n", false},                              // traversal of a literal
-	{"x = a.0\n", false},                                 // legacy index
-	{"x = a[0]\n", false},                                // index
-	{"x = f(1)\n", false},                                // call
-	{"x = a::b()\n", false},                              // namespace
-	{"x = a . b\n", false},                               // blanks in a traversal
-	{"x = -1\n", false},                                  // operator
-	{"x = a == b\n", false},                              // operator
-	{"x = [1 2]\n", false},                               // missing comma
-	{"x = [1,\n2]\n", false},                             // multi-line list
-	{"x = {a = 1}\n", false},                             // object
-	{"x = 1 # c\n", false},                               // comment
-	{"# c\nx = 1\n", false},                              // comment
-	{"x = 1\r\n", false},                                 // CRLF
-	{"x = <<EOT\na\nEOT\n", false},                       // heredoc
-	{"x = 1 y = 2\n", false},                             // two on a line
-	{"b { a = 1 }\n", false},                             // one-line block with content
-	{"b \"x\" { }}\n", false},                            // stray brace
-	{"b \"x\" {\n  a = 1 }\n", false},                    // closing after an item
-	{"b \"x\" {\n  a = 1\n", false},                      // unclosed
-	{"b \"x\" {\n}", false},                              // no newline after the block
-	{"b \"x\" {} c {}\n", false},                         // two blocks on a line
-	{"b x {}\n", false},                                  // unquoted label
-	{"b \"\" {}\n", false},                               // empty label
-	{"}\n", false},                                       // closing at the top
-	{"1 = 2\n", false},                                   // not a name
-	{"-a = 2\n", false},                                  // not a name
-	{"a\n", false},                                       // name alone
-	{"\"a\" = 1\n", false},                               // quoted name
-	{"x = \n", false},                                    // no value
-	{"x = [\"a\", \"b\"]]\n", false},                     // stray bracket
-	{"x = \"a\"\"b\"\n", false},                          // two strings
+	{"x = 1\nx = 2\n", false},             // redefined
+	{"x = 1", false},                      // no newline at the end
+	{"x = \"a\\\"b\"\n", false},           // escape
+	{"x = \"${a}\"\n", false},             // interpolation
+	{"x = \"%{if a}b%{endif}\"\n", false}, // directive
+	{"x = \"\"\n", false},                 // empty string
+	{"x = \"é\"\n", false},                // not ASCII
+	{"x = \"a\n", false},                  // unterminated
+	{"x = 1.5\n", false},                  // fraction
+	{"x = 1e3\n", false},                  // exponent
+	{"x = 80x\n", false},                  // junk after a number
+	{"x = null\n", false},                 // null
+	{"x = true.a\n", false},               // traversal of a literal
+	{"x = a.0\n", false},                  // legacy index
+	{"x = a[0]\n", false},                 // index
+	{"x = f(1)\n", false},                 // call
+	{"x = a::b()\n", false},               // namespace
+	{"x = a . b\n", false},                // blanks in a traversal
+	{"x = -1\n", false},                   // operator
+	{"x = a == b\n", false},               // operator
+	{"x = [1 2]\n", false},                // missing comma
+	{"x = [1,\n2]\n", false},              // multi-line list
+	{"x = {a = 1}\n", false},              // object
+	{"x = 1 # c\n", false},                // comment
+	{"# c\nx = 1\n", false},               // comment
+	{"x = 1\r\n", false},                  // CRLF
+	{"x = <<EOT\na\nEOT\n", false},        // heredoc
+	{"x = 1 y = 2\n", false},              // two on a line
+	{"b { a = 1 }\n", false},              // one-line block with content
+	{"b \"x\" { }}\n", false},             // stray brace
+	{"b \"x\" {\n  a = 1 }\n", false},     // closing after an item
+	{"b \"x\" {\n  a = 1\n", false},       // unclosed
+	{"b \"x\" {\n}", false},               // no newline after the block
+	{"b \"x\" {} c {}\n", false},          // two blocks on a line
+	{"b x {}\n", false},                   // unquoted label
+	{"b \"\" {}\n", false},                // empty label
+	{"}\n", false},                        // closing at the top
+	{"1 = 2\n", false},                    // not a name
+	{"-a = 2\n", false},                   // not a name
+	{"a\n", false},                        // name alone
+	{"\"a\" = 1\n", false},                // quoted name
+	{"x = \n", false},                     // no value
+	{"x = [\"a\", \"b\"]]\n", false},      // stray bracket
+	{"x = \"a\"\"b\"\n", false},           // two strings
 	{"b \"x\" {\n  c \"y\" {\n    d = [a.b]\n  }\n}\n", true}, // nested
 }
 
