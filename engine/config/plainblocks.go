@@ -55,8 +55,15 @@ func scanPlainBody(src []byte, base hcl.Pos, file string) (body *hclsyntax.Body,
 	if !ok || s.i != len(src) {
 		return nil, false
 	}
+	// hcl's body starts at its first token: a newline or a word, or the
+	// end of the file.
+	first := 0
+	for first < len(src) && (src[first] == ' ' || src[first] == '\t') {
+		first++
+	}
+	start := hcl.Pos{Line: base.Line, Column: first + 1, Byte: base.Byte + first}
 	end := s.rng(s.i, s.i)
-	body.SrcRange = hcl.Range{Filename: file, Start: base, End: end.End}
+	body.SrcRange = hcl.Range{Filename: file, Start: start, End: end.End}
 	body.EndRange = end
 	return body, true
 }
