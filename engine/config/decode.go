@@ -76,12 +76,19 @@ func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *
 	src.DefRange = b.DefRange
 	if sb, ok := b.Body.(*hclsyntax.Body); ok {
 		if attrs, blocks, ok := syntaxContent(sb, schema, ctx); ok {
-			return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}, blocks
+			return newReader(ctx, attrs, src, diags), blocks
 		}
 	}
 	content, d := b.Body.Content(schema)
 	*diags = append(*diags, d...)
-	return &reader{ctx: ctx, attrs: content.Attributes, src: src, diags: diags}, content.Blocks
+	return newReader(ctx, content.Attributes, src, diags), content.Blocks
+}
+
+func newReader(ctx *hcl.EvalContext, attrs hcl.Attributes, src *Source, diags *hcl.Diagnostics) *reader {
+	if len(attrs) > 0 && src.attrs == nil {
+		src.attrs = make([]attrRange, 0, len(attrs)) // noted as they are read
+	}
+	return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}
 }
 
 // syntaxContent is hclsyntax's Body.Content for a body that fits schema

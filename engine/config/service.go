@@ -21,8 +21,8 @@ func protocols() []string { return []string{"tcp", "udp", "sctp"} }
 func checksums() []string { return []string{"csum", "remcsum"} }
 func flagNames() []string { return []string{"sh-fallback", "sh-port", "mh-fallback", "mh-port"} }
 
-func virtualServerSchema() *hcl.BodySchema {
-	return &hcl.BodySchema{
+// virtualServerSchema is made once, as serverSchema.
+var virtualServerSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
 			{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
 			{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
@@ -30,7 +30,6 @@ func virtualServerSchema() *hcl.BodySchema {
 			{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
 		},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
-	}
 }
 
 // serverSchema is made once: a big director decodes 100,000 server blocks
@@ -47,7 +46,7 @@ const (
 
 func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *VirtualServer {
 	vs := &VirtualServer{Name: b.Labels[0]}
-	r, blocks := openBlock(b, virtualServerSchema(), ctx, &vs.Source, diags)
+	r, blocks := openBlock(b, virtualServerSchema, ctx, &vs.Source, diags)
 	vs.Directors = r.strings("directors")
 	if r.src.Has("directors") && len(vs.Directors) == 0 {
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
