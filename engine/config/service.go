@@ -23,13 +23,13 @@ func flagNames() []string { return []string{"sh-fallback", "sh-port", "mh-fallba
 
 // virtualServerSchema is made once, as serverSchema.
 var virtualServerSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{
-			{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
-			{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
-			{Name: "persistence"}, {Name: "persistence_netmask"}, {Name: "one_packet"},
-			{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
-		},
-		Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
+	Attributes: []hcl.AttributeSchema{
+		{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
+		{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
+		{Name: "persistence"}, {Name: "persistence_netmask"}, {Name: "one_packet"},
+		{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
 }
 
 // serverSchema is made once: a big director decodes 100,000 server blocks
