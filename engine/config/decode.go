@@ -112,8 +112,11 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalConte
 			attrs[name] = a.AsHCLAttribute()
 		}
 	}
+	// The blocks are made in one slice (AsHCLBlock makes each alone).
+	var made []hcl.Block
 	if len(b.Blocks) > 0 {
 		blocks = make(hcl.Blocks, 0, len(b.Blocks))
+		made = make([]hcl.Block, 0, len(b.Blocks))
 	}
 	for _, blk := range b.Blocks {
 		typ := blk.Type
@@ -128,7 +131,9 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalConte
 			if len(blk.Labels) != len(schema.Blocks[i].LabelNames) {
 				return nil, nil, false
 			}
-			blocks = append(blocks, blk.AsHCLBlock())
+			made = append(made, hcl.Block{Type: blk.Type, Labels: blk.Labels, Body: blk.Body,
+				DefRange: blk.DefRange(), TypeRange: blk.TypeRange, LabelRanges: blk.LabelRanges})
+			blocks = append(blocks, &made[len(made)-1])
 			continue
 		}
 		if !plainDynamic(blk) {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -42,6 +44,7 @@ type plainScanner struct {
 	i         int
 	line      int
 	lineStart int
+	batch     []scannedBlock // made, not yet used
 }
 
 // scanPlainBody returns the body hclsyntax.ParseConfig(src, file, base)
@@ -150,14 +153,7 @@ func (s *plainScanner) body(nested bool) (*hclsyntax.Body, bool) {
 // block reads the rest of a block from its labels: `{}` on the header's
 // line, or `{`, its items on the lines after and `}` on a line of its own.
 func (s *plainScanner) block(typ string, typeRange hcl.Range) (*hclsyntax.Block, bool) {
-	// One allocation for the block, its body and one label: most blocks
-	// are `server "ADDR" {}`, 100,000 of them in a big director.
-	one := &struct {
-		blk    hclsyntax.Block
-		body   hclsyntax.Body
-		label  [1]string
-		labelR [1]hcl.Range
-	}{}
+	one := s.newBlock()
 	blk := &one.blk
 	blk.Type, blk.TypeRange = typ, typeRange
 	for n := 0; s.at('"'); n++ {
@@ -183,8 +179,8 @@ func (s *plainScanner) block(typ string, typeRange hcl.Range) (*hclsyntax.Block,
 	s.blanks()
 	var body *hclsyntax.Body
 	if s.at('}') {
-		// Empty: no map nor slice, as plainBlock (which hcl's readers
-		// take as hcl's empty ones).
+		// Empty: no map nor slice, as plainlines.go's plainBlock
+		// (hcl's readers take them as its empty ones).
 		body = &one.body
 	} else {
 		var ok bool
@@ -201,6 +197,29 @@ func (s *plainScanner) block(typ string, typeRange hcl.Range) (*hclsyntax.Block,
 	body.EndRange = s.rng(s.i, s.i)
 	blk.Body = body
 	return blk, s.newline()
+}
+
+// scannedBlock is a block, its body and its first label in one: most
+// blocks are `server "ADDR" {}`, 100,000 of them in a big director. A
+// piece's are made at once, one per opening brace, and all dropped with
+// the piece's syntax.
+type scannedBlock struct {
+	blk    hclsyntax.Block
+	body   hclsyntax.Body
+	label  [1]string
+	labelR [1]hcl.Range
+}
+
+func (s *plainScanner) newBlock() *scannedBlock {
+	if s.batch == nil {
+		s.batch = make([]scannedBlock, bytes.Count(s.src, []byte{'{'}))
+	}
+	if len(s.batch) == 0 {
+		return &scannedBlock{} // not reached: a block has a brace
+	}
+	b := &s.batch[0]
+	s.batch = s.batch[1:]
+	return b
 }
 
 // expr reads a plain value: a string, a whole number, true, false, a
