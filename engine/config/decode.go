@@ -105,11 +105,13 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalConte
 	}
 	if len(b.Attributes) > 0 {
 		attrs = make(hcl.Attributes, len(b.Attributes))
+		made := make([]hcl.Attribute, 0, len(b.Attributes)) // one allocation, not one each
 		for name, a := range b.Attributes {
 			if !slices.ContainsFunc(schema.Attributes, func(s hcl.AttributeSchema) bool { return s.Name == name }) {
 				return nil, nil, false
 			}
-			attrs[name] = a.AsHCLAttribute()
+			made = append(made, hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange})
+			attrs[name] = &made[len(made)-1]
 		}
 	}
 	// The blocks are made in one slice (AsHCLBlock makes each alone).
