@@ -164,7 +164,9 @@ func splitPieces(src []byte, fi, size int) []*piece {
 	return pieces
 }
 
-// parsePiece parses p, once.
+// parsePiece parses p, once: read by scanPlainBody when it is made only of
+// plain items, else by hcl, with its plain server lines put back
+// (findPlainLines), else by hcl as written.
 func parsePiece(p *piece, f streamFile) {
 	src := f.src[p.start.Byte:p.end]
 	if b, ok := scanPlainBody(src, p.start, f.name); ok {
