@@ -177,6 +177,16 @@ func richConfig(n int) string {
 	var sb strings.Builder
 	sb.WriteString(`cluster = "rich"
 
+variable "port" {
+  type    = number
+  default = 53
+}
+
+locals {
+  method = "nat"
+  dirs   = ["lvs"]
+}
+
 director "lvs" {
   interface = "eth0"
   address   = "10.9.0.1"
@@ -202,16 +212,16 @@ real_server "rs1" {
 `)
 	for i := range n {
 		fmt.Fprintf(&sb, `virtual_server "s%d" {
-  directors = ["lvs"]
+  directors = local.dirs
   protocol  = "udp"
   vip       = "10.2.%d.%d"
-  port      = 53
+  port      = var.port
   scheduler = "sh"
   flags     = ["sh-port"]
   persistence = 300
   persistence_netmask = 24
   one_packet = true
-  method    = "nat"
+  method    = local.method
   weight    = 5
   drain_timeout = 30
   server "172.16.0.1" {}
