@@ -8,6 +8,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -26,7 +27,7 @@ func main() {
 // problem.
 func run(files []string) error {
 	if len(files) == 0 {
-		return fmt.Errorf("usage: hclparse FILE...")
+		return errors.New("usage: hclparse FILE (one or more)")
 	}
 	for _, name := range files {
 		src, err := os.ReadFile(name)
