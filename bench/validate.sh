@@ -4,15 +4,17 @@
 # 10), written flat (one block per service) and with a dynamic block per
 # service's servers; prints wall time, CPU time (user + sys: what the
 # machine's other load does not inflate much) and peak RSS of `lvsctl
-# validate` for each (GNU time), and the load average. Natively; no root
-# needed.
+# validate` for each (GNU time), and the load average. The reference is
+# hcl's own parse of the same file and nothing else (bench/hclparse:
+# hclsyntax.ParseConfig, one CPU), measured in the same run; the ratio is
+# of CPU times. Natively; no root needed.
 set -eu
 n=${1:-10000}
 m=${2:-10}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$here" && go build -o "$work/lvsctl" ./cmd/lvsctl)
+(cd "$here" && go build -o "$work/lvsctl" ./cmd/lvsctl && go build -o "$work/hclparse" ./bench/hclparse)
 
 awk -v n="$n" -v m="$m" 'BEGIN {
 	print "director \"lvs\" {\n  netns = \"lvs\"\n  interface = \"eth0\"\n}\n"
@@ -32,9 +34,19 @@ awk -v n="$n" -v m="$m" 'BEGIN {
 	}
 }' >"$work/dynamic.hcl"
 
+# measure PROGRAM ARGS...: sets secs, cpu (user + sys), user, sys, mb.
+measure() {
+	/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
+	read -r secs user sys kb <"$work/time"
+	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+	mb=$((kb / 1024))
+}
+
 for form in flat dynamic; do
 	size=$(wc -c <"$work/$form.hcl")
-	/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$work/lvsctl" validate "$work/$form.hcl" >/dev/null
-	read -r secs user sys kb <"$work/time"
-	echo "validate $form $n x $m ($((size / 1024)) KiB): ${secs}s (CPU ${user}s user + ${sys}s sys), peak RSS $((kb / 1024)) MB, load average $(cut -d' ' -f1 /proc/loadavg)"
+	measure "$work/lvsctl" validate "$work/$form.hcl"
+	echo "validate $form $n x $m ($((size / 1024)) KiB): ${secs}s (CPU ${cpu}s = ${user}s user + ${sys}s sys), peak RSS $mb MB, load average $(cut -d' ' -f1 /proc/loadavg)"
+	ours=$cpu
+	measure "$work/hclparse" "$work/$form.hcl"
+	echo "  reference hclsyntax.ParseConfig alone: ${secs}s (CPU ${cpu}s = ${user}s user + ${sys}s sys), peak RSS $mb MB; lvsctl/reference CPU $(awk -v a="$ours" -v b="$cpu" 'BEGIN { printf "%.2f", a / b }')"
 done

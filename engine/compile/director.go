@@ -15,7 +15,17 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 	var diags hcl.Diagnostics
 	h := state.Host{Name: d.Name, Role: state.RoleDirector, OwnAllServices: d.OwnAllServices, NoBoot: !d.Boot}
 	var labels labeler
-	aliased := make(map[netip.Addr]bool)
+	// Sized first: a big director has 10,000s of services.
+	n := 0
+	for _, vs := range cfg.VirtualServers {
+		if slices.Contains(vs.Directors, d.Name) {
+			n++
+		}
+	}
+	if n > 0 {
+		h.Services = make([]state.Service, 0, n)
+	}
+	aliased := make(map[netip.Addr]bool, n)
 	var nat4, nat6, has6 bool
 	for _, vs := range cfg.VirtualServers {
 		if !slices.Contains(vs.Directors, d.Name) {
@@ -42,6 +52,9 @@ func compileDirector(cfg *config.Config, d *config.Director) (Target, hcl.Diagno
 		}
 		aliased[vs.VIP] = true
 		if a, ok := vipAddress(vs.VIP, iface, ov, &labels, rng, &diags); ok {
+			if h.Addresses == nil {
+				h.Addresses = make([]state.Address, 0, n)
+			}
 			h.Addresses = append(h.Addresses, a)
 		}
 	}

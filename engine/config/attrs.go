@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -40,7 +41,11 @@ func (r *reader) value(name string, ty cty.Type) (v cty.Value, rng hcl.Range, ok
 	}
 	rng = a.Expr.Range()
 	r.src.note(name, rng)
-	v, d := a.Expr.Value(r.ctx)
+	v, lit := literalString(a.Expr)
+	var d hcl.Diagnostics
+	if !lit {
+		v, d = a.Expr.Value(r.ctx)
+	}
 	*r.diags = append(*r.diags, d...)
 	if d.HasErrors() || v.IsNull() {
 		return cty.NilVal, rng, false
@@ -119,8 +124,47 @@ func wholeNumber(f *big.Float) (int64, bool) {
 	return n, acc == big.Exact
 }
 
+// literalString is the value of e when e is a quoted string without
+// interpolations ("tcp"): what e.Value gives, without the buffer and
+// conversion of hcl's template evaluation (a big director has 100,000s).
+func literalString(e hcl.Expression) (cty.Value, bool) {
+	t, ok := e.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) != 1 {
+		return cty.NilVal, false
+	}
+	l, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok || l.Val.IsMarked() || !l.Val.IsKnown() || l.Val.IsNull() || l.Val.Type() != cty.String {
+		return cty.NilVal, false
+	}
+	return l.Val, true
+}
+
+// literalStrings is the value of e as strings when e is a list of quoted
+// strings without interpolations (["lvs"]), as strings would read it.
+func literalStrings(e hcl.Expression) ([]string, bool) {
+	t, ok := e.(*hclsyntax.TupleConsExpr)
+	if !ok || len(t.Exprs) == 0 {
+		return nil, false
+	}
+	out := make([]string, len(t.Exprs))
+	for i, x := range t.Exprs {
+		v, ok := literalString(x)
+		if !ok {
+			return nil, false
+		}
+		out[i] = v.AsString()
+	}
+	return out, true
+}
+
 // strings reads a list of strings, nil when unset or invalid.
 func (r *reader) strings(name string) []string {
+	if a, found := r.attrs[name]; found {
+		if out, ok := literalStrings(a.Expr); ok {
+			r.src.note(name, a.Expr.Range())
+			return out
+		}
+	}
 	v, rng, ok := r.value(name, cty.List(cty.String))
 	if !ok {
 		return nil

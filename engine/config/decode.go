@@ -76,12 +76,19 @@ func openBlock(b *hcl.Block, schema *hcl.BodySchema, ctx *hcl.EvalContext, src *
 	src.DefRange = b.DefRange
 	if sb, ok := b.Body.(*hclsyntax.Body); ok {
 		if attrs, blocks, ok := syntaxContent(sb, schema, ctx); ok {
-			return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}, blocks
+			return newReader(ctx, attrs, src, diags), blocks
 		}
 	}
 	content, d := b.Body.Content(schema)
 	*diags = append(*diags, d...)
-	return &reader{ctx: ctx, attrs: content.Attributes, src: src, diags: diags}, content.Blocks
+	return newReader(ctx, content.Attributes, src, diags), content.Blocks
+}
+
+func newReader(ctx *hcl.EvalContext, attrs hcl.Attributes, src *Source, diags *hcl.Diagnostics) *reader {
+	if len(attrs) > 0 && src.attrs == nil {
+		src.attrs = make([]attrRange, 0, len(attrs)) // noted as they are read
+	}
+	return &reader{ctx: ctx, attrs: attrs, src: src, diags: diags}
 }
 
 // syntaxContent is hclsyntax's Body.Content for a body that fits schema
@@ -98,15 +105,20 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalConte
 	}
 	if len(b.Attributes) > 0 {
 		attrs = make(hcl.Attributes, len(b.Attributes))
+		made := make([]hcl.Attribute, 0, len(b.Attributes)) // one allocation, not one each
 		for name, a := range b.Attributes {
 			if !slices.ContainsFunc(schema.Attributes, func(s hcl.AttributeSchema) bool { return s.Name == name }) {
 				return nil, nil, false
 			}
-			attrs[name] = a.AsHCLAttribute()
+			made = append(made, hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange})
+			attrs[name] = &made[len(made)-1]
 		}
 	}
+	// The blocks are made in one slice (AsHCLBlock makes each alone).
+	var made []hcl.Block
 	if len(b.Blocks) > 0 {
 		blocks = make(hcl.Blocks, 0, len(b.Blocks))
+		made = make([]hcl.Block, 0, len(b.Blocks))
 	}
 	for _, blk := range b.Blocks {
 		typ := blk.Type
@@ -121,7 +133,9 @@ func syntaxContent(b *hclsyntax.Body, schema *hcl.BodySchema, ctx *hcl.EvalConte
 			if len(blk.Labels) != len(schema.Blocks[i].LabelNames) {
 				return nil, nil, false
 			}
-			blocks = append(blocks, blk.AsHCLBlock())
+			made = append(made, hcl.Block{Type: blk.Type, Labels: blk.Labels, Body: blk.Body,
+				DefRange: blk.DefRange(), TypeRange: blk.TypeRange, LabelRanges: blk.LabelRanges})
+			blocks = append(blocks, &made[len(made)-1])
 			continue
 		}
 		if !plainDynamic(blk) {

@@ -59,11 +59,29 @@ func expandPlain(blk *hclsyntax.Block, s hcl.BlockHeaderSchema, ctx *hcl.EvalCon
 		return nil, false
 	}
 	content := blk.Body.Blocks[0].Body
+	// The blocks of one label (servers) are made in one slice, with their
+	// labels and ranges.
+	type one struct {
+		blk    hcl.Block
+		label  [1]string
+		labelR [1]hcl.Range
+	}
+	var slab []one
+	if len(labelExprs) == 1 {
+		slab = make([]one, each.LengthInt())
+		blocks = make(hcl.Blocks, 0, len(slab))
+	}
 	for it := each.ElementIterator(); it.Next(); {
 		key, value := it.Element()
 		var lctx *hcl.EvalContext // made when a label needs more than the iterator
-		labels := make([]string, len(labelExprs))
-		ranges := make([]hcl.Range, len(labelExprs))
+		var labels []string
+		var ranges []hcl.Range
+		var b *hcl.Block
+		if n := len(blocks); n < len(slab) {
+			b, labels, ranges = &slab[n].blk, slab[n].label[:], slab[n].labelR[:]
+		} else {
+			b, labels, ranges = &hcl.Block{}, make([]string, len(labelExprs)), make([]hcl.Range, len(labelExprs))
+		}
 		for i, e := range labelExprs {
 			v, ok := iteratorStep(e, iter, key, value)
 			if !ok {
@@ -82,14 +100,15 @@ func expandPlain(blk *hclsyntax.Block, s hcl.BlockHeaderSchema, ctx *hcl.EvalCon
 			}
 			labels[i], ranges[i] = v.AsString(), e.Range()
 		}
-		blocks = append(blocks, &hcl.Block{
+		*b = hcl.Block{
 			Type:        s.Type,
 			TypeRange:   blk.LabelRanges[0],
 			Labels:      labels,
 			LabelRanges: ranges,
 			DefRange:    blk.DefRange(),
 			Body:        content,
-		})
+		}
+		blocks = append(blocks, b)
 	}
 	return blocks, true
 }

@@ -21,16 +21,15 @@ func protocols() []string { return []string{"tcp", "udp", "sctp"} }
 func checksums() []string { return []string{"csum", "remcsum"} }
 func flagNames() []string { return []string{"sh-fallback", "sh-port", "mh-fallback", "mh-port"} }
 
-func virtualServerSchema() *hcl.BodySchema {
-	return &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{
-			{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
-			{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
-			{Name: "persistence"}, {Name: "persistence_netmask"}, {Name: "one_packet"},
-			{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
-		},
-		Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
-	}
+// virtualServerSchema is made once, as serverSchema.
+var virtualServerSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "directors", Required: true}, {Name: "protocol"}, {Name: "vip"}, {Name: "port"},
+		{Name: "fwmark"}, {Name: "family"}, {Name: "scheduler"}, {Name: "flags"},
+		{Name: "persistence"}, {Name: "persistence_netmask"}, {Name: "one_packet"},
+		{Name: "method"}, {Name: "weight"}, {Name: "tunnel_type"}, {Name: "drain_timeout"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "server", LabelNames: []string{"address"}}},
 }
 
 // serverSchema is made once: a big director decodes 100,000 server blocks
@@ -47,7 +46,7 @@ const (
 
 func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *VirtualServer {
 	vs := &VirtualServer{Name: b.Labels[0]}
-	r, blocks := openBlock(b, virtualServerSchema(), ctx, &vs.Source, diags)
+	r, blocks := openBlock(b, virtualServerSchema, ctx, &vs.Source, diags)
 	vs.Directors = r.strings("directors")
 	if r.src.Has("directors") && len(vs.Directors) == 0 {
 		r.errorf(vs.AttrRange("directors"), "No directors", "The virtual server %q lists no directors; name at least one director block.", vs.Name)
@@ -72,18 +71,25 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 	}
 
 	// Keyed by address and port, not by Key(): formatting 100,000 keys
-	// was a tenth of a big director's allocations.
-	seen := make(map[netip.AddrPort]*Server)
-	for _, sb := range blocks {
+	// was a tenth of a big director's allocations. A service of a few
+	// servers is searched instead, without a map; the servers are made
+	// in one slice.
+	var seen map[netip.AddrPort]*Server
+	if len(blocks) > dupScanMax {
+		seen = make(map[netip.AddrPort]*Server, len(blocks))
+	}
+	slab := make([]Server, len(blocks))
+	vs.Servers = make([]*Server, 0, len(blocks))
+	for i, sb := range blocks {
 		if sb.Type != "server" {
 			continue
 		}
-		s := decodeServer(sb, vs, ctx, diags)
+		s := decodeServer(&slab[i], sb, vs, ctx, diags)
 		if s == nil {
 			continue
 		}
 		key := netip.AddrPortFrom(s.Address, s.Port)
-		if prev, dup := seen[key]; dup {
+		if prev, dup := findServer(vs.Servers, seen, key); dup {
 			*diags = append(*diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Duplicate server",
@@ -92,11 +98,35 @@ func decodeVirtualServer(b *hcl.Block, ctx *hcl.EvalContext, diags *hcl.Diagnost
 			})
 			continue
 		}
-		seen[key] = s
+		if seen != nil {
+			seen[key] = s
+		}
 		vs.Servers = append(vs.Servers, s)
+	}
+	if len(vs.Servers) == 0 {
+		vs.Servers = nil // as the load without servers always made it
 	}
 	checkServiceTunnel(r, vs)
 	return vs
+}
+
+// dupScanMax is how many servers a service may have for duplicates to be
+// searched in its list rather than in a map.
+const dupScanMax = 16
+
+// findServer is the server of servers at key: through seen when there is
+// one, else by a search.
+func findServer(servers []*Server, seen map[netip.AddrPort]*Server, key netip.AddrPort) (*Server, bool) {
+	if seen != nil {
+		s, ok := seen[key]
+		return s, ok
+	}
+	for _, s := range servers {
+		if s.Address == key.Addr() && s.Port == key.Port() {
+			return s, true
+		}
+	}
+	return nil, false
 }
 
 // checkServiceTunnel reports a service's tunnel_type that no server takes:
@@ -216,8 +246,9 @@ func parseNetmask(v cty.Value, maxBits int) (int, error) {
 	return ones, nil
 }
 
-func decodeServer(b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
-	s := &Server{}
+// decodeServer decodes b into s, and returns s; nil when its address is
+// invalid.
+func decodeServer(s *Server, b *hcl.Block, vs *VirtualServer, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Server {
 	r, _ := openBlock(b, serverSchema, ctx, &s.Source, diags)
 	label := b.LabelRanges[0]
 	s.Method = enum(r, "method", vs.Method, state.Methods())

@@ -164,9 +164,15 @@ func splitPieces(src []byte, fi, size int) []*piece {
 	return pieces
 }
 
-// parsePiece parses p, once.
+// parsePiece parses p, once: read by scanPlainBody when it is made only of
+// plain items, else by hcl, with its plain server lines put back
+// (findPlainLines), else by hcl as written.
 func parsePiece(p *piece, f streamFile) {
 	src := f.src[p.start.Byte:p.end]
+	if b, ok := scanPlainBody(src, p.start, f.name); ok {
+		p.body = b
+		return
+	}
 	if lines := findPlainLines(src, p.start); len(lines) > 0 {
 		file, diags := hclsyntax.ParseConfig(blankLines(src, p.start.Byte, lines), f.name, p.start)
 		if b, ok := file.Body.(*hclsyntax.Body); ok && len(diags) == 0 && putBack(b, lines, f.name) {
@@ -239,7 +245,9 @@ func decodePiece(p *piece, f streamFile, ctx *hcl.EvalContext) {
 	p.cluster = content.Attributes["cluster"]
 	p.nav = make(topLevelNav, len(p.body.Blocks))
 	for i, b := range p.body.Blocks {
-		p.nav[i] = navBlock{typ: b.Type, labels: b.Labels, rng: b.Range(), def: b.DefRange()}
+		// The labels are copied: scanPlainBody keeps a block's first
+		// label in the block's own allocation, which holds its body.
+		p.nav[i] = navBlock{typ: b.Type, labels: slices.Clone(b.Labels), rng: b.Range(), def: b.DefRange()}
 	}
 	p.body = nil
 }

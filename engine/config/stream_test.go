@@ -101,6 +101,29 @@ func bigConfig(n, m int, dynamic bool, extra, at string) string {
 	return sb.String()
 }
 
+// benchConfig writes what bench/validate.sh generates (as compile's
+// writeScaleConfig does for BenchmarkLoadCompileScale): n services of m
+// NAT servers, flat (a server line each) or with a plain dynamic block each.
+func benchConfig(n, m int, dynamic bool) string {
+	var sb strings.Builder
+	if dynamic {
+		fmt.Fprintf(&sb, "locals {\n  rips = [for j in range(%d) : format(\"172.16.%%d.%%d:80\", floor(j / 250), 1 + j %% 250)]\n}\n\n", m)
+	}
+	sb.WriteString("director \"lvs\" {\n  netns = \"lvs\"\n  interface = \"eth0\"\n}\n\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "virtual_server \"s%d\" {\n  directors = [\"lvs\"]\n  protocol = \"tcp\"\n  vip = \"10.%d.%d.%d\"\n  port = 80\n  method = \"nat\"\n", i, 1+i/62500, (i/250)%250, 1+i%250)
+		if dynamic {
+			sb.WriteString("  dynamic \"server\" {\n    for_each = local.rips\n    labels = [server.value]\n    content {}\n  }\n}\n\n")
+			continue
+		}
+		for j := range m {
+			fmt.Fprintf(&sb, "  server \"172.16.%d.%d:80\" {}\n", j/250, 1+j%250)
+		}
+		sb.WriteString("}\n\n")
+	}
+	return sb.String()
+}
+
 func TestLoadStreamingSameAsWhole(t *testing.T) {
 	var paths []string
 	for _, glob := range []string{"testdata/valid/*.hcl", "testdata/invalid/*.hcl", "../compile/testdata/*.hcl", "../../examples/*.hcl"} {
@@ -117,6 +140,15 @@ func TestLoadStreamingSameAsWhole(t *testing.T) {
 			}
 			paths = append(paths, path)
 		}
+	}
+	// bench/validate.sh's files, and services setting every kind of
+	// plain value scanPlainBody reads.
+	for i, src := range []string{benchConfig(300, 10, false), benchConfig(300, 10, true), richConfig(200)} {
+		path := filepath.Join(dir, fmt.Sprintf("plain-%d.hcl", i))
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
 	}
 	// Duplicated VIPs: validation's messages, rendered with the navigation.
 	path := filepath.Join(dir, "dup.hcl")
@@ -135,7 +167,7 @@ func TestLoadStreamingSameAsWhole(t *testing.T) {
 		}
 	}
 	// The big ones, and the valid examples, must not fall back.
-	if used < 24 {
+	if used < 33 {
 		t.Fatalf("only %d of %d configurations were loaded piece by piece", used, len(paths))
 	}
 }
@@ -146,6 +178,9 @@ func FuzzLoadStreaming(f *testing.F) {
 	f.Add(bigConfig(3, 2, false, "locals {\n  a = 1\n}\n", "middle"), 40)
 	f.Add(bigConfig(3, 2, true, "variable \"w\" {\n  default = 1\n}\nlocals {\n  rips = [\"10.0.0.1\"]\n}\n", "end"), 1)
 	f.Add(bigConfig(2, 1, false, "cluster = \"x\"\ncluster = \"y\"\n", "start"), 10)
+	f.Add(benchConfig(3, 3, false), 100)
+	f.Add(benchConfig(3, 3, true), 0)
+	f.Add(richConfig(1), 200)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, src string, size int) {
 		if size < 0 || size > len(src)+1 {
@@ -157,4 +192,97 @@ func FuzzLoadStreaming(f *testing.F) {
 		}
 		sameLoad(t, path, Options{}, size)
 	})
+}
+
+// richConfig is n services of plain values of every kind (strings, whole
+// numbers, booleans, lists, nested blocks), all valid.
+func richConfig(n int) string {
+	var sb strings.Builder
+	sb.WriteString(`cluster = "rich"
+
+variable "port" {
+  type    = number
+  default = 53
+}
+
+locals {
+  method = "nat"
+  dirs   = ["lvs"]
+}
+
+director "lvs" {
+  interface = "eth0"
+  address   = "10.9.0.1"
+  vip_alias = false
+  ssh {
+    host = "lvs.example"
+    user = "root"
+    port = 2222
+  }
+  timeouts {
+    tcp    = 900
+    tcpfin = 120
+    udp    = 300
+  }
+}
+
+real_server "rs1" {
+  address        = "172.16.0.1"
+  netns          = "rs1"
+  arp_interfaces = ["eth1", "eth2",]
+}
+
+`)
+	for i := range n {
+		fmt.Fprintf(&sb, `virtual_server "s%d" {
+  directors = local.dirs
+  protocol  = "udp"
+  vip       = "10.2.%d.%d"
+  port      = var.port
+  scheduler = "sh"
+  flags     = ["sh-port"]
+  persistence = 300
+  persistence_netmask = 24
+  one_packet = true
+  method    = local.method
+  weight    = 5
+  drain_timeout = 30
+  server "172.16.0.1" {}
+  server "172.16.0.2:5353" {
+    weight          = 7
+    upper_threshold = 100
+    lower_threshold = 10
+  }
+}
+
+virtual_server "f%d" {
+  directors = ["lvs"]
+  fwmark    = %d
+  family    = "inet6"
+  method    = "tun"
+  server "[2001:db8::1]" {
+    tunnel_type = "gue"
+    tunnel_port = 6080
+  }
+}
+
+`, i, i/250, 1+i%250, i, 1+i)
+	}
+	return sb.String()
+}
+
+func TestRichConfigIsValidAndPlain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rich.hcl")
+	if err := os.WriteFile(path, []byte(richConfig(3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, diags := newLoader(Options{}).loadWhole(path); len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	src := []byte(richConfig(3))
+	for _, p := range splitPieces(src, 0, 300) {
+		if _, ok := scanPlainBody(src[p.start.Byte:p.end], p.start, path); !ok {
+			t.Errorf("piece at %v left to hcl:\n%s", p.start, src[p.start.Byte:p.end])
+		}
+	}
 }
