@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/lvsctl/lvsctl/engine/apply"
@@ -12,12 +13,18 @@ import (
 
 // BenchmarkAgentWeight is the VM benchmark's "one weight changed" over the
 // fakes, through the agent protocol: a no-op plan of a director of 1,000
-// services x 10 servers (read it, diff it), against what `lvsctl apply`
+// (and 5,000) services x 10 servers (read it, diff it), against what `lvsctl apply`
 // does when one weight differs: the same plan, the change, verify, the
 // cluster's membership and the state kept for boot. The target is a
 // weight change within 1.1 no-op plans.
 func BenchmarkAgentWeight(b *testing.B) {
-	desired := bigDesired()
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchWeight(b, n) })
+	}
+}
+
+func benchWeight(b *testing.B, n int) {
+	desired := bigDesiredN(n)
 	r := newRig(b)
 	a, _ := pipeAgent(b, r.local)
 	defer a.Close()
