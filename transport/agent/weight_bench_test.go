@@ -45,11 +45,9 @@ func benchWeight(b *testing.B, n int) {
 		if err := apply.Verify(ctx, p, hosts, 1); err != nil {
 			b.Fatal(err)
 		}
-		if err := apply.RecordPeers(ctx, p, hosts, 1); err != nil {
-			b.Fatal(err)
-		}
-		if err := apply.RecordBoot(ctx, p, hosts, 1, boot); err != nil {
-			b.Fatal(err)
+		// As lvsctl apply does: one request for both.
+		if peersErr, bootErr := apply.RecordPeersAndBoot(ctx, p, hosts, 1, boot); peersErr != nil || bootErr != nil {
+			b.Fatal(peersErr, bootErr)
 		}
 	}
 	applyAll(planOf(desired))
