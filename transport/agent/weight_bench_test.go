@@ -9,6 +9,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/providers/local"
 )
 
 // BenchmarkAgentWeight is the VM benchmark's "one weight changed" over the
@@ -26,6 +27,10 @@ func BenchmarkAgentWeight(b *testing.B) {
 func benchWeight(b *testing.B, n int) {
 	desired := bigDesiredN(n)
 	r := newRig(b)
+	// As lvsctl apply's agent does: the host locked for the session.
+	if err := r.local.Lock(context.Background(), local.LockOptions{Command: "bench"}); err != nil {
+		b.Fatal(err)
+	}
 	a, _ := pipeAgent(b, r.local)
 	defer a.Close()
 	hosts := map[string]cluster.Host{desired.Name: a}
