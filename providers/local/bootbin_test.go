@@ -215,3 +215,28 @@ func TestBootStateCompactAndOldFilesLoad(t *testing.T) {
 		t.Errorf("the weight kept for boot is %d, want 2", got.Services[2].Servers[0].Weight)
 	}
 }
+
+// TestInstallBinaryStampNotRacy: the apply right after an install (with
+// no tick of the clock in between) does not read the binaries again: the
+// stamp is written past the copy's change time, not in its tick. Before,
+// it was racy after every install, and the next apply hashed 2 x 20 MB.
+func TestInstallBinaryStampNotRacy(t *testing.T) {
+	for i := range 20 { // a copy and its stamp often share a tick: try many
+		dir := t.TempDir()
+		src, dst := filepath.Join(dir, "lvsctl"), filepath.Join(dir, "bin", "lvsctl")
+		if err := os.WriteFile(src, []byte("binary"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tick(t, dir, src) // src as a binary is: not just written
+		if err := installBinary(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		before := binarySums.Load()
+		if err := installBinary(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		if n := binarySums.Load() - before; n != 0 {
+			t.Fatalf("install %d: the install right after a copy read %d binaries, want 0", i, n)
+		}
+	}
+}
