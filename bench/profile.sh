@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/profile.sh — boots the e2e VM (root, qemu; see e2e/README.md) for
 # the bench-profile scenario: CPU profiles (LVSCTL_CPUPROFILE) of lvsctl
-# apply from empty, a no-op plan and show -o json at 1,000 services x 10
+# apply from empty, a no-op plan, show -o json and one weight changed at 1,000 services x 10
 # NAT servers, the agent's apart. They are written to bench/profiles/
 # (read them with `go tool pprof -top bench/profiles/apply.agent.*`) and the
 # top of each is printed.

@@ -138,16 +138,22 @@ func RecordPeers(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host
 		if !ok {
 			return fmt.Errorf("host %s: no connection to record the cluster with (internal error)", hp.Host)
 		}
-		peers := &plan.Peers{Hosts: p.Peers}
-		if hp.Removed {
-			peers = &plan.Peers{}
-		}
-		_, err := h.Apply(ctx, []plan.Change{{
-			Kind: plan.KindPeers, Action: plan.Update, Address: "record of the cluster's hosts",
-			After: &plan.Resource{Peers: peers},
-		}})
+		_, err := h.Apply(ctx, []plan.Change{peersChange(p, hp)})
 		return err
 	})
+}
+
+// peersChange is the change that records the plan's membership on host hp
+// (p.Peers is set).
+func peersChange(p plan.Plan, hp plan.HostPlan) plan.Change {
+	peers := &plan.Peers{Hosts: p.Peers}
+	if hp.Removed {
+		peers = &plan.Peers{}
+	}
+	return plan.Change{
+		Kind: plan.KindPeers, Action: plan.Update, Address: "record of the cluster's hosts",
+		After: &plan.Resource{Peers: peers},
+	}
 }
 
 // members rebuilds cluster members from a plan, for reading the same hosts

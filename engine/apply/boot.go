@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
@@ -37,17 +38,69 @@ func RecordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host,
 		if !ok {
 			return fmt.Errorf("host %s: no connection to keep its boot state with (internal error)", hp.Host)
 		}
-		b := &plan.Boot{Root: opts.Root}
-		if d := hp.Desired; !opts.Disabled && !d.NoBoot && !hp.Removed && !empty(d) {
-			d.Name, d.Role = hp.Host, hp.Role
-			b.Desired = &d
-		}
-		_, err := h.Apply(ctx, []plan.Change{{
-			Kind: plan.KindBoot, Action: plan.Update, Address: "state kept for boot",
-			After: &plan.Resource{Boot: b},
-		}})
+		_, err := h.Apply(ctx, []plan.Change{bootChange(hp, opts)})
 		return err
 	})
+}
+
+// bootChange is the change that keeps (or forgets) host hp's desired state
+// for boot.
+func bootChange(hp plan.HostPlan, opts BootOptions) plan.Change {
+	b := &plan.Boot{Root: opts.Root}
+	if d := hp.Desired; !opts.Disabled && !d.NoBoot && !hp.Removed && !empty(d) {
+		d.Name, d.Role = hp.Host, hp.Role
+		b.Desired = &d
+	}
+	return plan.Change{
+		Kind: plan.KindBoot, Action: plan.Update, Address: "state kept for boot",
+		After: &plan.Resource{Boot: b},
+	}
+}
+
+// RecordPeersAndBoot is RecordPeers then RecordBoot, in one request per
+// host rather than two (over SSH, a round trip each; on the host, the
+// record read once): each host records the membership, then keeps its
+// state for boot. A host whose membership could not be recorded does not
+// go on to its boot state, as RecordBoot did not run after a failed
+// RecordPeers. It returns the failures of each apart, for the caller to
+// say which bookkeeping failed.
+func RecordPeersAndBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, parallelism int, opts BootOptions) (peersErr, bootErr error) {
+	peersErrs := make([]error, len(p.Hosts))
+	bootErrs := make([]error, len(p.Hosts))
+	_ = cluster.Each(ctx, len(p.Hosts), parallelism, func(ctx context.Context, i int) error {
+		hp := p.Hosts[i]
+		var changes []plan.Change
+		if p.Peers != nil {
+			changes = append(changes, peersChange(p, hp))
+		}
+		// A host held back is not at its desired state: what an earlier
+		// apply kept for boot stays (see RecordBoot).
+		withBoot := len(hp.HeldBack) == 0
+		if withBoot {
+			changes = append(changes, bootChange(hp, opts))
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		h, ok := hosts[hp.Host]
+		if !ok {
+			peersErrs[i] = fmt.Errorf("host %s: no connection to record the cluster with (internal error)", hp.Host)
+			return nil
+		}
+		results, err := h.Apply(ctx, changes)
+		if err == nil {
+			return nil
+		}
+		// The boot state failed when it was the one change or the
+		// membership before it is in the results as made.
+		if withBoot && (len(changes) == 1 || (len(results) > 0 && results[0].Error == "")) {
+			bootErrs[i] = err
+		} else {
+			peersErrs[i] = err
+		}
+		return nil
+	})
+	return errors.Join(peersErrs...), errors.Join(bootErrs...)
 }
 
 // empty reports whether a desired state asks for nothing on its host: there

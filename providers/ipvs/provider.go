@@ -105,8 +105,14 @@ func (p *Provider) Services() ([]state.Service, error) {
 	if err != nil {
 		return nil, newError("read services", "", err)
 	}
+	return p.withServers(ws)
+}
+
+// withServers reads the servers of the listed services ws, and returns
+// them sorted.
+func (p *Provider) withServers(ws []cfipvs.ServiceExtended) ([]state.Service, error) {
 	out := make([]state.Service, len(ws))
-	err = p.eachService(len(ws), func(c cfipvs.Client, i int) error {
+	err := p.eachService(len(ws), func(c cfipvs.Client, i int) error {
 		w := ws[i]
 		s := ServiceFromWire(w.Service)
 		ds, err := c.Destinations(w.Service)

@@ -73,3 +73,79 @@ func TestServicesOfRefusesBadIdentity(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestServicesOfListedMatchesOneByOne: from ipvs.ListFrom services on,
+// ServicesOf lists the table instead of looking each service up; both ways
+// give the same services (those there, sorted, with their servers, an
+// empty service and an fwmark one included), and the listed one makes one
+// service dump and no lookup.
+func TestServicesOfListedMatchesOneByOne(t *testing.T) {
+	c := ipvstest.NewCounting()
+	p := ipvs.New(c)
+	var ids []state.ServiceID
+	for i := range ipvs.ListFrom + 80 {
+		s := state.Service{Protocol: "tcp", Address: netip.MustParseAddr(fmt.Sprintf("10.1.%d.%d", i/250, 1+i%250)), Port: 80,
+			Family: "inet", Scheduler: "wrr", Netmask: 32}
+		if i%7 == 0 {
+			s = state.Service{FWMark: uint32(1 + i), Family: "inet", Scheduler: "rr", Netmask: 32}
+		}
+		if err := p.CreateService(s); err != nil {
+			t.Fatal(err)
+		}
+		for j := range i % 4 { // some without servers
+			d := state.Server{Address: netip.MustParseAddr(fmt.Sprintf("172.16.1.%d", 1+j)), Port: 80, Method: "nat", Weight: uint32(1 + j)}
+			if err := p.CreateServer(s, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%5 != 0 { // some of the table not asked for
+			ids = append(ids, s.ID())
+		}
+	}
+	// Asked for, but not there.
+	ids = append(ids, state.ServiceID{Protocol: "udp", Address: netip.MustParseAddr("10.9.9.9"), Port: 53, Family: "inet"})
+	if len(ids) < ipvs.ListFrom {
+		t.Fatalf("%d services asked for: the test needs %d", len(ids), ipvs.ListFrom)
+	}
+	want, err := p.ServicesOneByOne(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Reset()
+	got, err := p.ServicesOf(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, wireOpts()); diff != "" {
+		t.Errorf("ServicesOf listed (-one by one +listed):\n%s", diff)
+	}
+	if len(got) != len(ids)-1 {
+		t.Errorf("%d services read, want %d", len(got), len(ids)-1)
+	}
+	if d, g := c.ServiceDumps.Load(), c.ServiceGets.Load(); d != 1 || g != 0 {
+		t.Errorf("ServicesOf of %d services: %d service dumps, %d lookups; want 1, 0", len(ids), d, g)
+	}
+	// A few services, of the same table: looked up one by one still.
+	c.Reset()
+	few, err := p.ServicesOf(ids[:3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFew := []state.Service{}
+	for _, s := range want {
+		if s.Key() == ids[0].Key() || s.Key() == ids[1].Key() || s.Key() == ids[2].Key() {
+			wantFew = append(wantFew, s)
+		}
+	}
+	if diff := cmp.Diff(wantFew, few, wireOpts()); diff != "" {
+		t.Errorf("ServicesOf of 3 (-want +got):\n%s", diff)
+	}
+	if d, g := c.ServiceDumps.Load(), c.ServiceGets.Load(); d != 0 || g != 3 {
+		t.Errorf("ServicesOf of 3 services: %d service dumps, %d lookups; want 0, 3", d, g)
+	}
+	// An empty table, listed.
+	empty := ipvs.New(ipvstest.NewFake())
+	if got, err := empty.ServicesListed(ids); err != nil || len(got) != 0 {
+		t.Errorf("ServicesListed of an empty table = %v, %v; want nothing", got, err)
+	}
+}

@@ -36,7 +36,7 @@ func (l *Host) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result,
 // it may wait (the next change waits with it), and when ctx is done by
 // then, the apply stops there.
 func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n int)) ([]plan.Result, error) {
-	file, err := loadRecordFile(l.recordPath)
+	file, err := l.loadRecord()
 	if err != nil {
 		return nil, fmt.Errorf("host %s: %w", l.name, err)
 	}
@@ -169,10 +169,17 @@ func (l *Host) ApplyEach(ctx context.Context, changes []plan.Change, done func(n
 	return results, nil
 }
 
-// saveRecord writes the record file, counting the writes (for tests).
+// saveRecord writes the record file, counting the writes (for tests), and
+// keeps what it wrote in the cache.
 func (l *Host) saveRecord(file *recordFile) error {
 	l.recordWrites++
-	return saveRecordFile(l.recordPath, file)
+	l.cache = nil // whatever happens, the file may no longer be the one cached
+	data, err := writeRecordFile(l.recordPath, file)
+	if err != nil {
+		return err
+	}
+	l.cacheWritten(data)
+	return nil
 }
 
 // applyChange makes one change in the kernel.

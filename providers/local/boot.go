@@ -112,15 +112,13 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 	dir := filepath.Dir(l.recordPath)
 	u := Unit{Root: b.Root, RecordDir: dir, Binary: filepath.Join(dir, "bin", "lvsctl")}
 	if b.Desired != nil {
-		s := BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(l.recordPath), Desired: *b.Desired}
-		data, err := json.MarshalIndent(s, "", "  ")
+		data, err := encodeBootState(BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(l.recordPath), Desired: *b.Desired})
 		if err != nil {
-			return fmt.Errorf("encode boot state: %w", err)
+			return err
 		}
-		data = append(data, '\n')
 		// Unchanged (most applies change little): not written again, which
 		// spares a write and two fsyncs of a big state.
-		if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, data) {
+		if !sameContentAs(path, data) {
 			if err := atomicfile.Write(path, data, 0o644); err != nil {
 				return fmt.Errorf("keep the state for boot: %w", err)
 			}
@@ -145,4 +143,27 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 	}
 	_ = os.Remove(filepath.Join(dir, BootDirName)) // only when empty
 	return nil
+}
+
+// encodeBootState is the content of a boot state file: compact JSON, not
+// indented, as it is read by lvsctl boot alone and is the biggest file an
+// apply writes (indenting took longer than encoding; JSON readers take
+// either, so files written indented by earlier versions still load).
+func encodeBootState(s BootState) ([]byte, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode boot state: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// sameContentAs reports whether the file at path holds data; a file of
+// another size is not read.
+func sameContentAs(path string, data []byte) bool {
+	st, err := os.Stat(path)
+	if err != nil || st.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, data)
 }

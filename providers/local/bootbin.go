@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
 )
@@ -60,9 +61,33 @@ func installBinary(src, dst string) error {
 		return nil
 	}
 	if st, ok := stamps(src, dst); ok {
-		_ = os.WriteFile(stampPath, []byte(st), 0o644)
+		writeStamp(stampPath, st, src, dst)
 	}
 	return nil
+}
+
+// stampWait bounds how long writeStamp waits for the clock to move.
+const stampWait = 100 * time.Millisecond
+
+// writeStamp writes the stamp st of files a and b at path, and writes it
+// again until its own time is past both files' change times. A stamp
+// written in the clock tick a file last changed in (file times move by
+// the kernel's coarse clock, a few ms: a copy and its stamp often share a
+// tick) is racy, and stamped ignores it: the apply after every install
+// then compared both binaries again, 3 s of hashing in the test VM. The
+// stamp is rewritten only while it still matches the files, so it never
+// vouches for a file changed since it was taken.
+func writeStamp(path, st, a, b string) {
+	deadline := time.Now().Add(stampWait)
+	for {
+		if os.WriteFile(path, []byte(st), 0o644) != nil || stamped(a, b, path) || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+		if now, ok := stamps(a, b); !ok || now != st {
+			return // changed meanwhile: stamped sees it, the next run compares
+		}
+	}
 }
 
 // removeBinary removes the boot unit's binary and its stamp.

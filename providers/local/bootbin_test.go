@@ -1,12 +1,17 @@
 package local
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -137,5 +142,101 @@ func TestBootStateNotRewrittenUnchanged(t *testing.T) {
 	}
 	if changed := keep(&state.Host{Name: "web1", Role: state.RoleRealServer, Sysctls: []state.Sysctl{{Name: "net.ipv4.ip_forward", Value: "1"}}}); changed == first {
 		t.Error("a changed state kept for boot was not written")
+	}
+}
+
+// TestBootStateCompactAndOldFilesLoad: the state kept for boot is written
+// as compact JSON (one line) and loads back as it was kept; a file written
+// indented by an earlier lvsctl still loads the same, and the next apply
+// replaces it once. A change that keeps the file's size (a weight 1 to 2)
+// is still written: same size is not taken for same content.
+func TestBootStateCompactAndOldFilesLoad(t *testing.T) {
+	r := newRig(t)
+	bin := filepath.Join(t.TempDir(), "lvsctl-src")
+	if err := os.WriteFile(bin, []byte("binary"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.local.executable = bin
+	root := t.TempDir()
+	desired := directorWants(3)
+	keep := func(d state.Host) {
+		t.Helper()
+		c := plan.Change{Kind: plan.KindBoot, Action: plan.Update, Address: "state kept for boot",
+			After: &plan.Resource{Boot: &plan.Boot{Desired: &d, Root: root}}}
+		if _, err := r.local.Apply(t.Context(), []plan.Change{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loaded := func() state.Host {
+		t.Helper()
+		states, err := LoadBootStates(filepath.Dir(r.record))
+		if err != nil || len(states) != 1 {
+			t.Fatalf("LoadBootStates = %d states, %v; want 1", len(states), err)
+		}
+		return states[0].Desired
+	}
+	keep(desired)
+	path := BootStatePath(r.record)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b, []byte("\n")); n != 1 {
+		t.Errorf("the boot state has %d lines, want 1 (compact)", n)
+	}
+	if d := cmp.Diff(desired, loaded(), clustertest.CmpOpts); d != "" {
+		t.Errorf("the boot state loaded is not what was kept (-kept +loaded):\n%s", d)
+	}
+
+	// As an earlier lvsctl wrote it: indented.
+	old, err := json.MarshalIndent(BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(r.record), Desired: desired}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(old, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(desired, loaded(), clustertest.CmpOpts); d != "" {
+		t.Errorf("an indented boot state does not load as kept (-kept +loaded):\n%s", d)
+	}
+	keep(desired)
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, b) {
+		t.Errorf("the indented boot state was not replaced by the compact one")
+	}
+
+	// One weight, same size.
+	desired.Services[2].Servers[0].Weight = 2
+	keep(desired)
+	now, _ := os.ReadFile(path)
+	if len(now) != len(b) || bytes.Equal(now, b) {
+		t.Fatalf("after a weight change: %d bytes (was %d), same content %v; want the same size, new content", len(now), len(b), bytes.Equal(now, b))
+	}
+	if got := loaded(); got.Services[2].Servers[0].Weight != 2 {
+		t.Errorf("the weight kept for boot is %d, want 2", got.Services[2].Servers[0].Weight)
+	}
+}
+
+// TestInstallBinaryStampNotRacy: the apply right after an install (with
+// no tick of the clock in between) does not read the binaries again: the
+// stamp is written past the copy's change time, not in its tick. Before,
+// it was racy after every install, and the next apply hashed 2 x 20 MB.
+func TestInstallBinaryStampNotRacy(t *testing.T) {
+	for i := range 20 { // a copy and its stamp often share a tick: try many
+		dir := t.TempDir()
+		src, dst := filepath.Join(dir, "lvsctl"), filepath.Join(dir, "bin", "lvsctl")
+		if err := os.WriteFile(src, []byte("binary"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tick(t, dir, src) // src as a binary is: not just written
+		if err := installBinary(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		before := binarySums.Load()
+		if err := installBinary(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		if n := binarySums.Load() - before; n != 0 {
+			t.Fatalf("install %d: the install right after a copy read %d binaries, want 0", i, n)
+		}
 	}
 }

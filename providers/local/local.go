@@ -55,6 +55,8 @@ type Host struct {
 	lock *Lock
 	// recordWrites counts the writes of the record file.
 	recordWrites int
+	// cache is the record file as last read or written under the lock.
+	cache *recordCache
 	// executable is Options.Executable.
 	executable string
 }
@@ -123,7 +125,7 @@ func (l *Host) Read(ctx context.Context, req cluster.ReadRequest) (state.Host, e
 		return state.Host{}, err
 	}
 	h := state.Host{Name: l.name}
-	file, err := loadRecordFile(l.recordPath)
+	file, err := l.loadRecord()
 	if err != nil {
 		return h, err
 	}
@@ -253,5 +255,6 @@ func (l *Host) Close() error {
 	l.closers = nil
 	errs = append(errs, l.lock.Release())
 	l.lock = nil
+	l.cache = nil
 	return errors.Join(errs...)
 }

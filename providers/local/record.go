@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
 
@@ -101,6 +102,9 @@ func LoadRecord(path string) (*state.Record, error) {
 	return &f.Record, nil
 }
 
+// recordDecodes counts the record files decoded, for tests.
+var recordDecodes atomic.Int64
+
 func loadRecordFile(path string) (*recordFile, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -109,6 +113,7 @@ func loadRecordFile(path string) (*recordFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read ownership record %s: %w (lvsctl will not plan without it: fix its permissions, or run as root)", path, err)
 	}
+	recordDecodes.Add(1)
 	var r recordFile
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("ownership record %s is damaged (%v): lvsctl will not plan without it, since it says what lvsctl made on this host. "+
@@ -130,15 +135,22 @@ func saveRecord(path string, r *state.Record) error {
 }
 
 func saveRecordFile(path string, f *recordFile) error {
+	_, err := writeRecordFile(path, f)
+	return err
+}
+
+// writeRecordFile is saveRecordFile that returns the bytes written.
+func writeRecordFile(path string, f *recordFile) ([]byte, error) {
 	if f.FormatVersion == "" {
 		f.FormatVersion = state.FormatVersion
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode ownership record: %w", err)
+		return nil, fmt.Errorf("encode ownership record: %w", err)
 	}
-	if err := atomicfile.Write(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write ownership record: %w", err)
+	b = append(b, '\n')
+	if err := atomicfile.Write(path, b, 0o644); err != nil {
+		return nil, fmt.Errorf("write ownership record: %w", err)
 	}
-	return nil
+	return b, nil
 }

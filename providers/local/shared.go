@@ -1,9 +1,12 @@
 package local
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -25,7 +28,7 @@ func (l *Host) readShared(h *state.Host) error {
 		return fmt.Errorf("find the states the other clusters on this host keep: %w", err)
 	}
 	for _, kept := range paths {
-		s, err := loadBootState(kept)
+		s, err := loadBootUses(kept)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -38,6 +41,40 @@ func (l *Host) readShared(h *state.Host) error {
 		h.Shared[s.Cluster()] = state.UsesOf(s.Desired)
 	}
 	return nil
+}
+
+// bootUses is the part of a kept boot state readShared needs: what a
+// cluster's desired state uses that another could share. Its services,
+// most of a big state, are not decoded (only checked to be JSON; `lvsctl
+// boot`, which restores them, reads them whole): a read of every plan and
+// apply of one cluster no longer decodes every other cluster's table.
+type bootUses struct {
+	FormatVersion string `json:"format_version"`
+	Desired       struct {
+		Addresses []state.Address `json:"addresses"`
+		Routes    []state.Route   `json:"routes"`
+		Sysctls   []state.Sysctl  `json:"sysctls"`
+	} `json:"desired"`
+}
+
+// loadBootUses is loadBootState for readShared: the kept state with only
+// its addresses, routes and sysctls; the same errors for a file that is
+// missing, damaged or of another format.
+func loadBootUses(path string) (BootState, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return BootState{}, fmt.Errorf("read boot state %s: %w", path, err)
+	}
+	var u bootUses
+	if err := json.Unmarshal(b, &u); err != nil {
+		return BootState{}, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", path, err)
+	}
+	if u.FormatVersion != state.FormatVersion {
+		return BootState{}, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, u.FormatVersion, state.FormatVersion)
+	}
+	s := BootState{FormatVersion: u.FormatVersion, Record: filepath.Base(path)}
+	s.Desired.Addresses, s.Desired.Routes, s.Desired.Sysctls = u.Desired.Addresses, u.Desired.Routes, u.Desired.Sysctls
+	return s, nil
 }
 
 // mayHandOver says whether a record keeps anything a plan could hand over:

@@ -1,15 +1,21 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/engine/plan/plantest"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/providers/netlink"
 )
@@ -125,4 +131,62 @@ func (l *Host) recordOf(t *testing.T) state.Record {
 		t.Fatalf("record %s: %v", l.recordPath, err)
 	}
 	return *rec
+}
+
+// TestBootUsesMatchesTheWholeState is the differential check of the
+// partial read of other clusters' boot states: what readShared takes from
+// a kept state (its uses, its cluster) is what the whole state gives, for
+// the compact files this lvsctl writes and the indented ones of earlier
+// versions; a damaged file, one of another format and a missing one fail
+// as they do read whole.
+func TestBootUsesMatchesTheWholeState(t *testing.T) {
+	dir := t.TempDir()
+	desired := directorWants(4)
+	desired.Routes = []state.Route{plantest.HostRoute("172.25.1.1", "eth0")}
+	desired.Sysctls = append(desired.Sysctls, state.Sysctl{Name: "net.ipv4.vs.conntrack", Value: "1"})
+	s := BootState{FormatVersion: state.FormatVersion, Record: "local@b.json", Desired: desired}
+	compact, err := encodeBootState(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indented, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"compact": compact, "indented": indented,
+		"damaged":        compact[:len(compact)/2],
+		"another format": bytes.Replace(compact, []byte(`"format_version":"`+state.FormatVersion+`"`), []byte(`"format_version":"0"`), 1),
+		"missing":        nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, BootDirName, "local@b.json")
+			_ = os.Remove(path)
+			if data != nil {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			whole, wholeErr := loadBootState(path)
+			part, partErr := loadBootUses(path)
+			if (wholeErr == nil) != (partErr == nil) || errors.Is(wholeErr, fs.ErrNotExist) != errors.Is(partErr, fs.ErrNotExist) {
+				t.Fatalf("whole: %v; partial: %v; want both to fail or neither, alike", wholeErr, partErr)
+			}
+			if wholeErr != nil {
+				return
+			}
+			if part.Cluster() != whole.Cluster() || part.Cluster() != "b" {
+				t.Errorf("cluster %q, whole %q; want b", part.Cluster(), whole.Cluster())
+			}
+			if d := cmp.Diff(state.UsesOf(whole.Desired), state.UsesOf(part.Desired)); d != "" {
+				t.Errorf("uses (-whole +partial):\n%s", d)
+			}
+			if len(state.UsesOf(part.Desired).Addresses) != 4 || len(state.UsesOf(part.Desired).Routes) != 1 {
+				t.Errorf("uses %+v: want the 4 addresses and the route", state.UsesOf(part.Desired))
+			}
+		})
+	}
 }

@@ -147,9 +147,12 @@ func reportCPU(b *testing.B, body func()) {
 }
 
 // bigDesired is a director of benchServices services x 10 servers.
-func bigDesired() state.Host {
+func bigDesired() state.Host { return bigDesiredN(benchServices) }
+
+// bigDesiredN is a director of n services x 10 servers.
+func bigDesiredN(n int) state.Host {
 	desired := state.Host{Name: "web1", Role: state.RoleDirector}
-	for i := range benchServices {
+	for i := range n {
 		svc := plantest.Service(fmt.Sprintf("10.%d.%d.%d", 1+i/62500, i/250%250, 1+i%250))
 		for j := range 10 {
 			svc.Servers = append(svc.Servers, plantest.Server(fmt.Sprintf("172.16.0.%d", j+1), 1))

@@ -55,14 +55,19 @@ func (o *applyOptions) addApplyFlags(fs *pflag.FlagSet, verb string) {
 	}
 }
 
-// recordBoot keeps each host's applied state for `lvsctl boot`, or makes
-// it forget it (destroy, -no-boot).
-func (o *applyOptions) recordBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host) error {
-	err := apply.RecordBoot(ctx, p, hosts, o.parallelism, apply.BootOptions{Disabled: o.noBoot, Root: os.Getenv(local.BootRootEnv)})
-	if err != nil {
-		return fmt.Errorf("the hosts match the configuration, but keeping their state for boot failed (they will not restore it by themselves after a reboot; apply again): %w", err)
+// recordPeersAndBoot records the cluster's membership on each host, and
+// keeps each host's applied state for `lvsctl boot`, or makes it forget it
+// (destroy, -no-boot): one request per host. applied says the plan had
+// changes, which a failure of the membership then follows.
+func (o *applyOptions) recordPeersAndBoot(ctx context.Context, p plan.Plan, hosts map[string]cluster.Host, applied bool) error {
+	peersErr, bootErr := apply.RecordPeersAndBoot(ctx, p, hosts, o.parallelism, apply.BootOptions{Disabled: o.noBoot, Root: os.Getenv(local.BootRootEnv)})
+	if peersErr != nil && applied {
+		peersErr = fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", peersErr)
 	}
-	return nil
+	if bootErr != nil {
+		bootErr = fmt.Errorf("the hosts match the configuration, but keeping their state for boot failed (they will not restore it by themselves after a reboot; apply again): %w", bootErr)
+	}
+	return errors.Join(peersErr, bootErr)
 }
 
 func newApplyCommand(stdio IO) *cobra.Command {
@@ -117,10 +122,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 	if !p.HasChanges() {
 		// Nothing to change, but the hosts may not know the cluster yet,
 		// nor keep its state for boot.
-		if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
-			return err
-		}
-		if err := o.recordBoot(ctx, p, hosts); err != nil || len(down.down) == 0 {
+		if err := o.recordPeersAndBoot(ctx, p, hosts, false); err != nil || len(down.down) == 0 {
 			return err
 		}
 		return down.report(stdio.Out, p)
@@ -167,10 +169,7 @@ func runApply(ctx context.Context, stdio IO, o *applyOptions) error {
 		o.watch.set(hp.Host, status)
 	}
 	o.watch.stop()
-	if err := apply.RecordPeers(ctx, p, hosts, o.parallelism); err != nil {
-		return fmt.Errorf("the changes are applied, but recording the cluster's hosts failed (a host removed from the configuration later may not be found): %w", err)
-	}
-	if err := o.recordBoot(ctx, p, hosts); err != nil {
+	if err := o.recordPeersAndBoot(ctx, p, hosts, true); err != nil {
 		return err
 	}
 	if len(down.down) > 0 {
