@@ -3,8 +3,10 @@ package ipvs
 import (
 	"encoding/binary"
 	"errors"
+	"runtime"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"github.com/mdlayher/genetlink"
 	"github.com/mdlayher/netlink"
@@ -25,6 +27,8 @@ type nlsock struct {
 	// seq numbers the requests sendDump sends; req is their buffer.
 	seq uint32
 	req []byte
+	// buf2 takes the second datagram of recvDump.
+	buf2 []byte
 }
 
 // recvBuf is the read buffer: the kernel makes dump messages of up to
@@ -113,6 +117,65 @@ func (s *nlsock) recv() ([]syscall.NetlinkMessage, error) {
 			return nil, err
 		}
 		return syscall.ParseNetlinkMessage(s.buf[:n])
+	}
+}
+
+// recvDump reads the datagrams there are, up to two, in one recvmmsg: a
+// dump's answer comes as its data and then its end (NLMSG_DONE), which the
+// kernel queues while the data is read, so one system call takes both
+// where recv needs two, one per service of a big table. The messages stay
+// valid until the next recv or recvDump.
+func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
+	if s.buf2 == nil {
+		s.buf2 = make([]byte, recvBuf)
+	}
+	rc, err := s.c.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var (
+		iov  [2]unix.Iovec
+		hdrs [2]unix.Mmsghdr
+	)
+	for i, b := range [][]byte{s.buf, s.buf2} {
+		iov[i].Base = &b[0]
+		iov[i].SetLen(len(b))
+		hdrs[i].Hdr.Iov = &iov[i]
+		hdrs[i].Hdr.SetIovlen(1)
+	}
+	for {
+		var (
+			n    uintptr
+			rerr error
+		)
+		// Non-blocking under the runtime's poller, as recv; with
+		// MSG_WAITFORONE the call returns once it has one datagram and
+		// no other is waiting.
+		err := rc.Read(func(fd uintptr) bool {
+			var errno unix.Errno
+			n, _, errno = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&hdrs[0])), 2, unix.MSG_WAITFORONE, 0, 0)
+			rerr = nil
+			if errno != 0 {
+				rerr = errno
+			}
+			return rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
+		})
+		runtime.KeepAlive(&iov)
+		if err == nil {
+			err = rerr
+		}
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		msgs, err := syscall.ParseNetlinkMessage(s.buf[:hdrs[0].Len])
+		if err != nil || n < 2 {
+			return msgs, err
+		}
+		more, err := syscall.ParseNetlinkMessage(s.buf2[:hdrs[1].Len])
+		return append(msgs, more...), err
 	}
 }
 

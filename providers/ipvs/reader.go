@@ -92,7 +92,7 @@ func (r *Reader) dump(cmd uint8, data []byte, fn func(*attrs)) error {
 		return err
 	}
 	for {
-		msgs, err := r.s.recv()
+		msgs, err := r.s.recvDump()
 		if err != nil {
 			return err
 		}
