@@ -5,7 +5,9 @@
 # and prints its figures as a table: lvsctl and the reference tool on the
 # same work in the same boot, and their ratio, the kernel writes as nlcount
 # counted them on a nlmon device, and the host's load average before and
-# after. With two sizes or more it draws the growth into
+# after. With LVSCTL_E2E_BASE=FILE (a static lvsctl, e.g. main's), each
+# size also times that lvsctl's no-op plan, validate and show, and ours
+# again, in the same boot: a second table. With two sizes or more it draws the growth into
 # docs/bench-growth.svg (bench/plot). The raw console goes to
 # bench/vm-console.log.
 set -eu
@@ -35,6 +37,15 @@ grep -o '@@BENCH .*' "$log" | awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	printf "| %s | %s s | %s s | %s s | %s s |\n", v["n"], v["apply_user"], v["ipvsadm_R_user"], v["plan_user"], v["ipvsadm_Sn_user"]
 }'
+if grep -q '@@BENCH .*base_plan=' "$log"; then
+	printf '\nBeside the baseline (LVSCTL_E2E_BASE), same boot: no-op plan (this, baseline, this again), validate, show\n'
+	printf '| services | plan | baseline plan | plan again | validate | baseline validate | show | baseline show | ipvsadm -Sn |\n'
+	printf '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+	grep -o '@@BENCH .*' "$log" | awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "| %s | %s s | %s s | %s s | %s s | %s s | %s s | %s s | %s s |\n", v["n"], v["plan"], v["base_plan"], v["plan2"], v["validate"], v["base_validate"], v["show"], v["base_show"], v["ipvsadm_Sn"]
+	}'
+fi
 if [ "$(grep -c '@@BENCH ' "$log")" -ge 2 ]; then
 	grep '@@BENCH ' "$log" | go run ./bench/plot >docs/bench-growth.svg
 	echo "growth plotted in docs/bench-growth.svg"

@@ -116,6 +116,12 @@ if [ -n "${LVSCTL_E2E_LVSCTL:-}" ]; then
 else
 	go_build lvsctl build -trimpath ./cmd/lvsctl
 fi
+# bench-scale's baseline (bench/vm.sh with LVSCTL_E2E_BASE): another static
+# lvsctl, timed beside this one in the same boot.
+if [ -n "${LVSCTL_E2E_BASE:-}" ]; then
+	[ -x "$LVSCTL_E2E_BASE" ] || die "LVSCTL_E2E_BASE=$LVSCTL_E2E_BASE is not an executable"
+	cp "$LVSCTL_E2E_BASE" "$root/e2e/bin/lvsctl-base"
+fi
 go_build ipvs.test test -c -tags ipvskernel ./providers/ipvs
 # The benchmark's independent count of kernel requests (bench-scale).
 go_build nlcount build ./bench/nlcount

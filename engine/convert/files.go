@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lvsctl/lvsctl/engine/convert/ipvsadm"
 	"github.com/lvsctl/lvsctl/engine/state"
@@ -30,20 +31,27 @@ func Kinds() []string {
 	return []string{KindScript, KindIPVSSave, KindKeepalived, KindSysctl, KindIfcfg}
 }
 
+// The patterns Detect uses are compiled on first use, not at init: every
+// lvsctl start (and every agent's) would pay for them, and only convert
+// and import detect.
 var (
-	saveLine    = regexp.MustCompile(`^-[AaEeDdC]\s|^--set\s|^-[AaC]$`)
-	sysctlLine  = regexp.MustCompile(`^-?[a-z0-9_]+(\.[A-Za-z0-9_\-/]+)+\s*=`)
-	keepalivedW = regexp.MustCompile(`(?m)^\s*(virtual_server|vrrp_instance|global_defs|virtual_server_group|vrrp_sync_group)\b`)
-	ifcfgLine   = regexp.MustCompile(`(?m)^\s*(DEVICE|IPADDR[0-9]*|NETMASK[0-9]*|PREFIX[0-9]*)=`)
+	saveLine    = lazyRegexp(`^-[AaEeDdC]\s|^--set\s|^-[AaC]$`)
+	sysctlLine  = lazyRegexp(`^-?[a-z0-9_]+(\.[A-Za-z0-9_\-/]+)+\s*=`)
+	keepalivedW = lazyRegexp(`(?m)^\s*(virtual_server|vrrp_instance|global_defs|virtual_server_group|vrrp_sync_group)\b`)
+	ifcfgLine   = lazyRegexp(`(?m)^\s*(DEVICE|IPADDR[0-9]*|NETMASK[0-9]*|PREFIX[0-9]*)=`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Detect guesses the kind of an input from its name and content.
 func Detect(name string, src []byte) string {
 	base := filepath.Base(name)
-	if strings.HasPrefix(base, "ifcfg-") || ifcfgLine.Match(src) && !bytes.Contains(src, []byte("ipvsadm")) && !bytes.Contains(src, []byte("ifconfig")) {
+	if strings.HasPrefix(base, "ifcfg-") || ifcfgLine().Match(src) && !bytes.Contains(src, []byte("ipvsadm")) && !bytes.Contains(src, []byte("ifconfig")) {
 		return KindIfcfg
 	}
-	if keepalivedW.Match(src) {
+	if keepalivedW().Match(src) {
 		return KindKeepalived
 	}
 	saves, sysctls, other := 0, 0, 0
@@ -52,9 +60,9 @@ func Detect(name string, src []byte) string {
 		t := strings.TrimSpace(sc.Text())
 		switch {
 		case t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";"):
-		case saveLine.MatchString(t):
+		case saveLine().MatchString(t):
 			saves++
-		case sysctlLine.MatchString(t):
+		case sysctlLine().MatchString(t):
 			sysctls++
 		default:
 			other++

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -52,7 +53,9 @@ const (
 	maxWarnings = 100
 )
 
-var commentIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+// commentIDPattern is compiled on first use: only plan -markdown needs it,
+// and every start of lvsctl would pay for it at init.
+var commentIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`) })
 
 // CheckCommentID reports whether id can key a comment's marker: letters,
 // digits and . _ / - (an HTML comment must not contain "--" or ">").
@@ -60,7 +63,7 @@ func CheckCommentID(id string) error {
 	if id == "" {
 		return nil
 	}
-	if !commentIDPattern.MatchString(id) || strings.Contains(id, "--") || len(id) > 100 {
+	if !commentIDPattern().MatchString(id) || strings.Contains(id, "--") || len(id) > 100 {
 		return fmt.Errorf("comment id %q: use up to 100 letters, digits, '.', '_', '/' or '-' (no \"--\"), for example the cluster's directory name", id)
 	}
 	return nil

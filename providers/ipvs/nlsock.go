@@ -3,8 +3,10 @@ package ipvs
 import (
 	"encoding/binary"
 	"errors"
+	"runtime"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"github.com/mdlayher/genetlink"
 	"github.com/mdlayher/netlink"
@@ -22,6 +24,11 @@ type nlsock struct {
 	c      *netlink.Conn
 	family genetlink.Family
 	buf    []byte
+	// seq numbers the requests sendDump sends; req is their buffer.
+	seq uint32
+	req []byte
+	// buf2 takes the second datagram of recvDump.
+	buf2 []byte
 }
 
 // recvBuf is the read buffer: the kernel makes dump messages of up to
@@ -39,6 +46,47 @@ func dialSock() (*nlsock, error) {
 		return nil, err
 	}
 	return &nlsock{c: c, family: f, buf: make([]byte, recvBuf)}, nil
+}
+
+// genlHeaderLen is struct genlmsghdr: command, version, reserved u16.
+const genlHeaderLen = 4
+
+var errShortGenl = errors.New("generic netlink message is invalid or too short")
+
+// sendDump sends one dump request of cmd with attributes data (aligned)
+// and returns its sequence number. It writes the message itself, in one
+// system call: mdlayher/netlink's Send (copies, checks, a trip through the
+// runtime's poller with its locks) cost a quarter of an agent's read of a
+// big table, one request per service. The answers carry our socket's port
+// (the kernel addresses them by the socket, not by the header's pid).
+func (s *nlsock) sendDump(cmd uint8, data []byte) (uint32, error) {
+	s.seq++
+	n := unix.NLMSG_HDRLEN + genlHeaderLen + len(data)
+	b := append(s.req[:0], make([]byte, unix.NLMSG_HDRLEN+genlHeaderLen)...)
+	binary.NativeEndian.PutUint32(b[0:], uint32(n))
+	binary.NativeEndian.PutUint16(b[4:], s.family.ID)
+	binary.NativeEndian.PutUint16(b[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+	binary.NativeEndian.PutUint32(b[8:], s.seq)
+	// b[12:16], the pid, stays 0: the kernel's answers go to our socket.
+	b[16], b[17] = cmd, s.family.Version
+	b = append(b, data...)
+	s.req = b
+	rc, err := s.c.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var serr error
+	err = rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendto(int(fd), b, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
+		return serr != unix.EAGAIN && serr != unix.EWOULDBLOCK && serr != unix.EINTR
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return 0, &netlink.OpError{Op: "send", Err: err}
+	}
+	return s.seq, nil
 }
 
 // recv reads what one recvmsg gives: the messages of one answer, parsed.
@@ -69,6 +117,65 @@ func (s *nlsock) recv() ([]syscall.NetlinkMessage, error) {
 			return nil, err
 		}
 		return syscall.ParseNetlinkMessage(s.buf[:n])
+	}
+}
+
+// recvDump reads the datagrams there are, up to two, in one recvmmsg: a
+// dump's answer comes as its data and then its end (NLMSG_DONE), which the
+// kernel queues while the data is read, so one system call takes both
+// where recv needs two, one per service of a big table. The messages stay
+// valid until the next recv or recvDump.
+func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
+	if s.buf2 == nil {
+		s.buf2 = make([]byte, recvBuf)
+	}
+	rc, err := s.c.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var (
+		iov  [2]unix.Iovec
+		hdrs [2]unix.Mmsghdr
+	)
+	for i, b := range [][]byte{s.buf, s.buf2} {
+		iov[i].Base = &b[0]
+		iov[i].SetLen(len(b))
+		hdrs[i].Hdr.Iov = &iov[i]
+		hdrs[i].Hdr.SetIovlen(1)
+	}
+	for {
+		var (
+			n    uintptr
+			rerr error
+		)
+		// Non-blocking under the runtime's poller, as recv; with
+		// MSG_WAITFORONE the call returns once it has one datagram and
+		// no other is waiting.
+		err := rc.Read(func(fd uintptr) bool {
+			var errno unix.Errno
+			n, _, errno = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&hdrs[0])), 2, unix.MSG_WAITFORONE, 0, 0)
+			rerr = nil
+			if errno != 0 {
+				rerr = errno
+			}
+			return rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
+		})
+		runtime.KeepAlive(&iov)
+		if err == nil {
+			err = rerr
+		}
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		msgs, err := syscall.ParseNetlinkMessage(s.buf[:hdrs[0].Len])
+		if err != nil || n < 2 {
+			return msgs, err
+		}
+		more, err := syscall.ParseNetlinkMessage(s.buf2[:hdrs[1].Len])
+		return append(msgs, more...), err
 	}
 }
 

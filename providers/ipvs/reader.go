@@ -9,8 +9,6 @@ import (
 
 	cfipvs "github.com/cloudflare/ipvs"
 	"github.com/cloudflare/ipvs/netmask"
-	"github.com/mdlayher/genetlink"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -47,12 +45,12 @@ func (r *Reader) Close() error { return r.s.c.Close() }
 // table is os.ErrNotExist.
 func (r *Reader) Services() ([]cfipvs.ServiceExtended, error) {
 	var out []cfipvs.ServiceExtended
-	err := r.dump(cmdGetService, nil, func(ad *netlink.AttributeDecoder) {
-		if ad.Type() != cmdAttrService {
+	err := r.dump(cmdGetService, nil, func(ad *attrs) {
+		if ad.typ != cmdAttrService {
 			return
 		}
 		var s cfipvs.ServiceExtended
-		ad.Nested(func(nad *netlink.AttributeDecoder) error { return decodeService(nad, &s.Service) })
+		ad.nested(func(nad *attrs) error { return decodeService(nad, &s.Service) })
 		out = append(out, s)
 	})
 	if err == nil && len(out) == 0 {
@@ -69,13 +67,13 @@ func (r *Reader) Destinations(svc cfipvs.Service) ([]cfipvs.DestinationExtended,
 		return nil, err
 	}
 	var out []cfipvs.DestinationExtended
-	err = r.dump(cmdGetDest, data, func(ad *netlink.AttributeDecoder) {
-		if ad.Type() != cmdAttrDest {
+	err = r.dump(cmdGetDest, data, func(ad *attrs) {
+		if ad.typ != cmdAttrDest {
 			return
 		}
 		// Kernels before 3.18 send no family of the server: the service's.
 		d := cfipvs.DestinationExtended{Destination: cfipvs.Destination{Family: svc.Family}}
-		ad.Nested(func(nad *netlink.AttributeDecoder) error { return decodeDest(nad, &d) })
+		ad.nested(func(nad *attrs) error { return decodeDest(nad, &d) })
 		out = append(out, d)
 	})
 	if err == nil && len(out) == 0 {
@@ -86,27 +84,20 @@ func (r *Reader) Destinations(svc cfipvs.Service) ([]cfipvs.DestinationExtended,
 
 // dump sends a dump request and calls fn on each top-level attribute of
 // each answer, until the kernel says it is done.
-func (r *Reader) dump(cmd uint8, data []byte, fn func(*netlink.AttributeDecoder)) error {
+func (r *Reader) dump(cmd uint8, data []byte, fn func(*attrs)) error {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
-	b, err := (&genetlink.Message{Header: genetlink.Header{Command: cmd, Version: r.s.family.Version}, Data: data}).MarshalBinary()
-	if err != nil {
-		return err
-	}
-	req, err := r.s.c.Send(netlink.Message{
-		Header: netlink.Header{Type: netlink.HeaderType(r.s.family.ID), Flags: netlink.Request | netlink.Dump},
-		Data:   b,
-	})
+	seq, err := r.s.sendDump(cmd, data)
 	if err != nil {
 		return err
 	}
 	for {
-		msgs, err := r.s.recv()
+		msgs, err := r.s.recvDump()
 		if err != nil {
 			return err
 		}
 		for _, m := range msgs {
-			if m.Header.Seq != req.Header.Sequence {
+			if m.Header.Seq != seq {
 				continue // left over from an earlier request
 			}
 			switch m.Header.Type {
@@ -122,46 +113,45 @@ func (r *Reader) dump(cmd uint8, data []byte, fn func(*netlink.AttributeDecoder)
 				}
 				continue
 			}
-			var gm genetlink.Message
-			if err := gm.UnmarshalBinary(m.Data); err != nil {
-				return err
+			if len(m.Data) < genlHeaderLen {
+				return errShortGenl
 			}
-			ad, err := netlink.NewAttributeDecoder(gm.Data)
+			ad, err := newAttrs(m.Data[genlHeaderLen:])
 			if err != nil {
 				return err
 			}
-			for ad.Next() {
-				fn(ad)
+			for ad.next() {
+				fn(&ad)
 			}
-			if err := ad.Err(); err != nil {
-				return err
+			if ad.err != nil {
+				return ad.err
 			}
 		}
 	}
 }
 
-func decodeService(ad *netlink.AttributeDecoder, s *cfipvs.Service) error {
+func decodeService(ad *attrs, s *cfipvs.Service) error {
 	var addr, flags, mask []byte
-	for ad.Next() {
-		switch ad.Type() {
+	for ad.next() {
+		switch ad.typ {
 		case svcAttrAF:
-			s.Family = cfipvs.AddressFamily(ad.Uint16())
+			s.Family = cfipvs.AddressFamily(ad.uint16())
 		case svcAttrProtocol:
-			s.Protocol = cfipvs.Protocol(ad.Uint16())
+			s.Protocol = cfipvs.Protocol(ad.uint16())
 		case svcAttrAddr:
-			addr = ad.Bytes()
+			addr = ad.data
 		case svcAttrPort:
-			s.Port = port(ad.Bytes())
+			s.Port = port(ad.data)
 		case svcAttrFWMark:
-			s.FWMark = ad.Uint32()
+			s.FWMark = ad.uint32()
 		case svcAttrSchedName:
-			s.Scheduler = ad.String()
+			s.Scheduler = ad.string()
 		case svcAttrFlags:
-			flags = ad.Bytes()
+			flags = ad.data
 		case svcAttrTimeout:
-			s.Timeout = ad.Uint32()
+			s.Timeout = ad.uint32()
 		case svcAttrNetmask:
-			mask = ad.Bytes()
+			mask = ad.data
 		}
 	}
 	if s.FWMark == 0 {
@@ -186,35 +176,35 @@ func decodeService(ad *netlink.AttributeDecoder, s *cfipvs.Service) error {
 		return errors.New("ipvs: the service's flags are not a struct ip_vs_flags")
 	}
 	s.Flags = cfipvs.Flags(binary.NativeEndian.Uint32(flags))
-	return ad.Err()
+	return ad.err
 }
 
-func decodeDest(ad *netlink.AttributeDecoder, d *cfipvs.DestinationExtended) error {
+func decodeDest(ad *attrs, d *cfipvs.DestinationExtended) error {
 	var addr []byte
-	for ad.Next() {
-		switch ad.Type() {
+	for ad.next() {
+		switch ad.typ {
 		case destAttrAddr:
-			addr = ad.Bytes()
+			addr = ad.data
 		case destAttrPort:
-			d.Port = port(ad.Bytes())
+			d.Port = port(ad.data)
 		case destAttrFwdMethod:
-			d.FwdMethod = cfipvs.ForwardType(ad.Uint32())
+			d.FwdMethod = cfipvs.ForwardType(ad.uint32())
 		case destAttrWeight:
-			d.Weight = ad.Uint32()
+			d.Weight = ad.uint32()
 		case destAttrUThresh:
-			d.UpperThreshold = ad.Uint32()
+			d.UpperThreshold = ad.uint32()
 		case destAttrLThresh:
-			d.LowerThreshold = ad.Uint32()
+			d.LowerThreshold = ad.uint32()
 		case destAttrActiveConns:
-			d.ActiveConnections = ad.Uint32()
+			d.ActiveConnections = ad.uint32()
 		case destAttrAddrFam:
-			d.Family = cfipvs.AddressFamily(ad.Uint16())
+			d.Family = cfipvs.AddressFamily(ad.uint16())
 		case destAttrTunType:
-			d.TunnelType = cfipvs.TunnelType(ad.Uint8())
+			d.TunnelType = cfipvs.TunnelType(ad.uint8())
 		case destAttrTunPort:
-			d.TunnelPort = port(ad.Bytes())
+			d.TunnelPort = port(ad.data)
 		case destAttrTunFlags:
-			d.TunnelFlags = cfipvs.TunnelFlags(ad.Uint16())
+			d.TunnelFlags = cfipvs.TunnelFlags(ad.uint16())
 		}
 	}
 	if d.Family == cfipvs.INET && len(addr) >= 4 {
@@ -223,7 +213,7 @@ func decodeDest(ad *netlink.AttributeDecoder, d *cfipvs.DestinationExtended) err
 	if a, ok := netip.AddrFromSlice(addr); ok {
 		d.Address = a
 	}
-	return ad.Err()
+	return ad.err
 }
 
 // port decodes a port in network byte order; anything else is port 0.

@@ -54,6 +54,8 @@ type configOptions struct {
 	detailed bool
 	// watch shows each host's progress on a terminal (nil: plain lines).
 	watch *watch
+	// early are agents started while the configuration loads (nil: none).
+	early *earlyAgents
 }
 
 // hostRun is how this command uses the hosts it opens.

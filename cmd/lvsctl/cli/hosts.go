@@ -32,16 +32,17 @@ func (o *configOptions) openHost(ctx context.Context, name string, conn state.Co
 	case conn.SSH != nil:
 		return o.ssh.open(ctx, name, *conn.SSH, run)
 	case conn.Netns != "":
-		// The agent is this very binary, run inside the namespace, on this
-		// machine's file system: each namespace keeps a record of its own.
-		self, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("host %s: find the lvsctl binary to run as the agent: %w", name, err)
-		}
-		record := local.RecordPath(local.RecordDir(), "netns-"+conn.Netns)
-		a, err := agent.Netns(ctx, name, conn.Netns, []string{self, "agent", "--name", name, "--record", record})
-		if err != nil {
-			return nil, err
+		// The agent is this very binary, run inside the namespace; it may
+		// have been started while the configuration loaded (early.go).
+		a := o.early.take(name, conn.Netns)
+		if a == nil {
+			command, err := netnsAgentCommand(name, conn.Netns)
+			if err != nil {
+				return nil, err
+			}
+			if a, err = agent.Netns(ctx, name, conn.Netns, command); err != nil {
+				return nil, err
+			}
 		}
 		if err := a.Setup(ctx, run.setup(name)); err != nil {
 			_ = a.Close()

@@ -68,6 +68,8 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 	if err := o.md.check(); err != nil {
 		return err
 	}
+	o.early = startEarly(ctx, &o.configOptions)
+	defer o.early.close()
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return err
@@ -79,6 +81,7 @@ func runPlan(ctx context.Context, stdio IO, o *planOptions) error {
 		o.watch = newWatch(terminalBoard(stdio))
 	}
 	sess, err := openSession(ctx, targets, &o.configOptions)
+	o.early.close() // those the configuration does not use
 	if err != nil {
 		o.watch.clear()
 		return err

@@ -52,11 +52,14 @@ func runShow(ctx context.Context, stdio IO, o *showOptions) error {
 	if isPlanFile(o.path) {
 		return showPlanFile(stdio, o)
 	}
+	o.early = startEarly(ctx, &o.configOptions)
+	defer o.early.close()
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return err
 	}
 	sess, err := openSession(ctx, targets, &o.configOptions)
+	o.early.close() // those the configuration does not use
 	if err != nil {
 		return err
 	}

@@ -126,6 +126,28 @@ for n in $sizes; do
 	"$LVSCTL" show -o json "$cfg" >/dev/null || fail "show of $n services"
 	show_s=$(since "$t")
 
+	# A baseline lvsctl (/e2e/bin/lvsctl-base, from LVSCTL_E2E_BASE) on
+	# the same table, then this one's plan again: on a loaded host only
+	# figures of the same boot compare.
+	base=""
+	if [ -x /e2e/bin/lvsctl-base ]; then
+		t=$(now)
+		/e2e/bin/lvsctl-base plan -detailed-exitcode -no-color "$cfg" >"$E2E_WORK/base-plan.out" 2>&1
+		rc=$?
+		base_plan=$(since "$t")
+		[ "$rc" = 0 ] || fail "the baseline's no-op plan of $n services: exit $rc: $(tail -n3 "$E2E_WORK/base-plan.out")"
+		t=$(now)
+		/e2e/bin/lvsctl-base validate "$cfg" >/dev/null || fail "the baseline's validate of $n services"
+		base_validate=$(since "$t")
+		t=$(now)
+		/e2e/bin/lvsctl-base show -o json "$cfg" >/dev/null || fail "the baseline's show of $n services"
+		base_show=$(since "$t")
+		t=$(now)
+		"$LVSCTL" plan -detailed-exitcode -no-color "$cfg" >/dev/null 2>&1 || fail "the second no-op plan of $n services"
+		plan2=$(since "$t")
+		base=" base_plan=$base_plan base_validate=$base_validate base_show=$base_show plan2=$plan2"
+	fi
+
 	# One weight: the first server of the last service goes to 2.
 	awk -v last="s$((n - 1))" '$0 ~ "^virtual_server \"" last "\"" { inlast = 1 }
 			inlast && /server "172.25.1.1:80" \{\}/ { sub(/\{\}/, "{ weight = 2 }"); inlast = 0 } { print }' "$cfg" >"$cfg.w"
@@ -137,7 +159,7 @@ for n in $sizes; do
 	weight_writes=$writes
 	echo "kernel requests of the weight change: $(cat "$E2E_WORK/count")"
 
-	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_ratio=$(ratio "$weight_s" "$plan_s") weight_writes=$weight_writes apply_writes=$apply_writes validate=$validate_s show=$show_s ipvsadm_R_sys=$ref_r_sys ipvsadm_Sn_sys=$ref_sn_sys apply_cpu=$apply_cpu ipvsadm_R_cpu=$ref_r_cpu plan_cpu=$plan_cpu ipvsadm_Sn_cpu=$ref_sn_cpu apply_user=$apply_user ipvsadm_R_user=$ref_r_user plan_user=$plan_user ipvsadm_Sn_user=$ref_sn_user est=$est load=$(cut -d' ' -f1 /proc/loadavg)"
+	echo "@@BENCH n=$n apply=$apply_s ipvsadm_R=$ref_r apply_ratio=$(ratio "$apply_s" "$ref_r") plan=$plan_s ipvsadm_Sn=$ref_sn plan_ratio=$(ratio "$plan_s" "$ref_sn") weight=$weight_s weight_ratio=$(ratio "$weight_s" "$plan_s") weight_writes=$weight_writes apply_writes=$apply_writes validate=$validate_s show=$show_s ipvsadm_R_sys=$ref_r_sys ipvsadm_Sn_sys=$ref_sn_sys apply_cpu=$apply_cpu ipvsadm_R_cpu=$ref_r_cpu plan_cpu=$plan_cpu ipvsadm_Sn_cpu=$ref_sn_cpu apply_user=$apply_user ipvsadm_R_user=$ref_r_user plan_user=$plan_user ipvsadm_Sn_user=$ref_sn_user est=$est load=$(cut -d' ' -f1 /proc/loadavg)$base"
 	# Judged after the figures are out.
 	[ "$weight_writes" = 1 ] || fail "the weight change made $weight_writes kernel writes, not 1: $(cat "$E2E_WORK/count")"
 	[ "$(ip netns exec lvs ipvsadm -Ln -t "172.25.0.100:$((10000 + n - 1))" | awk '$2 == "172.25.1.1:80" { print $4 }')" = 2 ] ||

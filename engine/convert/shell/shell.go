@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -203,17 +204,19 @@ func answers(src []byte, branch string) (stdin string, menu int) {
 	return branch + "\n", menu
 }
 
+// Compiled on first use, not at init: every lvsctl start (and every
+// agent's) would pay for them, and only convert runs scripts.
 var (
-	addrVarName = regexp.MustCompile(`(?i)vip|_ip$|^ip|addr|^[rd]ip\d*$`)
-	dipName     = regexp.MustCompile(`^(DIP|DIRECTOR_?IP|DS_?IP|LVS_?IP)$`)
-	ripName     = regexp.MustCompile(`^(RIP|RS_?IP|REAL_?IP|REAL_?SERVER_?IP|LOCAL_?IP)$`)
+	addrVarName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)vip|_ip$|^ip|addr|^[rd]ip\d*$`) })
+	dipName     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(DIP|DIRECTOR_?IP|DS_?IP|LVS_?IP)$`) })
+	ripName     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(RIP|RS_?IP|REAL_?IP|REAL_?SERVER_?IP|LOCAL_?IP)$`) })
 )
 
 // variables remembers which variables held addresses, so the output can
 // name a VIP as the script did, and the DIP or RIP a script declares.
 func (r *runner) variables(run *interp.Runner) {
 	for name, v := range run.Vars {
-		if v.Kind != expand.String || !addrVarName.MatchString(name) {
+		if v.Kind != expand.String || !addrVarName().MatchString(name) {
 			continue
 		}
 		a, err := netip.ParseAddr(v.Str)
@@ -224,9 +227,9 @@ func (r *runner) variables(run *interp.Runner) {
 			r.host.Vars[a.String()] = name
 		}
 		switch {
-		case dipName.MatchString(name):
+		case dipName().MatchString(name):
 			r.host.SetHint(convert.DirectorHint, a, convert.Pos{File: r.file}, name)
-		case ripName.MatchString(name):
+		case ripName().MatchString(name):
 			r.host.SetHint(convert.RealServerHint, a, convert.Pos{File: r.file}, name)
 		}
 	}
