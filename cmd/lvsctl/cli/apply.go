@@ -322,6 +322,9 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 		}
 		return p, hosts, unreached{}, true, nil
 	}
+	// As plan does: namespaced hosts' agents start while the file loads.
+	o.early = startEarly(ctx, &o.configOptions)
+	defer o.early.close()
 	targets, err := loadTargets(stdio, &o.configOptions)
 	if err != nil {
 		return plan.Plan{}, nil, unreached{}, false, err
@@ -336,6 +339,7 @@ func applyInputs(ctx context.Context, stdio IO, o *applyOptions) (plan.Plan, map
 	o.partial = true
 	o.watch = newWatch(terminalBoard(stdio))
 	sess, err := openSession(ctx, targets, &o.configOptions)
+	o.early.close() // those the configuration does not use
 	if err != nil {
 		o.watch.clear()
 		return plan.Plan{}, nil, unreached{}, false, err
