@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/lvsctl/lvsctl/engine/config/configtest"
 )
 
 // sameLoad loads path piece by piece and whole, and fails unless the
@@ -101,28 +102,8 @@ func bigConfig(n, m int, dynamic bool, extra, at string) string {
 	return sb.String()
 }
 
-// benchConfig writes what bench/validate.sh generates (as compile's
-// writeScaleConfig does for BenchmarkLoadCompileScale): n services of m
-// NAT servers, flat (a server line each) or with a plain dynamic block each.
-func benchConfig(n, m int, dynamic bool) string {
-	var sb strings.Builder
-	if dynamic {
-		fmt.Fprintf(&sb, "locals {\n  rips = [for j in range(%d) : format(\"172.16.%%d.%%d:80\", floor(j / 250), 1 + j %% 250)]\n}\n\n", m)
-	}
-	sb.WriteString("director \"lvs\" {\n  netns = \"lvs\"\n  interface = \"eth0\"\n}\n\n")
-	for i := range n {
-		fmt.Fprintf(&sb, "virtual_server \"s%d\" {\n  directors = [\"lvs\"]\n  protocol = \"tcp\"\n  vip = \"10.%d.%d.%d\"\n  port = 80\n  method = \"nat\"\n", i, 1+i/62500, (i/250)%250, 1+i%250)
-		if dynamic {
-			sb.WriteString("  dynamic \"server\" {\n    for_each = local.rips\n    labels = [server.value]\n    content {}\n  }\n}\n\n")
-			continue
-		}
-		for j := range m {
-			fmt.Fprintf(&sb, "  server \"172.16.%d.%d:80\" {}\n", j/250, 1+j%250)
-		}
-		sb.WriteString("}\n\n")
-	}
-	return sb.String()
-}
+// benchConfig is what bench/validate.sh generates (configtest.Scale).
+func benchConfig(n, m int, dynamic bool) string { return configtest.Scale(n, m, dynamic) }
 
 func TestLoadStreamingSameAsWhole(t *testing.T) {
 	var paths []string
