@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/vm.sh [SCENARIO] — boots the e2e VM (root, qemu; see e2e/README.md)
 # for the benchmark scenario (default bench-scale: 1k, 2k, 5k, 10k, 20k
-# services x 10 NAT servers; bench-5k: 1k, 2k, 5k; bench-quick: 1k and 2k)
+# services x 10 NAT servers; bench-5k: 1k, 2k, 5k; bench-quick: 1k and 2k;
+# bench-noest, bench-5k-noest: the same with the kernel's rate estimators off)
 # and prints its figures as a table: lvsctl and the reference tool on the
 # same work in the same boot, and their ratio, the kernel writes as nlcount
 # counted them on a nlmon device, and the host's load average before and
