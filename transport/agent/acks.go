@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -25,6 +26,23 @@ const (
 // maxAckLine is longer than any ack line: longer lines are not looked at
 // as acks (an apply request of many changes is decoded only once).
 const maxAckLine = 128
+
+// progressLine appends to b the line {"id":ID,"op":OP,"progress":N} and
+// its newline, as encoding/json writes a request or response of these
+// fields alone (op empty: a response): built by hand, there is one every
+// few changes.
+func progressLine(b []byte, id uint64, op string, n int) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendUint(b, id, 10)
+	if op != "" {
+		b = append(b, `,"op":"`...)
+		b = append(b, op...)
+		b = append(b, '"')
+	}
+	b = append(b, `,"progress":`...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	return append(b, "}\n"...)
+}
 
 // acks is what the client has acknowledged of the apply under way.
 type acks struct {

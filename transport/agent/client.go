@@ -64,6 +64,8 @@ type Client struct {
 	stderr    *Tail
 	// version is the lvsctl version the agent said it is.
 	version string
+	// line is the buffer of acks, written while mu is held.
+	line []byte
 
 	mu sync.Mutex
 	id uint64
@@ -233,7 +235,8 @@ func (a *Client) progress(req request, n int, done *int) {
 	}
 	if n < len(req.changes) {
 		// A failed write is a lost agent: the next read says so.
-		_ = a.enc.Encode(request{ID: req.ID, Op: opAck, Progress: n})
+		a.line = progressLine(a.line[:0], req.ID, opAck, n)
+		_, _ = a.stdin.Write(a.line)
 	}
 }
 
@@ -316,7 +319,15 @@ func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host,
 // error says which were done, which may have been, and which were not.
 func (a *Client) Apply(ctx context.Context, changes []plan.Change) ([]plan.Result, error) {
 	var done int
-	resp, err := a.call(ctx, request{Op: opApply, Changes: toWire(changes), changes: changes}, &done)
+	compact, rest := splitChanges(changes)
+	resp, err := a.call(ctx, request{Op: opApply, Changes: rest, Compact: compact, changes: changes}, &done)
+	if resp.Made > 0 {
+		results, xerr := expandResults(changes, resp.Made, resp.Failed)
+		if xerr != nil {
+			return nil, a.errorf("agent `%s` answered apply with %v: protocol error", a.command, xerr)
+		}
+		resp.Results = results
+	}
 	if err != nil && resp.Results == nil && done > 0 {
 		resp.Results = make([]plan.Result, done)
 		for i, c := range changes[:done] {

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -41,7 +42,13 @@ import (
 // answer with the whole table. An apply's changes carry their action as a
 // field ("action", the plan.Action rune) instead of plan.Change's verbs,
 // and a read's IPVS services come in a compact binary form (services.go).
-const ProtocolVersion = 4
+//
+// Version 5: an apply's IPVS service and server changes come in a compact
+// binary form ("compact", compact.go) that also says where the others,
+// still JSON in "changes", go; its answer says how many changes were
+// attempted ("made") and which of those failed ("failed"), not a result
+// object per change.
+const ProtocolVersion = 5
 
 // Request operations.
 const (
@@ -61,6 +68,9 @@ type request struct {
 	Setup   *Setup               `json:"setup,omitempty"`
 	Read    *cluster.ReadRequest `json:"read,omitempty"`
 	Changes []wireChange         `json:"changes,omitempty"`
+	// Compact, in an apply, is its changes in compact form (compact.go):
+	// the service and server changes, and the order of all.
+	Compact []byte `json:"compact,omitempty"`
 	// changes are the changes of an apply, on the client's side.
 	changes []plan.Change
 	// Progress, in an ack (which is not answered), is how many changes of
@@ -77,10 +87,60 @@ type response struct {
 	Services []byte        `json:"services,omitempty"`
 	Lock     *LockState    `json:"lock,omitempty"`
 	Results  []plan.Result `json:"results,omitempty"`
+	// Made, answering an apply, is how many of its changes (the first
+	// ones, in order) were attempted: each made unless Failed names it.
+	// Results is left out then: their addresses are the changes'.
+	Made   int       `json:"made,omitempty"`
+	Failed []failure `json:"failed,omitempty"`
 	// Progress, on a line sent during an apply, is how many of its changes
 	// are made so far. Such a line is not the answer: that follows.
 	Progress int        `json:"progress,omitempty"`
 	Error    *wireError `json:"error,omitempty"`
+}
+
+// failure is a change of an apply that failed: its index in the request,
+// and the error.
+type failure struct {
+	Index int    `json:"i"`
+	Error string `json:"error"`
+}
+
+// compactResults is results, the outcome of changes, as Made and Failed
+// say it; ok is false when a result is not for the change at its index
+// (the answer carries Results then).
+func compactResults(changes []plan.Change, results []plan.Result) (made int, failed []failure, ok bool) {
+	if len(results) > len(changes) {
+		return 0, nil, false
+	}
+	for i, r := range results {
+		if r.Address != changes[i].Address {
+			return 0, nil, false
+		}
+		if r.Error != "" {
+			failed = append(failed, failure{Index: i, Error: r.Error})
+		}
+	}
+	return len(results), failed, true
+}
+
+// expandResults undoes compactResults.
+func expandResults(changes []plan.Change, made int, failed []failure) ([]plan.Result, error) {
+	if made > len(changes) {
+		return nil, fmt.Errorf("%d of %d changes made", made, len(changes))
+	}
+	out := make([]plan.Result, made)
+	for i := range out {
+		out[i].Address = changes[i].Address
+	}
+	last := -1
+	for _, f := range failed {
+		if f.Index <= last || f.Index >= made {
+			return nil, fmt.Errorf("a failure of change %d of %d made", f.Index, made)
+		}
+		out[f.Index].Error = f.Error
+		last = f.Index
+	}
+	return out, nil
 }
 
 // Setup is what a client asks of an agent after the hello and before any

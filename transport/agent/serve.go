@@ -53,7 +53,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, h cluster.Host) error 
 // cancelled; the answer is still written, for a client that only closed
 // its side.
 func ServeHosts(ctx context.Context, r io.Reader, w io.Writer, o Opener) error {
-	s := &server{open: o, enc: json.NewEncoder(w), acks: newAcks()}
+	s := &server{open: o, w: w, enc: json.NewEncoder(w), acks: newAcks()}
 	s.enc.SetEscapeHTML(false) // as the client: "A -> B" as it is
 	defer s.close()
 	lines, gone := readRequests(ctx, r, s.acks)
@@ -99,7 +99,10 @@ func ServeHosts(ctx context.Context, r io.Reader, w io.Writer, o Opener) error {
 
 // server is one session's state.
 type server struct {
-	open    Opener
+	open Opener
+	// w is where enc writes; progress lines are written there directly.
+	w       io.Writer
+	line    []byte
 	enc     *json.Encoder
 	acks    *acks
 	greeted bool
@@ -232,8 +235,15 @@ func (s *server) serveOne(ctx context.Context, req request) (resp response, done
 		if err := s.openHost(ctx, Setup{}); err != nil {
 			return fail(err)
 		}
-		var err error
-		resp.Results, err = s.apply(ctx, req)
+		changes, err := joinChanges(req.Compact, req.Changes)
+		var results []plan.Result
+		if err == nil {
+			results, err = s.apply(ctx, req.ID, changes)
+		}
+		var ok bool
+		if resp.Made, resp.Failed, ok = compactResults(changes, results); !ok {
+			resp.Results = results
+		}
 		resp.Error = errorToWire(err)
 	case opClose:
 		return resp, true, nil
@@ -265,16 +275,12 @@ func (s *server) openHost(ctx context.Context, set Setup) error {
 // while fewer than progressWindow changes are unacknowledged: a client
 // that loses the connection knows that nothing beyond that window was
 // started.
-func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) {
-	changes, err := fromWire(req.Changes)
-	if err != nil {
-		return nil, err
-	}
+func (s *server) apply(ctx context.Context, id uint64, changes []plan.Change) ([]plan.Result, error) {
 	eh, ok := s.host.(eachHost)
 	if !ok {
 		return s.host.Apply(ctx, changes)
 	}
-	s.acks.start(req.ID)
+	s.acks.start(id)
 	// Progress is told every few changes (or when one took a while), not
 	// after each: a line and an ack per change cost more than the kernel
 	// write itself. Telling at least twice per window keeps the agent
@@ -284,11 +290,11 @@ func (s *server) apply(ctx context.Context, req request) ([]plan.Result, error) 
 	return eh.ApplyEach(ctx, changes, func(n int) {
 		if n == len(changes) || n-told >= every || time.Since(toldAt) >= progressPause {
 			// A failed write is a client gone: ctx ends and the apply stops.
-			_ = s.enc.Encode(response{ID: req.ID, Progress: n})
+			_, _ = s.w.Write(progressLine(s.line[:0], id, "", n))
 			told, toldAt = n, time.Now()
 		}
 		if n < len(changes) {
-			s.acks.wait(ctx, req.ID, n+1-progressWindow)
+			s.acks.wait(ctx, id, n+1-progressWindow)
 		}
 	})
 }

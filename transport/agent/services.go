@@ -32,40 +32,51 @@ import (
 func appendServices(b []byte, services []state.Service) []byte {
 	b = binary.AppendUvarint(b, uint64(len(services)))
 	for i := range services {
-		s := &services[i]
-		b = appendString(b, s.Name)
-		b = appendString(b, s.Protocol)
-		b = appendAddr(b, s.Address)
-		b = binary.AppendUvarint(b, uint64(s.Port))
-		b = binary.AppendUvarint(b, uint64(s.FWMark))
-		b = appendString(b, string(s.Family))
-		b = appendString(b, string(s.Scheduler))
-		b = binary.AppendUvarint(b, uint64(len(s.Flags)))
-		for _, f := range s.Flags {
-			b = appendString(b, f)
-		}
-		b = binary.AppendUvarint(b, uint64(s.Persistence))
-		b = binary.AppendVarint(b, int64(s.Netmask))
-		b = appendBool(b, s.OnePacket)
-		b = appendBool(b, s.DrainTimeout != nil)
-		if s.DrainTimeout != nil {
-			b = binary.AppendUvarint(b, uint64(*s.DrainTimeout))
-		}
-		b = binary.AppendUvarint(b, uint64(len(s.Servers)))
-		for j := range s.Servers {
-			d := &s.Servers[j]
-			b = appendAddr(b, d.Address)
-			b = binary.AppendUvarint(b, uint64(d.Port))
-			b = appendString(b, string(d.Method))
-			b = appendString(b, string(d.TunnelType))
-			b = binary.AppendUvarint(b, uint64(d.TunnelPort))
-			b = appendString(b, d.TunnelChecksum)
-			b = binary.AppendUvarint(b, uint64(d.Weight))
-			b = binary.AppendUvarint(b, uint64(d.UpperThreshold))
-			b = binary.AppendUvarint(b, uint64(d.LowerThreshold))
-			b = binary.AppendUvarint(b, uint64(d.ActiveConnections))
-		}
+		b = appendService(b, &services[i])
 	}
+	return b
+}
+
+// appendService appends the compact form of one service, servers
+// included (an apply's service changes carry theirs the same way).
+func appendService(b []byte, s *state.Service) []byte {
+	b = appendString(b, s.Name)
+	b = appendString(b, s.Protocol)
+	b = appendAddr(b, s.Address)
+	b = binary.AppendUvarint(b, uint64(s.Port))
+	b = binary.AppendUvarint(b, uint64(s.FWMark))
+	b = appendString(b, string(s.Family))
+	b = appendString(b, string(s.Scheduler))
+	b = binary.AppendUvarint(b, uint64(len(s.Flags)))
+	for _, f := range s.Flags {
+		b = appendString(b, f)
+	}
+	b = binary.AppendUvarint(b, uint64(s.Persistence))
+	b = binary.AppendVarint(b, int64(s.Netmask))
+	b = appendBool(b, s.OnePacket)
+	b = appendBool(b, s.DrainTimeout != nil)
+	if s.DrainTimeout != nil {
+		b = binary.AppendUvarint(b, uint64(*s.DrainTimeout))
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.Servers)))
+	for j := range s.Servers {
+		b = appendServer(b, &s.Servers[j])
+	}
+	return b
+}
+
+// appendServer appends the compact form of one server.
+func appendServer(b []byte, d *state.Server) []byte {
+	b = appendAddr(b, d.Address)
+	b = binary.AppendUvarint(b, uint64(d.Port))
+	b = appendString(b, string(d.Method))
+	b = appendString(b, string(d.TunnelType))
+	b = binary.AppendUvarint(b, uint64(d.TunnelPort))
+	b = appendString(b, d.TunnelChecksum)
+	b = binary.AppendUvarint(b, uint64(d.Weight))
+	b = binary.AppendUvarint(b, uint64(d.UpperThreshold))
+	b = binary.AppendUvarint(b, uint64(d.LowerThreshold))
+	b = binary.AppendUvarint(b, uint64(d.ActiveConnections))
 	return b
 }
 
@@ -108,43 +119,7 @@ func decodeServices(b []byte) ([]state.Service, error) {
 		out = make([]state.Service, 0, n)
 	}
 	for range n {
-		var s state.Service
-		s.Name = r.str()
-		s.Protocol = r.str()
-		s.Address = r.addr()
-		s.Port = uint16(r.uint(math.MaxUint16))
-		s.FWMark = uint32(r.uint(math.MaxUint32))
-		s.Family = state.Family(r.str())
-		s.Scheduler = state.Scheduler(r.str())
-		if nf := r.count(); nf > 0 {
-			s.Flags = make([]string, nf)
-			for k := range s.Flags {
-				s.Flags[k] = r.str()
-			}
-		}
-		s.Persistence = uint32(r.uint(math.MaxUint32))
-		s.Netmask = r.int()
-		s.OnePacket = r.bool()
-		if r.bool() {
-			v := uint32(r.uint(math.MaxUint32))
-			s.DrainTimeout = &v
-		}
-		if ns := r.count(); ns > 0 {
-			s.Servers = make([]state.Server, ns)
-			for k := range s.Servers {
-				d := &s.Servers[k]
-				d.Address = r.addr()
-				d.Port = uint16(r.uint(math.MaxUint16))
-				d.Method = state.Method(r.str())
-				d.TunnelType = state.TunnelType(r.str())
-				d.TunnelPort = uint16(r.uint(math.MaxUint16))
-				d.TunnelChecksum = r.str()
-				d.Weight = uint32(r.uint(math.MaxUint32))
-				d.UpperThreshold = uint32(r.uint(math.MaxUint32))
-				d.LowerThreshold = uint32(r.uint(math.MaxUint32))
-				d.ActiveConnections = uint32(r.uint(math.MaxUint32))
-			}
-		}
+		s := r.service()
 		if r.err != nil {
 			return nil, r.err
 		}
@@ -159,6 +134,52 @@ func decodeServices(b []byte) ([]state.Service, error) {
 	return out, nil
 }
 
+// service reads what appendService wrote.
+func (r *reader) service() state.Service {
+	var s state.Service
+	s.Name = r.str()
+	s.Protocol = r.str()
+	s.Address = r.addr()
+	s.Port = uint16(r.uint(math.MaxUint16))
+	s.FWMark = uint32(r.uint(math.MaxUint32))
+	s.Family = state.Family(r.str())
+	s.Scheduler = state.Scheduler(r.str())
+	if nf := r.count(); nf > 0 {
+		s.Flags = make([]string, nf)
+		for k := range s.Flags {
+			s.Flags[k] = r.str()
+		}
+	}
+	s.Persistence = uint32(r.uint(math.MaxUint32))
+	s.Netmask = r.int()
+	s.OnePacket = r.bool()
+	if r.bool() {
+		v := uint32(r.uint(math.MaxUint32))
+		s.DrainTimeout = &v
+	}
+	if ns := r.count(); ns > 0 {
+		s.Servers = make([]state.Server, ns)
+		for k := range s.Servers {
+			r.server(&s.Servers[k])
+		}
+	}
+	return s
+}
+
+// server reads what appendServer wrote into d.
+func (r *reader) server(d *state.Server) {
+	d.Address = r.addr()
+	d.Port = uint16(r.uint(math.MaxUint16))
+	d.Method = state.Method(r.str())
+	d.TunnelType = state.TunnelType(r.str())
+	d.TunnelPort = uint16(r.uint(math.MaxUint16))
+	d.TunnelChecksum = r.str()
+	d.Weight = uint32(r.uint(math.MaxUint32))
+	d.UpperThreshold = uint32(r.uint(math.MaxUint32))
+	d.LowerThreshold = uint32(r.uint(math.MaxUint32))
+	d.ActiveConnections = uint32(r.uint(math.MaxUint32))
+}
+
 // reader takes values off the front of b; after the first error every
 // value is zero and err says what was wrong.
 type reader struct {
@@ -167,11 +188,17 @@ type reader struct {
 	// strings keeps one copy of each short string read: a table has a
 	// handful of methods and schedulers, repeated thousands of times.
 	strings map[string]string
+	// form is what the errors say could not be read (nil: errServices).
+	form error
 }
 
 func (r *reader) fail(format string, args ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("%w (%s)", errServices, fmt.Sprintf(format, args...))
+		form := r.form
+		if form == nil {
+			form = errServices
+		}
+		r.err = fmt.Errorf("%w (%s)", form, fmt.Sprintf(format, args...))
 	}
 	r.b = nil
 }
