@@ -87,7 +87,15 @@ func (echoHost) Close() error { return nil }
 // only ever write well-formed responses, and never panic or hang.
 func FuzzServe(f *testing.F) {
 	hi := fmt.Sprintf(`{"id":1,"op":"hello","hello":{"protocol":%d}}`, ProtocolVersion) + "\n"
+	svc, srv := plantest.Service("10.0.0.1"), plantest.Server("10.0.0.2", 1)
+	compact, rest := splitChanges([]plan.Change{plantest.AddAddress(plantest.Addr("lo", "10.0.0.1/32", "")),
+		plantest.ServiceChange(plan.Create, "web", nil, &svc, plan.OwnCreate), plantest.ServerChange(plan.Create, svc, nil, &srv)})
+	apply, err := json.Marshal(request{ID: 2, Op: opApply, Compact: compact, Changes: rest})
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, s := range []string{
+		hi + string(apply) + "\n" + `{"id":2,"op":"ack","progress":1}` + "\n",
 		hi + `{"id":2,"op":"read","read":{"ipvs":true,"sysctls":["a.b"]}}` + "\n",
 		hi + `{"id":2,"op":"apply","changes":[{"kind":"address","address":"x","action":43}]}` + "\n" + `{"id":3,"op":"close"}`,
 		`{"id":1,"op":"read"}`,
