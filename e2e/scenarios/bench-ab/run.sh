@@ -52,3 +52,45 @@ for k in plan base_plan validate base_validate show base_show ipvsadm_Sn; do
 done
 echo "$line"
 ip netns exec lvs ipvsadm -C
+
+# Apply from empty, A/B: this lvsctl and the baseline take turns applying
+# the same N x 10 to an empty table (cleared between turns with ipvsadm -C
+# and the ownership record removed, as the setup above does: no lvsctl
+# takes part in the clearing), R times each. Each turn's table is checked
+# to hold every service and server. Prints each round, then
+#   @@AB-APPLY n=N runs=R apply=S base_apply=S apply_cpu=S base_apply_cpu=S
+# of medians: wall seconds, and CPU seconds (user+sys, the agent's
+# included: busybox time counts the children waited for).
+ab_apply() { # ab_apply NAME LVSCTL
+	ip netns exec lvs ipvsadm -C
+	rm -rf "$LVSCTL_RECORD_DIR"
+	t=$(now)
+	busybox time -f '%S %U' -o "$E2E_WORK/ab.sys" "$2" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/ab.out" 2>&1 ||
+		fail "$1: apply from empty exited $?: $(tail -n3 "$E2E_WORK/ab.out")"
+	since "$t" >>"$E2E_WORK/ab_$1"
+	echo >>"$E2E_WORK/ab_$1"
+	awk '{ printf "%.2f\n", $1 + $2 }' "$E2E_WORK/ab.sys" >>"$E2E_WORK/ab_$1_cpu"
+	rows=$(ip netns exec lvs ipvsadm -Sn | wc -l)
+	[ "$rows" -eq $((n * 11)) ] || fail "$1: the table after apply from empty has $rows rows, want $((n * 11))"
+}
+ab_median() { grep . "$E2E_WORK/$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+rm -f "$E2E_WORK"/ab_*
+for i in $(seq "$runs"); do
+	step "apply from empty, round $i"
+	# Who goes first alternates: neither always meets a freshly cleared
+	# kernel after the other's turn.
+	if [ $((i % 2)) -eq 1 ]; then
+		ab_apply apply "$LVSCTL"
+		ab_apply base_apply /e2e/bin/lvsctl-base
+	else
+		ab_apply base_apply /e2e/bin/lvsctl-base
+		ab_apply apply "$LVSCTL"
+	fi
+	for k in apply base_apply; do
+		printf '%s=%s (cpu %s) ' "$k" "$(tail -n1 "$E2E_WORK/ab_$k")" "$(tail -n1 "$E2E_WORK/ab_${k}_cpu")"
+	done
+	echo "load=$(cut -d' ' -f1 /proc/loadavg)"
+done
+echo "@@AB-APPLY n=$n runs=$runs apply=$(ab_median ab_apply) base_apply=$(ab_median ab_base_apply) apply_cpu=$(ab_median ab_apply_cpu) base_apply_cpu=$(ab_median ab_base_apply_cpu)"
+ip netns exec lvs ipvsadm -C
+rm -rf "$LVSCTL_RECORD_DIR"
