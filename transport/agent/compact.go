@@ -21,12 +21,13 @@ import (
 //	followed by action, address, name, service (pointer to an identity:
 //	protocol, address, port, fwmark, family), before and after (pointer
 //	to a service or a server, as the tag says), forces_replacement
-//	(count and strings), reason, ownership, original (pointer to a
-//	service).
+//	(count and strings), reason, ownership, drain (pointer: timeout,
+//	server count and servers), original (pointer to a service),
+//	hand_over (pointer: cluster).
 //
-// A service or server change with anything else (a drain, a hand over, a
-// resource of another kind) goes as JSON: the form carries only what it
-// names. TestCompactChangeFields fails when plan.Change grows a field.
+// A service or server change whose before or after holds a resource of
+// another kind goes as JSON. TestCompactChangeFields fails when
+// plan.Change grows a field the form does not know.
 const (
 	changeJSON    = 0
 	changeService = 1
@@ -39,9 +40,6 @@ var errChanges = errors.New("the apply's changes are not in the form this agent 
 // compactTag is the tag change c goes under: changeJSON when the compact
 // form cannot carry all of it.
 func compactTag(c *plan.Change) byte {
-	if c.Drain != nil || c.HandOver != nil {
-		return changeJSON
-	}
 	// Only the value of the change's kind, if any: Resource is all
 	// pointers, so == says whether another is set.
 	onlyService := func(r *plan.Resource) bool { return r == nil || *r == plan.Resource{Service: r.Service} }
@@ -95,9 +93,21 @@ func splitChanges(changes []plan.Change) (compact []byte, rest []wireChange) {
 		}
 		b = appendString(b, c.Reason)
 		b = appendString(b, string(c.Own))
+		b = appendBool(b, c.Drain != nil)
+		if c.Drain != nil {
+			b = binary.AppendUvarint(b, uint64(c.Drain.Timeout))
+			b = binary.AppendUvarint(b, uint64(len(c.Drain.Servers)))
+			for j := range c.Drain.Servers {
+				b = appendServer(b, &c.Drain.Servers[j])
+			}
+		}
 		b = appendBool(b, c.Original != nil)
 		if c.Original != nil {
 			b = appendService(b, c.Original)
+		}
+		b = appendBool(b, c.HandOver != nil)
+		if c.HandOver != nil {
+			b = appendString(b, c.HandOver.Cluster)
 		}
 	}
 	if len(others) > 0 {
@@ -175,8 +185,20 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 		c.Reason = r.str()
 		c.Own = plan.Ownership(r.str())
 		if r.bool() {
+			c.Drain = &plan.Drain{Timeout: uint32(r.uint(math.MaxUint32))}
+			if ns := r.count(); ns > 0 {
+				c.Drain.Servers = make([]state.Server, ns)
+				for k := range c.Drain.Servers {
+					r.server(&c.Drain.Servers[k])
+				}
+			}
+		}
+		if r.bool() {
 			s := r.service()
 			c.Original = &s
+		}
+		if r.bool() {
+			c.HandOver = &plan.HandOver{Cluster: r.str()}
 		}
 		if r.err != nil {
 			break
