@@ -101,7 +101,8 @@ func ServeHosts(ctx context.Context, r io.Reader, w io.Writer, o Opener) error {
 type server struct {
 	open Opener
 	// w is where enc writes; progress lines are written there directly.
-	w       io.Writer
+	w io.Writer
+	// line is the buffer of progress lines.
 	line    []byte
 	enc     *json.Encoder
 	acks    *acks
@@ -290,7 +291,8 @@ func (s *server) apply(ctx context.Context, id uint64, changes []plan.Change) ([
 	return eh.ApplyEach(ctx, changes, func(n int) {
 		if n == len(changes) || n-told >= every || time.Since(toldAt) >= progressPause {
 			// A failed write is a client gone: ctx ends and the apply stops.
-			_, _ = s.w.Write(progressLine(s.line[:0], id, "", n))
+			s.line = progressLine(s.line[:0], id, "", n)
+			_, _ = s.w.Write(s.line)
 			told, toldAt = n, time.Now()
 		}
 		if n < len(changes) {
