@@ -321,7 +321,7 @@ func (a *Client) Apply(ctx context.Context, changes []plan.Change) ([]plan.Resul
 	var done int
 	compact, rest := splitChanges(changes)
 	resp, err := a.call(ctx, request{Op: opApply, Changes: rest, Compact: compact, changes: changes}, &done)
-	if resp.Made > 0 {
+	if resp.Results == nil && (resp.Made > 0 || len(resp.Failed) > 0) {
 		results, xerr := expandResults(changes, resp.Made, resp.Failed)
 		if xerr != nil {
 			return nil, a.errorf("agent `%s` answered apply with %v: protocol error", a.command, xerr)
