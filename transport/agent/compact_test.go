@@ -21,12 +21,21 @@ import (
 // plan.Change (TestCompactChangesMatchJSON sets each of them). A field
 // added to plan.Change fails here until compactTag and the codec know it.
 func TestCompactChangeFields(t *testing.T) {
-	known := []string{"Kind", "Address", "Service", "Name", "Action", "Before", "After", "ForcesReplacement",
-		"Reason", "Own", "Drain", "Original", "HandOver"}
-	typ := reflect.TypeOf(plan.Change{})
-	for i := range typ.NumField() {
-		if f := typ.Field(i).Name; !slices.Contains(known, f) {
-			t.Errorf("plan.Change.%s: teach compact.go about it (carry it, or send changes having it as JSON)", f)
+	for _, c := range []struct {
+		v     any
+		known []string
+	}{
+		{plan.Change{}, []string{"Kind", "Address", "Service", "Name", "Action", "Before", "After", "ForcesReplacement",
+			"Reason", "Own", "Drain", "Original", "HandOver"}},
+		// The drain and hand over a change carries, field by field.
+		{plan.Drain{}, []string{"Timeout", "Servers"}},
+		{plan.HandOver{}, []string{"Cluster"}},
+	} {
+		typ := reflect.TypeOf(c.v)
+		for i := range typ.NumField() {
+			if f := typ.Field(i).Name; !slices.Contains(c.known, f) {
+				t.Errorf("%s.%s: teach compact.go about it (carry it, or send changes having it as JSON)", typ, f)
+			}
 		}
 	}
 }
