@@ -34,6 +34,10 @@ const (
 	changeServer  = 2
 )
 
+// minCompactChange is the fewest bytes a compact change takes: its tag
+// and a byte for each of the 12 fields after it.
+const minCompactChange = 13
+
 // errChanges is what decoding says of compact changes it cannot read.
 var errChanges = errors.New("the apply's changes are not in the form this agent reads: use the same lvsctl version on both sides")
 
@@ -151,7 +155,8 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 	}
 	r := reader{b: compact, strings: map[string]string{}, form: errChanges}
 	n := r.count()
-	out := make([]plan.Change, 0, n)
+	// A change is a JSON one sent, or at least minCompactChange bytes.
+	out := make([]plan.Change, 0, min(n, len(others)+len(r.b)/minCompactChange))
 	for range n {
 		tag := r.tag()
 		if tag == changeJSON {

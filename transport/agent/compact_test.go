@@ -129,6 +129,10 @@ func TestCompactChangesMatchJSON(t *testing.T) {
 	if rest != 3 {
 		t.Errorf("%d changes went as JSON; want the 3 the compact form does not carry", rest)
 	}
+	// The least a change takes, which bounds what decoding allocates.
+	if least, _ := splitChanges([]plan.Change{{Kind: plan.KindServer}}); len(least) != 1+minCompactChange {
+		t.Errorf("an empty server change takes %d bytes after the count; minCompactChange says %d", len(least)-1, minCompactChange)
+	}
 	// Without a service or server change, the request is as protocol 4's.
 	if compact, _ := splitChanges(changes[:1]); compact != nil {
 		t.Errorf("an apply of an address has compact changes: %q", compact)
