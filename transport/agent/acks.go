@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -44,6 +45,71 @@ func progressLine(b []byte, id uint64, op string, n int) []byte {
 	return append(b, "}\n"...)
 }
 
+// parseProgress reads a line progressLine wrote with op (empty: a
+// response), trailing newline or not; ok is false for any other line,
+// which the caller reads as JSON. The agent takes an ack and the client a
+// progress line every few changes: reading them by reflection cost more
+// than the rest of either's part of the exchange.
+func parseProgress(line []byte, op string) (id uint64, n int, ok bool) {
+	rest, ok := cutPrefix(line, `{"id":`)
+	if !ok {
+		return 0, 0, false
+	}
+	id, rest, ok = cutUint(rest)
+	if !ok {
+		return 0, 0, false
+	}
+	if op != "" {
+		if rest, ok = cutPrefix(rest, `,"op":"`); ok {
+			rest, ok = cutPrefix(rest, op)
+		}
+		if ok {
+			rest, ok = cutPrefix(rest, `"`)
+		}
+		if !ok {
+			return 0, 0, false
+		}
+	}
+	if rest, ok = cutPrefix(rest, `,"progress":`); !ok {
+		return 0, 0, false
+	}
+	v, rest, ok := cutUint(rest)
+	if !ok || v > math.MaxInt32 {
+		return 0, 0, false
+	}
+	if rest, ok = cutPrefix(rest, "}"); !ok {
+		return 0, 0, false
+	}
+	if len(rest) > 0 && string(rest) != "\n" {
+		return 0, 0, false
+	}
+	return id, int(v), true
+}
+
+func cutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return b, false
+	}
+	return b[len(prefix):], true
+}
+
+// cutUint reads the decimal number at the start of b, as strconv writes
+// it (no sign, no leading zero but for 0 itself).
+func cutUint(b []byte) (uint64, []byte, bool) {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 1 && b[0] == '0' {
+		return 0, b, false
+	}
+	v, err := strconv.ParseUint(string(b[:i]), 10, 64)
+	if err != nil {
+		return 0, b, false
+	}
+	return v, b[i:], true
+}
+
 // acks is what the client has acknowledged of the apply under way.
 type acks struct {
 	mu sync.Mutex
@@ -68,7 +134,9 @@ func (a *acks) take(raw json.RawMessage) bool {
 		return false
 	}
 	var ack request
-	if json.Unmarshal(raw, &ack) != nil || ack.Op != opAck {
+	if id, n, ok := parseProgress(raw, opAck); ok {
+		ack = request{ID: id, Op: opAck, Progress: n}
+	} else if json.Unmarshal(raw, &ack) != nil || ack.Op != opAck {
 		return false
 	}
 	a.mu.Lock()

@@ -162,10 +162,16 @@ func (a *Client) Version() string { return a.version }
 // readLoop hands each response line to the caller waiting for it, then
 // reaps the process once its output ends.
 func (a *Client) readLoop(r io.Reader, wait func() error) {
-	dec := json.NewDecoder(r)
+	lr := newLineReader(r)
 	for {
+		line, err := lr.next()
+		if err != nil {
+			break
+		}
 		var resp response
-		if err := dec.Decode(&resp); err != nil {
+		if id, n, ok := parseProgress(line, ""); ok {
+			resp = response{ID: id, Progress: n}
+		} else if json.Unmarshal(line, &resp) != nil {
 			break
 		}
 		a.responses <- resp

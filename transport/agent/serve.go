@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,10 +139,9 @@ func readRequests(ctx context.Context, r io.Reader, a *acks) (<-chan requestLine
 	lines := make(chan requestLine)
 	gone := make(chan struct{})
 	go func() {
-		dec := json.NewDecoder(r)
+		lr := newLineReader(r)
 		for {
-			var raw json.RawMessage
-			err := dec.Decode(&raw)
+			raw, err := lr.next()
 			if err != nil {
 				close(gone)
 			} else if a.take(raw) {
@@ -159,12 +160,43 @@ func readRequests(ctx context.Context, r io.Reader, a *acks) (<-chan requestLine
 	return lines, gone
 }
 
+// lineReader reads the protocol's lines, one JSON value each: the end of
+// a line is found by a byte search, so the JSON is read once (by
+// json.Unmarshal), not also scanned to find where it ends, as a
+// json.Decoder does. An apply request of 11,000 changes is a line of
+// 1.5 MB; the scans cost the agent about a tenth of its CPU in the VM.
+type lineReader struct{ r *bufio.Reader }
+
+func newLineReader(r io.Reader) lineReader { return lineReader{bufio.NewReaderSize(r, 64<<10)} }
+
+// next returns the next line that is not blank, trimmed; its bytes are
+// the caller's. A line without its newline at the end of the input is cut
+// short (io.ErrUnexpectedEOF), as a peer that died while writing leaves it.
+func (l lineReader) next() ([]byte, error) {
+	for {
+		line, err := l.r.ReadBytes('\n')
+		if err != nil {
+			if err == io.EOF && len(bytes.TrimSpace(line)) > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			return line, nil
+		}
+	}
+}
+
 // serveRaw answers one request line. A line that is JSON but not a valid
 // request (an unknown action, say) is answered with an error and the
-// session goes on; only a broken stream ends it.
+// session goes on; a line that is not JSON ends it, as a broken stream.
 func (s *server) serveRaw(ctx context.Context, raw json.RawMessage) (response, bool, error) {
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return response{Error: errorToWire(fmt.Errorf("agent: read request: %w", err))}, true, fmt.Errorf("agent: read request: %w", err)
+		}
 		err = fmt.Errorf("agent: bad %s request: %w: use the same lvsctl version on both sides", req.Op, err)
 		return response{ID: req.ID, Error: errorToWire(err)}, false, nil
 	}
