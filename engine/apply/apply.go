@@ -69,13 +69,27 @@ func Wave(role state.Role, c plan.Change) (int, error) {
 func byWave(p plan.Plan) ([][]batch, error) {
 	out := make([][]batch, len(Waves()))
 	for _, hp := range p.Hosts {
-		per := make([][]plan.Change, len(Waves()))
-		for _, c := range hp.Changes {
+		// Two passes: each wave's slice made at its size once, not grown
+		// by copying (a plan of 11,000 changes spent a tenth of apply's
+		// CPU growing them).
+		waveOf := make([]int, len(hp.Changes))
+		sizes := make([]int, len(Waves()))
+		for i, c := range hp.Changes {
 			w, err := Wave(hp.Role, c)
 			if err != nil {
 				return nil, fmt.Errorf("host %s: %w: the plan was made by another lvsctl version; make it again", hp.Host, err)
 			}
-			per[w] = append(per[w], c)
+			waveOf[i] = w
+			sizes[w]++
+		}
+		per := make([][]plan.Change, len(Waves()))
+		for w, n := range sizes {
+			if n > 0 {
+				per[w] = make([]plan.Change, 0, n)
+			}
+		}
+		for i, c := range hp.Changes {
+			per[waveOf[i]] = append(per[waveOf[i]], c)
 		}
 		for w, cs := range per {
 			if len(cs) > 0 {
