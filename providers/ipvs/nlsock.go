@@ -94,10 +94,17 @@ func (s *nlsock) readError(ctx context.Context, err error) error {
 	return &errNoAnswer{wait: s.wait, err: err}
 }
 
-// finish reads out the pending dump, if any, to its end.
+// finish reads out the pending dump, if any, to its end. It does not wait:
+// the kernel queues a dump's next part as the last one is read, so an
+// empty queue is a dump over (its end read, or lost in a part that did
+// not parse).
 func (s *nlsock) finish(ctx context.Context) error {
 	for s.pending != 0 {
-		msgs, err := s.recvDump()
+		msgs, err := s.recvDump(false)
+		if errors.Is(err, unix.EAGAIN) {
+			s.pending = 0
+			break
+		}
 		if err != nil {
 			return fmt.Errorf("reading out an earlier dump left unfinished: %w", s.readError(ctx, err))
 		}
@@ -207,8 +214,9 @@ func (s *nlsock) recv() ([]syscall.NetlinkMessage, error) {
 // dump's answer comes as its data and then its end (NLMSG_DONE), which the
 // kernel queues while the data is read, so one system call takes both
 // where recv needs two, one per service of a big table. The messages stay
-// valid until the next recv or recvDump.
-func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
+// valid until the next recv or recvDump. Without wait, an empty queue is
+// EAGAIN.
+func (s *nlsock) recvDump(wait bool) ([]syscall.NetlinkMessage, error) {
 	if s.buf2 == nil {
 		s.buf2 = make([]byte, recvBuf)
 	}
@@ -241,7 +249,7 @@ func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
 			if errno != 0 {
 				rerr = errno
 			}
-			return rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
+			return !wait || rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
 		})
 		runtime.KeepAlive(&iov)
 		if err == nil {

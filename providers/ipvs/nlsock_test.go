@@ -110,6 +110,11 @@ func dumpFamilies(ctx context.Context, r *Reader, each func()) ([]string, error)
 // (EBUSY) while it runs, or the next reads its tail.
 func TestDumpAfterAbandoned(t *testing.T) {
 	r, want := ctrlReader(t)
+	t.Run("with its end lost", func(t *testing.T) {
+		// As dump leaves one whose end came in a part that did not parse.
+		r.s.pending = 1 << 30
+		checkDumps(t, r, want)
+	})
 	t.Run("right after the request", func(t *testing.T) {
 		// As dump leaves one whose first read fails.
 		seq, err := r.s.sendDump(ctrlCmdGetFamily, nil)
@@ -137,14 +142,22 @@ func checkDumps(t *testing.T, r *Reader, want []string) {
 	}
 }
 
-// TestDumpNoAnswer: a kernel that never answers ends the dump after the
-// socket's wait, with an error that says what to do, and the socket stays
-// usable for what comes after.
+// TestDumpNoAnswer: a read the kernel never answers (here: no request
+// sent) ends after the socket's wait, with an error that says what to do,
+// or when its context ends; the socket stays usable.
 func TestDumpNoAnswer(t *testing.T) {
 	r, want := ctrlReader(t)
+	read := func(ctx context.Context) error {
+		stop, err := r.s.watch(ctx)
+		defer stop()
+		if err != nil {
+			return err
+		}
+		_, err = r.s.recvDump(true)
+		return r.s.readError(ctx, err)
+	}
 	r.s.wait = 50 * time.Millisecond
-	r.s.pending = 1 << 30 // an earlier dump whose end never comes
-	_, err := dumpFamilies(t.Context(), r, func() {})
+	err := read(t.Context())
 	var na *errNoAnswer
 	if !errors.As(err, &na) || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("got %v, want the no-answer error", err)
@@ -152,13 +165,15 @@ func TestDumpNoAnswer(t *testing.T) {
 	if !strings.Contains(err.Error(), "did not answer in 50ms") || !strings.Contains(err.Error(), "run again") {
 		t.Errorf("message %q does not say what happened and what to do", err)
 	}
+	r.s.wait = time.Hour
 	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	if _, err := dumpFamilies(ctx, r, func() {}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("dump with its context ended: %v", err)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+	}()
+	if err := read(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read with its context ended: %v", err)
 	}
-	r.s.pending = 0
-	r.s.wait = dumpWait
 	got, err := dumpFamilies(t.Context(), r, func() {})
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("dump after the timeouts: %v, %v", got, err)

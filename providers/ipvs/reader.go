@@ -107,7 +107,7 @@ func (r *Reader) dump(ctx context.Context, cmd uint8, data []byte, fn func(*attr
 	}
 	var bad error // the first malformed part; the rest is read, not decoded
 	for {
-		msgs, err := s.recvDump()
+		msgs, err := s.recvDump(true)
 		if err != nil {
 			s.pending = seq
 			return errors.Join(bad, s.readError(ctx, err))
