@@ -1,11 +1,15 @@
 package ipvs
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"github.com/mdlayher/genetlink"
@@ -29,6 +33,88 @@ type nlsock struct {
 	req []byte
 	// buf2 takes the second datagram of recvDump.
 	buf2 []byte
+	// pending is the sequence number of a dump left before its end (an
+	// error or a cancel while reading), 0 if none: the kernel refuses
+	// another dump on the socket (EBUSY) until that one is read out.
+	pending uint32
+	// wait bounds each dump (and the reading out of a pending one): a
+	// kernel, or a namespace, that never answers must not block a plan
+	// for ever. dlmu and gen keep a late cancel of one dump from setting
+	// the deadline of the next.
+	wait time.Duration
+	dlmu sync.Mutex
+	gen  uint64
+}
+
+// dumpWait is nlsock.wait: far above any answer of a working kernel (a
+// dump's parts come in milliseconds, even in a VM under emulation).
+const dumpWait = 30 * time.Second
+
+// errNoAnswer is a dump the kernel did not answer within the wait.
+type errNoAnswer struct {
+	wait time.Duration
+	err  error
+}
+
+func (e *errNoAnswer) Error() string {
+	return fmt.Sprintf("the kernel's IPVS (generic netlink) did not answer in %s: its network namespace or kernel is stuck or overloaded; check it (`ipvsadm -Ln` there) and run again", e.wait)
+}
+
+func (e *errNoAnswer) Unwrap() error { return e.err }
+
+// watch bounds the reads of the dump about to start: by the wait, and by
+// ctx. The returned stop must be called when the dump ends.
+func (s *nlsock) watch(ctx context.Context) (stop func() bool, err error) {
+	s.dlmu.Lock()
+	s.gen++
+	gen := s.gen
+	err = s.c.SetReadDeadline(time.Now().Add(s.wait))
+	s.dlmu.Unlock()
+	if err != nil || ctx.Done() == nil {
+		return func() bool { return true }, err
+	}
+	return context.AfterFunc(ctx, func() {
+		s.dlmu.Lock()
+		defer s.dlmu.Unlock()
+		if s.gen == gen {
+			_ = s.c.SetReadDeadline(time.Unix(1, 0))
+		}
+	}), nil
+}
+
+// readError is the error of a read of a dump that ended in err: ctx's
+// end, the wait, or err itself.
+func (s *nlsock) readError(ctx context.Context, err error) error {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return &errNoAnswer{wait: s.wait, err: err}
+}
+
+// finish reads out the pending dump, if any, to its end. It does not wait:
+// the kernel queues a dump's next part as the last one is read, so an
+// empty queue is a dump over (its end read, or lost in a part that did
+// not parse).
+func (s *nlsock) finish(ctx context.Context) error {
+	for s.pending != 0 {
+		msgs, err := s.recvDump(false)
+		if errors.Is(err, unix.EAGAIN) {
+			s.pending = 0
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading out an earlier dump left unfinished: %w", s.readError(ctx, err))
+		}
+		for _, m := range msgs {
+			if m.Header.Seq == s.pending && (m.Header.Type == unix.NLMSG_DONE || m.Header.Type == unix.NLMSG_ERROR) {
+				s.pending = 0
+			}
+		}
+	}
+	return nil
 }
 
 // recvBuf is the read buffer: the kernel makes dump messages of up to
@@ -45,7 +131,11 @@ func dialSock() (*nlsock, error) {
 		_ = c.Close()
 		return nil, err
 	}
-	return &nlsock{c: c, family: f, buf: make([]byte, recvBuf)}, nil
+	return newSock(c, f), nil
+}
+
+func newSock(c *netlink.Conn, f genetlink.Family) *nlsock {
+	return &nlsock{c: c, family: f, buf: make([]byte, recvBuf), wait: dumpWait}
 }
 
 // genlHeaderLen is struct genlmsghdr: command, version, reserved u16.
@@ -124,8 +214,9 @@ func (s *nlsock) recv() ([]syscall.NetlinkMessage, error) {
 // dump's answer comes as its data and then its end (NLMSG_DONE), which the
 // kernel queues while the data is read, so one system call takes both
 // where recv needs two, one per service of a big table. The messages stay
-// valid until the next recv or recvDump.
-func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
+// valid until the next recv or recvDump. Without wait, an empty queue is
+// EAGAIN.
+func (s *nlsock) recvDump(wait bool) ([]syscall.NetlinkMessage, error) {
 	if s.buf2 == nil {
 		s.buf2 = make([]byte, recvBuf)
 	}
@@ -158,7 +249,7 @@ func (s *nlsock) recvDump() ([]syscall.NetlinkMessage, error) {
 			if errno != 0 {
 				rerr = errno
 			}
-			return rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
+			return !wait || rerr != unix.EAGAIN && rerr != unix.EWOULDBLOCK
 		})
 		runtime.KeepAlive(&iov)
 		if err == nil {

@@ -1,6 +1,7 @@
 package ipvs
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -45,7 +46,7 @@ func (r *Reader) Close() error { return r.s.c.Close() }
 // table is os.ErrNotExist.
 func (r *Reader) Services() ([]cfipvs.ServiceExtended, error) {
 	var out []cfipvs.ServiceExtended
-	err := r.dump(cmdGetService, nil, func(ad *attrs) {
+	err := r.dump(context.Background(), cmdGetService, nil, func(ad *attrs) {
 		if ad.typ != cmdAttrService {
 			return
 		}
@@ -67,7 +68,7 @@ func (r *Reader) Destinations(svc cfipvs.Service) ([]cfipvs.DestinationExtended,
 		return nil, err
 	}
 	var out []cfipvs.DestinationExtended
-	err = r.dump(cmdGetDest, data, func(ad *attrs) {
+	err = r.dump(context.Background(), cmdGetDest, data, func(ad *attrs) {
 		if ad.typ != cmdAttrDest {
 			return
 		}
@@ -83,18 +84,33 @@ func (r *Reader) Destinations(svc cfipvs.Service) ([]cfipvs.DestinationExtended,
 }
 
 // dump sends a dump request and calls fn on each top-level attribute of
-// each answer, until the kernel says it is done.
-func (r *Reader) dump(cmd uint8, data []byte, fn func(*attrs)) error {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	seq, err := r.s.sendDump(cmd, data)
+// each answer, until the kernel says it is done. The dump is read to its
+// end even after a malformed part (whose error it returns), and one left
+// unfinished (an error or ctx's end while reading) is read out before the
+// next request: the kernel takes no other dump on the socket until then.
+// The reads are bounded by the socket's wait and by ctx.
+func (r *Reader) dump(ctx context.Context, cmd uint8, data []byte, fn func(*attrs)) error {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stop, err := s.watch(ctx)
+	defer stop()
 	if err != nil {
 		return err
 	}
+	if err := s.finish(ctx); err != nil {
+		return err
+	}
+	seq, err := s.sendDump(cmd, data)
+	if err != nil {
+		return err
+	}
+	var bad error // the first malformed part; the rest is read, not decoded
 	for {
-		msgs, err := r.s.recvDump()
+		msgs, err := s.recvDump(true)
 		if err != nil {
-			return err
+			s.pending = seq
+			return errors.Join(bad, s.readError(ctx, err))
 		}
 		for _, m := range msgs {
 			if m.Header.Seq != seq {
@@ -102,32 +118,41 @@ func (r *Reader) dump(cmd uint8, data []byte, fn func(*attrs)) error {
 			}
 			switch m.Header.Type {
 			case unix.NLMSG_DONE:
+				if bad != nil {
+					return bad
+				}
 				// A dump's end may carry its error.
 				if len(m.Data) >= 4 {
 					return ackError(m.Data)
 				}
 				return nil
 			case unix.NLMSG_ERROR:
+				// The request refused: no dump runs.
 				if err := ackError(m.Data); err != nil {
-					return err
+					return errors.Join(bad, err)
 				}
 				continue
 			}
-			if len(m.Data) < genlHeaderLen {
-				return errShortGenl
-			}
-			ad, err := newAttrs(m.Data[genlHeaderLen:])
-			if err != nil {
-				return err
-			}
-			for ad.next() {
-				fn(&ad)
-			}
-			if ad.err != nil {
-				return ad.err
+			if bad == nil {
+				bad = decodeParts(m.Data, fn)
 			}
 		}
 	}
+}
+
+// decodeParts calls fn on the top-level attributes of one answer.
+func decodeParts(data []byte, fn func(*attrs)) error {
+	if len(data) < genlHeaderLen {
+		return errShortGenl
+	}
+	ad, err := newAttrs(data[genlHeaderLen:])
+	if err != nil {
+		return err
+	}
+	for ad.next() {
+		fn(&ad)
+	}
+	return ad.err
 }
 
 func decodeService(ad *attrs, s *cfipvs.Service) error {

@@ -144,7 +144,11 @@ func stamp(p string) (string, bool) {
 	if err := syscall.Stat(p, &st); err != nil {
 		return "", false
 	}
-	return fmt.Sprintf("%d %d.%09d %d.%09d %d %d\n", st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec, st.Dev, st.Ino), true
+	return stampOf(&st), true
+}
+
+func stampOf(st *syscall.Stat_t) string {
+	return fmt.Sprintf("%d %d.%09d %d.%09d %d %d\n", st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec, st.Dev, st.Ino)
 }
 
 func sameContent(a, b string) (bool, error) {

@@ -106,25 +106,31 @@ func LoadRecord(path string) (*state.Record, error) {
 var recordDecodes atomic.Int64
 
 func loadRecordFile(path string) (*recordFile, error) {
+	f, _, err := readRecordFile(path)
+	return f, err
+}
+
+// readRecordFile is loadRecordFile, with the bytes it decoded.
+func readRecordFile(path string) (*recordFile, []byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read ownership record %s: %w (lvsctl will not plan without it: fix its permissions, or run as root)", path, err)
+		return nil, nil, fmt.Errorf("read ownership record %s: %w (lvsctl will not plan without it: fix its permissions, or run as root)", path, err)
 	}
 	recordDecodes.Add(1)
 	var r recordFile
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("ownership record %s is damaged (%v): lvsctl will not plan without it, since it says what lvsctl made on this host. "+
+		return nil, nil, fmt.Errorf("ownership record %s is damaged (%v): lvsctl will not plan without it, since it says what lvsctl made on this host. "+
 			"Restore it from a backup; or move it aside (mv %s %s.damaged), and know that lvsctl then treats everything on the host as not its own, "+
 			"so it will neither change nor remove what an earlier apply made until you remove that by hand", path, err, path, path)
 	}
 	if r.FormatVersion != state.FormatVersion {
-		return nil, fmt.Errorf("ownership record %s has format %q, this lvsctl knows %q: use the lvsctl version that wrote it",
+		return nil, nil, fmt.Errorf("ownership record %s has format %q, this lvsctl knows %q: use the lvsctl version that wrote it",
 			path, r.FormatVersion, state.FormatVersion)
 	}
-	return &r, nil
+	return &r, b, nil
 }
 
 // saveRecord replaces the record file atomically with r and no intents: a

@@ -1,9 +1,13 @@
 package local
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
+	"os"
 	"slices"
+	"syscall"
+	"time"
 
 	"github.com/lvsctl/lvsctl/engine/state"
 )
@@ -16,10 +20,36 @@ import (
 // this run writes it; the file's stamp (size, times, inode: every write
 // lvsctl makes is a rename, a new inode) is still checked at each use, so a
 // file changed by anything else is read again, and a damaged one refuses
-// as it always did.
+// as it always did. A stamp taken within racyWindow of the file's last
+// change does not tell a later change apart (a file's times have the
+// filesystem's granularity: a tick of the kernel's coarse clock, or a
+// second), so with such a stamp the file's bytes are kept and compared.
 type recordCache struct {
 	file  *recordFile // as decoded from the file; never handed out
 	stamp string
+	data  []byte // the file's bytes, if the stamp is racy
+}
+
+// racyWindow is more than any filesystem's time granularity (1 s at most
+// on the filesystems a director's /var/lib is on; FAT's 2 s aside).
+const racyWindow = 2 * time.Second
+
+// statFile is syscall.Stat; tests give it a coarser clock.
+var statFile = syscall.Stat
+
+// recordStamp is stamp for the record file, and whether the file changed
+// so recently that a change to come could leave the stamp as it is.
+func recordStamp(p string) (st string, racy, ok bool) {
+	var fi syscall.Stat_t
+	if err := statFile(p, &fi); err != nil {
+		return "", false, false
+	}
+	last := fi.Ctim
+	if before(last, fi.Mtim) {
+		last = fi.Mtim
+	}
+	racy = time.Since(time.Unix(last.Sec, last.Nsec)) < racyWindow
+	return stampOf(&fi), racy, true
 }
 
 // loadRecord reads the host's own record file, from the cache when the
@@ -31,16 +61,24 @@ func (l *Host) loadRecord() (*recordFile, error) {
 	}
 	// The stamp is taken before the read: a file replaced in between has
 	// another stamp at the next use, and is read again then.
-	st, stamped := stamp(l.recordPath)
+	st, racy, stamped := recordStamp(l.recordPath)
 	if c := l.cache; c != nil && stamped && c.stamp == st {
-		return cloneRecordFile(c.file), nil
+		if c.data == nil {
+			return cloneRecordFile(c.file), nil
+		}
+		if b, err := os.ReadFile(l.recordPath); err == nil && bytes.Equal(b, c.data) {
+			return cloneRecordFile(c.file), nil
+		}
 	}
 	l.cache = nil
-	f, err := loadRecordFile(l.recordPath)
+	f, data, err := readRecordFile(l.recordPath)
 	if err != nil || f == nil || !stamped {
 		return f, err
 	}
 	l.cache = &recordCache{file: cloneRecordFile(f), stamp: st}
+	if racy {
+		l.cache.data = data
+	}
 	return f, nil
 }
 
@@ -52,7 +90,7 @@ func (l *Host) cacheWritten(data []byte) {
 	if l.lock == nil {
 		return
 	}
-	st, ok := stamp(l.recordPath)
+	st, racy, ok := recordStamp(l.recordPath)
 	if !ok {
 		return
 	}
@@ -61,6 +99,9 @@ func (l *Host) cacheWritten(data []byte) {
 		return
 	}
 	l.cache = &recordCache{file: &f, stamp: st}
+	if racy {
+		l.cache.data = data
+	}
 }
 
 // cloneRecordFile copies f deeply: nothing the copy's user changes reaches

@@ -3,9 +3,12 @@ package local
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -178,4 +181,71 @@ func TestCloneRecordFileIsDeep(t *testing.T) {
 	if d := cmp.Diff(want, f, clustertest.CmpOpts); d != "" {
 		t.Errorf("a change to the copy reached the original (-want +got):\n%s", d)
 	}
+}
+
+// TestRecordCacheSeesRewriteInSameTick: a record rewritten in place (same
+// inode, same size) in the clock tick of the write the cache was stamped
+// after has the stamp the cache holds (a file's times have the kernel's
+// coarse clock, or whole seconds on some filesystems; since Linux 6.13 a
+// stat makes the next change's time fine, hence the coarser clock
+// here): the read must still see the new content.
+func TestRecordCacheSeesRewriteInSameTick(t *testing.T) {
+	statFile = func(p string, st *syscall.Stat_t) error {
+		err := syscall.Stat(p, st)
+		st.Mtim.Nsec, st.Ctim.Nsec = 0, 0
+		return err
+	}
+	t.Cleanup(func() { statFile = syscall.Stat })
+	r := newRig(t)
+	h := r.reopen(t)
+	for i := range 200 {
+		clustertest.Apply(t, h, plannedChanges(t, h, directorWants(3+i%2)))
+		c := h.cache
+		if c == nil {
+			t.Fatal("nothing cached after a write under the lock")
+		}
+		data, err := os.ReadFile(r.record)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The owned services made UDP: same size.
+		changed := bytes.ReplaceAll(data, []byte(`"tcp/`), []byte(`"udp/`))
+		if bytes.Equal(changed, data) {
+			t.Fatalf("no TCP service to change in %s", data)
+		}
+		f, err := os.OpenFile(r.record, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteAt(changed, 0)
+		if st, _, _ := recordStamp(r.record); st != c.stamp {
+			// Another tick: any cache sees it. Put the record back and
+			// try again.
+			_, err = f.WriteAt(data, 0)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(mustRead(t, r.record), changed) {
+			continue
+		}
+		got := r.read(t, h)
+		if keys := slices.Sorted(maps.Keys(got.Owned.Services)); !strings.HasPrefix(keys[0], "udp/") {
+			t.Fatalf("after a rewrite in place in the same tick, the read owns %v: the cache served the old record", keys)
+		}
+		return
+	}
+	t.Skip("no rewrite landed in the tick of the write before it")
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

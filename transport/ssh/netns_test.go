@@ -431,11 +431,15 @@ func TestNetnsUnreachable(t *testing.T) {
 	hung.Silent()
 	// An address on web1's link where no host answers ARP.
 	nobody := strings.TrimSuffix(web1.Addr, ".2") + ".3"
-	cfg := lab.SSHConfig(fmt.Sprintf("Host nobody\n  HostName %s\n  ConnectTimeout 1\nHost hung\n  ConnectTimeout 1\n", nobody))
+	// The TCP connect to hung and its wait for the greeting share one
+	// ConnectTimeout: on a loaded machine a connect can take a good part
+	// of a second, so hung's is long enough that only the greeting can
+	// run out. nobody's never connects.
+	cfg := lab.SSHConfig(fmt.Sprintf("Host nobody\n  HostName %s\n  ConnectTimeout 1\nHost hung\n  ConnectTimeout 3\n", nobody))
 	p := newPool(t, lab, cfg, nil)
 	for host, want := range map[string]string{
 		"nobody": "no answer within 1s (ConnectTimeout)",
-		"hung":   "no SSH greeting within 1s (ConnectTimeout)",
+		"hung":   "no SSH greeting within 3s (ConnectTimeout)",
 	} {
 		_, err := p.Client(ctx(t), ssh.Target{Host: host})
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -39,6 +40,10 @@ func startProxy(command, addr string) (*proxyConn, error) {
 	c := &proxyConn{r: outR, w: inW, stderr: &tailBuffer{max: 2048}, addr: proxyAddr(addr), exited: make(chan struct{})}
 	c.cmd = exec.Command("/bin/sh", "-c", "exec "+command)
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = inR, outW, c.stderr
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A child left behind with the command's stderr must not hold up its
+	// end (Wait copies stderr until every writer has closed it).
+	c.cmd.WaitDelay = time.Second
 	err = c.cmd.Start()
 	// The command has its ends now; ours are the others.
 	inR.Close()
@@ -56,21 +61,28 @@ func (c *proxyConn) Read(b []byte) (int, error)  { return c.r.Read(b) }
 func (c *proxyConn) Write(b []byte) (int, error) { return c.w.Write(b) }
 
 // Close ends the command: its pipes close (ssh -W and nc end on EOF), and
-// it is killed if it has not gone at once: the pool closes connections
-// one after the other, and the connection is over anyway.
+// its process group is killed if it has not gone within proxyGrace. The
+// grace is a bound for a command that ignores EOF, not a race: a failing
+// command often says why only as it ends (a slow ssh -W after its pipes
+// closed; any command on a loaded machine), and what it says is the error
+// (x/crypto/ssh closes the connection on a failed handshake, before
+// explain reads stderr).
 func (c *proxyConn) Close() error {
 	c.once.Do(func() {
 		c.w.Close()
 		c.r.Close()
 		select {
 		case <-c.exited:
-		case <-time.After(200 * time.Millisecond):
-			_ = c.cmd.Process.Kill()
+		case <-time.After(proxyGrace):
+			_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 			<-c.exited
 		}
 	})
 	return nil
 }
+
+// proxyGrace is how long Close waits for the command to end on EOF.
+const proxyGrace = 3 * time.Second
 
 func (c *proxyConn) LocalAddr() net.Addr  { return proxyAddr("") }
 func (c *proxyConn) RemoteAddr() net.Addr { return c.addr }

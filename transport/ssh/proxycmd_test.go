@@ -15,8 +15,19 @@ import (
 )
 
 // TestProxyCommandFails: a ProxyCommand that ends without carrying a
-// connection is an error that says what the command said, at once.
+// connection is an error that says what the command said, at once; also
+// when it says it a while after closing its output (as a slow ssh -W does,
+// or any command on a loaded machine).
 func TestProxyCommandFails(t *testing.T) {
+	for name, command := range map[string]string{
+		"at once": "echo no route to %h:%p >&2; exit 3",
+		"later":   "sh -c 'exec >&-; sleep 0.3; echo no route to %h:%p >&2; exit 3'",
+	} {
+		t.Run(name, func(t *testing.T) { testProxyCommandFails(t, command) })
+	}
+}
+
+func testProxyCommandFails(t *testing.T, command string) {
 	dir := t.TempDir()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -32,7 +43,7 @@ func TestProxyCommandFails(t *testing.T) {
 	for f, b := range map[string][]byte{
 		key:   pem.EncodeToMemory(block),
 		known: nil,
-		cfg: []byte("Host web1\n  HostName 192.0.2.1\n  ProxyCommand echo no route to %h:%p >&2; exit 3\n" +
+		cfg: []byte("Host web1\n  HostName 192.0.2.1\n  ProxyCommand " + command + "\n" +
 			"Host *\n  IdentityFile " + key + "\n  UserKnownHostsFile " + known + "\n"),
 	} {
 		if err := os.WriteFile(f, b, 0o600); err != nil {
