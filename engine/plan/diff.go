@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -266,37 +267,40 @@ func (d *differ) replaceService(want, old *state.Service) {
 // (have is nil for a service about to be created).
 func (d *differ) servers(want, have *state.Service) {
 	svc := want.ID()
-	var live map[string]*state.Server
+	// Keyed by address and port, not by Key (the same identity as a
+	// string): a string per server, on both sides, was most of what a
+	// no-op plan allocated. The string is made for changes alone.
+	var live map[netip.AddrPort]*state.Server
 	if have != nil {
-		live = make(map[string]*state.Server, len(have.Servers))
+		live = make(map[netip.AddrPort]*state.Server, len(have.Servers))
 		for i := range have.Servers {
-			live[have.Servers[i].Key()] = &have.Servers[i]
+			live[serverID(&have.Servers[i])] = &have.Servers[i]
 		}
 	}
 	for i := range want.Servers {
 		w := &want.Servers[i]
-		key := w.Key()
-		h, ok := live[key]
+		id := serverID(w)
+		h, ok := live[id]
 		switch {
 		case !ok:
 			d.add(Change{
-				Kind: KindServer, Action: Create, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
+				Kind: KindServer, Action: Create, Address: serverAddress(svc, w.Key()), Service: ptr(svc), Name: want.Name,
 				After: &Resource{Server: ptr(*w)},
 			})
 		case !sameServer(w, h):
 			d.add(Change{
-				Kind: KindServer, Action: Update, Address: serverAddress(svc, key), Service: ptr(svc), Name: want.Name,
+				Kind: KindServer, Action: Update, Address: serverAddress(svc, w.Key()), Service: ptr(svc), Name: want.Name,
 				Before: &Resource{Server: ptr(*h)}, After: &Resource{Server: ptr(*w)},
 			})
 		}
-		delete(live, key)
+		delete(live, id)
 	}
 	if have == nil {
 		return
 	}
 	for i := range have.Servers {
 		h := &have.Servers[i]
-		if _, gone := live[h.Key()]; !gone {
+		if _, gone := live[serverID(h)]; !gone {
 			continue
 		}
 		c := Change{
@@ -306,6 +310,16 @@ func (d *differ) servers(want, have *state.Service) {
 		drainServer(&c, want)
 		d.add(c)
 	}
+}
+
+// serverID identifies a server within its service as its Key does: two
+// servers have the same serverID exactly when they have the same Key (an
+// invalid address is "invalid AddrPort" whatever the port).
+func serverID(s *state.Server) netip.AddrPort {
+	if !s.Address.IsValid() {
+		return netip.AddrPort{}
+	}
+	return netip.AddrPortFrom(s.Address, s.Port)
 }
 
 // sameServiceSettings compares what edit-service can change in place.

@@ -5,6 +5,7 @@
 package state
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -249,11 +250,16 @@ func (h Host) Sysctl(name string) (string, bool) {
 
 // Normalize sorts every list by key so equal states compare and marshal equal.
 func (h *Host) Normalize() {
+	kb := &keyBuffers{}
 	for i := range h.Services {
 		slices.Sort(h.Services[i].Flags)
-		sortByKey(h.Services[i].Servers, Server.Key)
+		if !sortedByKey(h.Services[i].Servers, Server.appendKey, kb) {
+			sortByKey(h.Services[i].Servers, Server.Key)
+		}
 	}
-	sortByKey(h.Services, Service.Key)
+	if !sortedByKey(h.Services, Service.appendKey, kb) {
+		sortByKey(h.Services, Service.Key)
+	}
 	sortByKey(h.Addresses, Address.Key)
 	sortByKey(h.Routes, Route.Key)
 	sortByKey(h.Sysctls, Sysctl.Key)
@@ -296,6 +302,46 @@ func sortByKey[T any](s []T, key func(T) string) {
 		sorted[i] = s[k.i]
 	}
 	copy(s, sorted)
+}
+
+// sortedByKey reports whether s is sorted by key, as sortByKey would leave
+// it, without a string per element: states read or normalized before (every
+// plan normalizes the live and the desired state) are sorted already, and a
+// fresh key per server was most of what normalizing them cost. appendKey
+// appends what Key returns; kb are its buffers, kept from one list to the
+// next.
+func sortedByKey[T any](s []T, appendKey func(T, []byte) []byte, kb *keyBuffers) bool {
+	prev, cur := kb.prev[:0], kb.cur[:0]
+	defer func() { kb.prev, kb.cur = prev, cur }()
+	for i := range s {
+		cur = appendKey(s[i], cur[:0])
+		if i > 0 && bytes.Compare(prev, cur) > 0 {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return true
+}
+
+// keyBuffers are sortedByKey's buffers for two keys.
+type keyBuffers struct{ prev, cur []byte }
+
+// appendKey appends Key to b.
+func (d Server) appendKey(b []byte) []byte {
+	if !d.Address.IsValid() {
+		return append(b, d.Key()...) // "invalid AddrPort", where AppendTo writes nothing
+	}
+	return netip.AddrPortFrom(d.Address, d.Port).AppendTo(b)
+}
+
+// appendKey appends Key to b.
+func (s Service) appendKey(b []byte) []byte {
+	if s.FWMark != 0 || !s.Address.IsValid() {
+		return append(b, s.Key()...)
+	}
+	b = append(b, s.Protocol...)
+	b = append(b, '/')
+	return netip.AddrPortFrom(s.Address, s.Port).AppendTo(b)
 }
 
 // Clone returns a deep copy of h, so a caller can sort or change it without

@@ -14,6 +14,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
 	"github.com/lvsctl/lvsctl/internal/atomicfile"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 )
 
 // BootDirName is the directory, beside the ownership records, where each
@@ -90,14 +91,64 @@ func loadBootState(path string) (BootState, error) {
 	if err != nil {
 		return BootState{}, fmt.Errorf("read boot state %s: %w", path, err)
 	}
-	var s BootState
-	if err := json.Unmarshal(b, &s); err != nil {
+	s, err := decodeBootState(b)
+	if errors.Is(err, errBootFormat) {
+		return BootState{}, fmt.Errorf("boot state %s %w, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, err, bootFormat)
+	}
+	if err != nil {
 		return BootState{}, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", path, err)
 	}
-	if s.FormatVersion != state.FormatVersion {
-		return BootState{}, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, s.FormatVersion, state.FormatVersion)
-	}
 	s.Record = filepath.Base(path)
+	return s, nil
+}
+
+// bootFormat is the format_version of the boot states this lvsctl writes:
+// the desired state as JSON but for its services, which are kept in the
+// compact form an apply request carries them in (servicecodec, base64 in
+// the JSON). Encoding 10,000 servers as JSON objects was most of what an
+// apply of one changed weight spent on the host beyond a plan. A
+// version of its own makes an older lvsctl refuse such a file (and say
+// to apply again) rather than restore a state without its services.
+const bootFormat = state.FormatVersion + "+compact-services"
+
+// errBootFormat: a boot state in a format this lvsctl does not read.
+var errBootFormat = errors.New("has an unknown format")
+
+// bootFile is a boot state as kept on disk.
+type bootFile struct {
+	FormatVersion string     `json:"format_version"`
+	Record        string     `json:"record"`
+	Desired       state.Host `json:"desired"`
+	// Services are Desired's services in the compact form (bootFormat);
+	// files of format state.FormatVersion have them in Desired.
+	Services []byte `json:"services,omitempty"`
+}
+
+// decodeBootState reads a boot state written by encodeBootState, or by an
+// earlier lvsctl (format state.FormatVersion: all of it JSON).
+func decodeBootState(b []byte) (BootState, error) {
+	var f bootFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return BootState{}, err
+	}
+	s := BootState{FormatVersion: state.FormatVersion, Record: f.Record, Desired: f.Desired}
+	switch f.FormatVersion {
+	case state.FormatVersion:
+		if f.Services != nil {
+			return BootState{}, errors.New("compact services in a state of format " + state.FormatVersion)
+		}
+	case bootFormat:
+		if len(f.Desired.Services) > 0 {
+			return BootState{}, errors.New("services both in the desired state and in compact form")
+		}
+		services, err := servicecodec.Decode(f.Services)
+		if err != nil {
+			return BootState{}, err
+		}
+		s.Desired.Services = services
+	default:
+		return BootState{}, fmt.Errorf("%w %q", errBootFormat, f.FormatVersion)
+	}
 	return s, nil
 }
 
@@ -112,7 +163,7 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 	dir := filepath.Dir(l.recordPath)
 	u := Unit{Root: b.Root, RecordDir: dir, Binary: filepath.Join(dir, "bin", "lvsctl")}
 	if b.Desired != nil {
-		data, err := encodeBootState(BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(l.recordPath), Desired: *b.Desired})
+		data, err := encodeBootState(BootState{Record: filepath.Base(l.recordPath), Desired: *b.Desired})
 		if err != nil {
 			return err
 		}
@@ -148,9 +199,13 @@ func (l *Host) applyBoot(c plan.Change, b *plan.Boot) error {
 // encodeBootState is the content of a boot state file: compact JSON, not
 // indented, as it is read by lvsctl boot alone and is the biggest file an
 // apply writes (indenting took longer than encoding; JSON readers take
-// either, so files written indented by earlier versions still load).
+// either, so files written indented by earlier versions still load), with
+// the services in compact form (bootFormat).
 func encodeBootState(s BootState) ([]byte, error) {
-	data, err := json.Marshal(s)
+	f := bootFile{FormatVersion: bootFormat, Record: s.Record, Desired: s.Desired}
+	f.Desired.Services = nil
+	f.Services = servicecodec.Append(nil, s.Desired.Services)
+	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("encode boot state: %w", err)
 	}

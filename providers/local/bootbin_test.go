@@ -214,6 +214,10 @@ func TestBootStateCompactAndOldFilesLoad(t *testing.T) {
 	if got := loaded(); got.Services[2].Servers[0].Weight != 2 {
 		t.Errorf("the weight kept for boot is %d, want 2", got.Services[2].Servers[0].Weight)
 	}
+	// What boot restores is the whole new desired state, not only the weight.
+	if d := cmp.Diff(desired, loaded(), clustertest.CmpOpts); d != "" {
+		t.Errorf("after a weight change the boot state is not the desired state (-desired +loaded):\n%s", d)
+	}
 }
 
 // TestInstallBinaryStampNotRacy: the apply right after an install (with

@@ -45,7 +45,8 @@ func (l *Host) readShared(h *state.Host) error {
 
 // bootUses is the part of a kept boot state readShared needs: what a
 // cluster's desired state uses that another could share. Its services,
-// most of a big state, are not decoded (only checked to be JSON; `lvsctl
+// most of a big state, are not decoded (only checked to be JSON, or skipped
+// as one string in the compact form of bootFormat; `lvsctl
 // boot`, which restores them, reads them whole): a read of every plan and
 // apply of one cluster no longer decodes every other cluster's table.
 type bootUses struct {
@@ -69,10 +70,10 @@ func loadBootUses(path string) (BootState, error) {
 	if err := json.Unmarshal(b, &u); err != nil {
 		return BootState{}, fmt.Errorf("boot state %s is damaged (%v): run `lvsctl apply` for its cluster again to rewrite it", path, err)
 	}
-	if u.FormatVersion != state.FormatVersion {
-		return BootState{}, fmt.Errorf("boot state %s has format %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, u.FormatVersion, state.FormatVersion)
+	if u.FormatVersion != state.FormatVersion && u.FormatVersion != bootFormat {
+		return BootState{}, fmt.Errorf("boot state %s %w %q, this lvsctl knows %q: run `lvsctl apply` with this lvsctl to rewrite it", path, errBootFormat, u.FormatVersion, bootFormat)
 	}
-	s := BootState{FormatVersion: u.FormatVersion, Record: filepath.Base(path)}
+	s := BootState{FormatVersion: state.FormatVersion, Record: filepath.Base(path)}
 	s.Desired.Addresses, s.Desired.Routes, s.Desired.Sysctls = u.Desired.Addresses, u.Desired.Routes, u.Desired.Sysctls
 	return s, nil
 }

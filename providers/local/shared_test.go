@@ -156,7 +156,7 @@ func TestBootUsesMatchesTheWholeState(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"compact": compact, "indented": indented,
 		"damaged":        compact[:len(compact)/2],
-		"another format": bytes.Replace(compact, []byte(`"format_version":"`+state.FormatVersion+`"`), []byte(`"format_version":"0"`), 1),
+		"another format": bytes.Replace(compact, []byte(`"format_version":"`+bootFormat+`"`), []byte(`"format_version":"0"`), 1),
 		"missing":        nil,
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 )
 
 // An apply's IPVS service and server changes, nearly all of a large
@@ -83,9 +84,9 @@ func splitChanges(changes []plan.Change) (compact []byte, rest []wireChange) {
 			continue
 		}
 		b = binary.AppendUvarint(b, uint64(uint32(c.Action)))
-		b = appendString(b, c.Address)
-		b = appendString(b, c.Name)
-		b = appendBool(b, c.Service != nil)
+		b = servicecodec.AppendString(b, c.Address)
+		b = servicecodec.AppendString(b, c.Name)
+		b = servicecodec.AppendBool(b, c.Service != nil)
 		if c.Service != nil {
 			b = appendServiceID(b, c.Service)
 		}
@@ -93,25 +94,25 @@ func splitChanges(changes []plan.Change) (compact []byte, rest []wireChange) {
 		b = appendResource(b, tags[i], c.After)
 		b = binary.AppendUvarint(b, uint64(len(c.ForcesReplacement)))
 		for _, f := range c.ForcesReplacement {
-			b = appendString(b, f)
+			b = servicecodec.AppendString(b, f)
 		}
-		b = appendString(b, c.Reason)
-		b = appendString(b, string(c.Own))
-		b = appendBool(b, c.Drain != nil)
+		b = servicecodec.AppendString(b, c.Reason)
+		b = servicecodec.AppendString(b, string(c.Own))
+		b = servicecodec.AppendBool(b, c.Drain != nil)
 		if c.Drain != nil {
 			b = binary.AppendUvarint(b, uint64(c.Drain.Timeout))
 			b = binary.AppendUvarint(b, uint64(len(c.Drain.Servers)))
 			for j := range c.Drain.Servers {
-				b = appendServer(b, &c.Drain.Servers[j])
+				b = servicecodec.AppendServer(b, &c.Drain.Servers[j])
 			}
 		}
-		b = appendBool(b, c.Original != nil)
+		b = servicecodec.AppendBool(b, c.Original != nil)
 		if c.Original != nil {
-			b = appendService(b, c.Original)
+			b = servicecodec.AppendService(b, c.Original)
 		}
-		b = appendBool(b, c.HandOver != nil)
+		b = servicecodec.AppendBool(b, c.HandOver != nil)
 		if c.HandOver != nil {
-			b = appendString(b, c.HandOver.Cluster)
+			b = servicecodec.AppendString(b, c.HandOver.Cluster)
 		}
 	}
 	if len(others) > 0 {
@@ -121,26 +122,26 @@ func splitChanges(changes []plan.Change) (compact []byte, rest []wireChange) {
 }
 
 func appendServiceID(b []byte, id *state.ServiceID) []byte {
-	b = appendString(b, id.Protocol)
-	b = appendAddr(b, id.Address)
+	b = servicecodec.AppendString(b, id.Protocol)
+	b = servicecodec.AppendAddr(b, id.Address)
 	b = binary.AppendUvarint(b, uint64(id.Port))
 	b = binary.AppendUvarint(b, uint64(id.FWMark))
-	return appendString(b, string(id.Family))
+	return servicecodec.AppendString(b, string(id.Family))
 }
 
 func appendResource(b []byte, tag byte, r *plan.Resource) []byte {
-	b = appendBool(b, r != nil)
+	b = servicecodec.AppendBool(b, r != nil)
 	switch {
 	case r == nil:
 	case tag == changeService:
-		b = appendBool(b, r.Service != nil)
+		b = servicecodec.AppendBool(b, r.Service != nil)
 		if r.Service != nil {
-			b = appendService(b, r.Service)
+			b = servicecodec.AppendService(b, r.Service)
 		}
 	default:
-		b = appendBool(b, r.Server != nil)
+		b = servicecodec.AppendBool(b, r.Server != nil)
 		if r.Server != nil {
-			b = appendServer(b, r.Server)
+			b = servicecodec.AppendServer(b, r.Server)
 		}
 	}
 	return b
@@ -153,15 +154,15 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 	if err != nil || compact == nil {
 		return others, err
 	}
-	r := reader{b: compact, strings: map[string]string{}, form: errChanges}
-	n := r.count()
+	r := servicecodec.NewReader(compact, errChanges)
+	n := r.Count()
 	// A change is a JSON one sent, or at least minCompactChange bytes.
-	out := make([]plan.Change, 0, min(n, len(others)+len(r.b)/minCompactChange))
+	out := make([]plan.Change, 0, min(n, len(others)+r.Len()/minCompactChange))
 	for range n {
-		tag := r.tag()
+		tag := readTag(r)
 		if tag == changeJSON {
 			if len(others) == 0 {
-				r.fail("more JSON changes named than sent")
+				r.Fail("more JSON changes named than sent")
 				break
 			}
 			out = append(out, others[0])
@@ -172,40 +173,40 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 		if tag == changeServer {
 			c.Kind = plan.KindServer
 		}
-		c.Action = plan.Action(int32(uint32(r.uint(math.MaxUint32))))
-		c.Address = r.unique()
-		c.Name = r.str()
-		if r.bool() {
-			id := r.serviceID()
+		c.Action = plan.Action(int32(uint32(r.Uint(math.MaxUint32))))
+		c.Address = r.Unique()
+		c.Name = r.Str()
+		if r.Bool() {
+			id := readServiceID(r)
 			c.Service = &id
 		}
-		c.Before = r.resource(tag)
-		c.After = r.resource(tag)
-		if nf := r.count(); nf > 0 {
+		c.Before = readResource(r, tag)
+		c.After = readResource(r, tag)
+		if nf := r.Count(); nf > 0 {
 			c.ForcesReplacement = make([]string, nf)
 			for k := range c.ForcesReplacement {
-				c.ForcesReplacement[k] = r.str()
+				c.ForcesReplacement[k] = r.Str()
 			}
 		}
-		c.Reason = r.str()
-		c.Own = plan.Ownership(r.str())
-		if r.bool() {
-			c.Drain = &plan.Drain{Timeout: uint32(r.uint(math.MaxUint32))}
-			if ns := r.count(); ns > 0 {
+		c.Reason = r.Str()
+		c.Own = plan.Ownership(r.Str())
+		if r.Bool() {
+			c.Drain = &plan.Drain{Timeout: uint32(r.Uint(math.MaxUint32))}
+			if ns := r.Count(); ns > 0 {
 				c.Drain.Servers = make([]state.Server, ns)
 				for k := range c.Drain.Servers {
-					r.server(&c.Drain.Servers[k])
+					r.Server(&c.Drain.Servers[k])
 				}
 			}
 		}
-		if r.bool() {
-			s := r.service()
+		if r.Bool() {
+			s := r.Service()
 			c.Original = &s
 		}
-		if r.bool() {
-			c.HandOver = &plan.HandOver{Cluster: r.str()}
+		if r.Bool() {
+			c.HandOver = &plan.HandOver{Cluster: r.Str()}
 		}
-		if r.err != nil {
+		if r.Err() != nil {
 			break
 		}
 		switch c.Action {
@@ -216,61 +217,54 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 		out = append(out, c)
 	}
 	switch {
-	case r.err != nil:
-	case len(r.b) > 0:
-		r.fail("%d bytes left over", len(r.b))
+	case r.Err() != nil:
+	case r.Len() > 0:
+		r.Fail("%d bytes left over", r.Len())
 	case len(others) > 0:
-		r.fail("%d JSON changes sent and not named", len(others))
+		r.Fail("%d JSON changes sent and not named", len(others))
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	return out, nil
 }
 
-func (r *reader) tag() byte {
-	if r.err != nil {
+func readTag(r *servicecodec.Reader) byte {
+	v, ok := r.Byte()
+	if !ok {
 		return changeJSON
 	}
-	if len(r.b) == 0 || r.b[0] > changeServer {
-		r.fail("a change of unknown form")
+	if v > changeServer {
+		r.Fail("a change of unknown form")
 		return changeJSON
 	}
-	v := r.b[0]
-	r.b = r.b[1:]
 	return v
 }
 
-func (r *reader) serviceID() state.ServiceID {
+func readServiceID(r *servicecodec.Reader) state.ServiceID {
 	var id state.ServiceID
-	id.Protocol = r.str()
-	id.Address = r.addr()
-	id.Port = uint16(r.uint(math.MaxUint16))
-	id.FWMark = uint32(r.uint(math.MaxUint32))
-	id.Family = state.Family(r.str())
+	id.Protocol = r.Str()
+	id.Address = r.Addr()
+	id.Port = uint16(r.Uint(math.MaxUint16))
+	id.FWMark = uint32(r.Uint(math.MaxUint32))
+	id.Family = state.Family(r.Str())
 	return id
 }
 
-func (r *reader) resource(tag byte) *plan.Resource {
-	if !r.bool() {
+func readResource(r *servicecodec.Reader, tag byte) *plan.Resource {
+	if !r.Bool() {
 		return nil
 	}
 	var res plan.Resource
-	if !r.bool() {
+	if !r.Bool() {
 		return &res
 	}
 	if tag == changeService {
-		s := r.service()
+		s := r.Service()
 		res.Service = &s
 	} else {
 		res.Server = new(state.Server)
-		r.server(res.Server)
+		r.Server(res.Server)
 	}
 	return &res
-}
-
-// unique reads a string that is seldom repeated (a change's address): not
-// kept for sharing.
-func (r *reader) unique() string {
-	return string(r.bytes())
 }

@@ -94,3 +94,64 @@ done
 echo "@@AB-APPLY n=$n runs=$runs apply=$(ab_median ab_apply) base_apply=$(ab_median ab_base_apply) apply_cpu=$(ab_median ab_apply_cpu) base_apply_cpu=$(ab_median ab_base_apply_cpu)"
 ip netns exec lvs ipvsadm -C
 rm -rf "$LVSCTL_RECORD_DIR"
+
+# One weight, A/B: each lvsctl applies a one-weight change in turn, R times
+# each, toggling the first server of the last service between 2 and 1, so
+# that every apply finds exactly one change (the other one's). Each has a
+# record directory of its own (its first apply adopts the table there),
+# so each keeps its own boot state and boot binary as it would on a
+# director, rather than each copying its binary over the other's.
+# Then one more turn each with the kernel's IPVS requests counted (nlcount
+# on a nlmon device, untimed). One line of medians (seconds of wall time):
+#   @@ABW n=N runs=R weight=S base_weight=S plan=S base_plan=S writes=W base_writes=W
+need_binary nlcount
+rm -rf "$LVSCTL_RECORD_DIR" "$E2E_WORK/rec-new" "$E2E_WORK/rec-base"
+ip netns exec lvs ipvsadm -C
+"$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/apply.out" 2>&1 ||
+	fail "weight A/B: apply of $n services exited $?: $(tail -n3 "$E2E_WORK/apply.out")"
+rm -rf "$LVSCTL_RECORD_DIR"
+awk -v last="s$((n - 1))" '$0 ~ "^virtual_server \"" last "\"" { inlast = 1 }
+	inlast && /server "172.25.1.1:80" \{\}/ { sub(/\{\}/, "{ weight = 2 }"); inlast = 0 } { print }' "$cfg" >"$cfg.w"
+cmp -s "$cfg" "$cfg.w" && fail "weight A/B: the weight change did not change the file"
+# new / base NAME CMD...: CMD with that lvsctl's own record directory.
+new() { LVSCTL_RECORD_DIR=$E2E_WORK/rec-new "$@"; }
+base() { LVSCTL_RECORD_DIR=$E2E_WORK/rec-base "$@"; }
+# Adoption of the table into each record, untimed; then both plans are empty.
+new "$LVSCTL" apply -auto-approve -no-color "$cfg" >"$E2E_WORK/out" 2>&1 || fail "weight A/B: adoption by this lvsctl: $(tail -n3 "$E2E_WORK/out")"
+base /e2e/bin/lvsctl-base apply -auto-approve -no-color "$cfg" >"$E2E_WORK/out" 2>&1 || fail "weight A/B: adoption by the baseline: $(tail -n3 "$E2E_WORK/out")"
+rm -f "$E2E_WORK/weight" "$E2E_WORK/base_weight" "$E2E_WORK/wplan" "$E2E_WORK/base_wplan"
+for i in $(seq "$runs"); do
+	step "weight round $i"
+	timed weight new "$LVSCTL" apply -auto-approve -no-color "$cfg.w"
+	timed base_weight base /e2e/bin/lvsctl-base apply -auto-approve -no-color "$cfg"
+	timed wplan new "$LVSCTL" plan -detailed-exitcode -no-color "$cfg"
+	timed base_wplan base /e2e/bin/lvsctl-base plan -detailed-exitcode -no-color "$cfg"
+	for k in weight base_weight wplan base_wplan; do
+		printf '%s=%s ' "$k" "$(tail -n1 "$E2E_WORK/$k")"
+	done
+	echo "load=$(cut -d' ' -f1 /proc/loadavg)"
+done
+# counted WHO CFG: the IPVS requests of one apply of CFG, in $E2E_WORK/count.
+ip -n lvs link add nlmon0 type nlmon || fail "no nlmon device (module nlmon missing from the image?)"
+ip -n lvs link set nlmon0 up
+counted() {
+	who=$1
+	shift
+	rm -f "$E2E_WORK/count" "$E2E_WORK/count.err"
+	# /sbin/ip, not the ip function: $! must be nlcount itself (ip execs it).
+	/sbin/ip netns exec lvs /e2e/bin/nlcount nlmon0 >"$E2E_WORK/count" 2>"$E2E_WORK/count.err" &
+	counter=$!
+	wait_for_line "$E2E_WORK/count.err" ready "nlcount" >/dev/null
+	"$who" "$@" >"$E2E_WORK/out" 2>&1 || fail "weight A/B: counted apply: $(tail -n3 "$E2E_WORK/out")"
+	kill -TERM "$counter"
+	wait "$counter" || fail "nlcount failed: $(cat "$E2E_WORK/count.err")"
+	echo "kernel requests of $who's weight apply: $(cat "$E2E_WORK/count")"
+	sed -n 's/.*writes=\([0-9]*\).*/\1/p' "$E2E_WORK/count"
+}
+w_new=$(counted new "$LVSCTL" apply -auto-approve -no-color "$cfg.w" | tee /dev/stderr | tail -n1)
+w_base=$(counted base /e2e/bin/lvsctl-base apply -auto-approve -no-color "$cfg" | tee /dev/stderr | tail -n1)
+ip -n lvs link del nlmon0
+echo "@@ABW n=$n runs=$runs weight=$(median weight) base_weight=$(median base_weight) plan=$(median wplan) base_plan=$(median base_wplan) writes=$w_new base_writes=$w_base"
+[ "$w_new" = 1 ] || fail "this lvsctl's weight apply made $w_new kernel writes, not 1"
+ip netns exec lvs ipvsadm -C
+rm -rf "$E2E_WORK/rec-new" "$E2E_WORK/rec-base"
