@@ -3,7 +3,6 @@ package agent
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
@@ -15,7 +14,7 @@ import (
 // apply, travel in a compact binary form (request.Compact, base64 in the
 // JSON line) instead of JSON objects: decoding 11,000 of them with
 // encoding/json cost the agent about as much CPU as the kernel writes
-// they make. The form is that of services.go. It is:
+// they make. The form is internal/servicecodec's. It is:
 //
 //	count, then per change a tag: changeJSON (the next of the request's
 //	JSON changes, in their order), or changeService or changeServer
@@ -209,10 +208,8 @@ func joinChanges(compact []byte, rest []wireChange) ([]plan.Change, error) {
 		if r.Err() != nil {
 			break
 		}
-		switch c.Action {
-		case plan.Create, plan.Update, plan.Delete, plan.Replace, plan.NoOp:
-		default:
-			return nil, fmt.Errorf("change %q: unknown action %d: use the same lvsctl version on both sides", c.Address, c.Action)
+		if err := knownAction(c); err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}

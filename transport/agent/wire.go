@@ -50,12 +50,10 @@ func fromWire(ws []wireChange) ([]plan.Change, error) {
 	out := make([]plan.Change, len(ws))
 	for i, w := range ws {
 		c := plan.Change(w.changeBody)
-		switch w.Action {
-		case plan.Create, plan.Update, plan.Delete, plan.Replace, plan.NoOp:
-		default:
-			return nil, fmt.Errorf("change %q: unknown action %d: use the same lvsctl version on both sides", c.Address, w.Action)
-		}
 		c.Action = w.Action
+		if err := knownAction(c); err != nil {
+			return nil, err
+		}
 		if w.BootServices != nil {
 			if c.After == nil || c.After.Boot == nil || c.After.Boot.Desired == nil {
 				return nil, fmt.Errorf("change %q: services kept for boot without a state to keep: use the same lvsctl version on both sides", c.Address)
@@ -69,4 +67,14 @@ func fromWire(ws []wireChange) ([]plan.Change, error) {
 		out[i] = c
 	}
 	return out, nil
+}
+
+// knownAction refuses a change whose action this lvsctl does not know,
+// whichever form it came in, naming the change.
+func knownAction(c plan.Change) error {
+	switch c.Action {
+	case plan.Create, plan.Update, plan.Delete, plan.Replace, plan.NoOp:
+		return nil
+	}
+	return fmt.Errorf("change %q: unknown action %d: use the same lvsctl version on both sides", c.Address, c.Action)
 }
