@@ -19,6 +19,7 @@ import (
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 	"github.com/lvsctl/lvsctl/internal/version"
 )
 
@@ -312,7 +313,7 @@ func (a *Client) Read(ctx context.Context, req cluster.ReadRequest) (state.Host,
 	}
 	h := *resp.Host
 	if resp.Services != nil {
-		if h.Services, err = decodeServices(resp.Services); err != nil {
+		if h.Services, err = servicecodec.Decode(resp.Services); err != nil {
 			return state.Host{}, a.errorf("agent `%s`: %w", a.command, err)
 		}
 	}

@@ -41,7 +41,7 @@ import (
 // back what an apply touched); an agent of version 3 would ignore that and
 // answer with the whole table. An apply's changes carry their action as a
 // field ("action", the plan.Action rune) instead of plan.Change's verbs,
-// and a read's IPVS services come in a compact binary form (services.go).
+// and a read's IPVS services come in a compact binary form (internal/servicecodec).
 //
 // Version 5: an apply's IPVS service and server changes come in a compact
 // binary form ("compact", compact.go) that also says where the others,
@@ -83,7 +83,7 @@ type response struct {
 	Hello *hello      `json:"hello,omitempty"`
 	Host  *state.Host `json:"host,omitempty"`
 	// Services are the IPVS services of Host, in their compact form
-	// (appendServices); Host has none of its own then.
+	// (servicecodec.Append); Host has none of its own then.
 	Services []byte        `json:"services,omitempty"`
 	Lock     *LockState    `json:"lock,omitempty"`
 	Results  []plan.Result `json:"results,omitempty"`

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/cluster"
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 	"github.com/lvsctl/lvsctl/internal/version"
 )
 
@@ -259,7 +260,7 @@ func (s *server) serveOne(ctx context.Context, req request) (resp response, done
 			resp.Error = errorToWire(err)
 		} else {
 			if len(st.Services) > 0 {
-				resp.Services = appendServices(nil, st.Services)
+				resp.Services = servicecodec.Append(nil, st.Services)
 				st.Services = nil
 			}
 			resp.Host = &st

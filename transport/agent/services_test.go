@@ -10,6 +10,7 @@ import (
 
 	"github.com/lvsctl/lvsctl/engine/cluster/clustertest"
 	"github.com/lvsctl/lvsctl/engine/state"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 )
 
 // fill sets every field of the struct v points to (and of the structs in
@@ -60,14 +61,14 @@ func TestServicesCodecEveryField(t *testing.T) {
 	v6.Servers = []state.Server{{Address: netip.MustParseAddr("fe80::1%eth0"), Method: "dr"}}
 	zero := state.Service{DrainTimeout: new(uint32)}
 	want := []state.Service{s, v6, zero, {}}
-	got, err := decodeServices(appendServices(nil, want))
+	got, err := servicecodec.Decode(servicecodec.Append(nil, want))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff(want, got, clustertest.CmpOpts); d != "" {
 		t.Errorf("services across the compact form (-sent +received):\n%s", d)
 	}
-	if got, err := decodeServices(appendServices(nil, nil)); err != nil || got != nil {
+	if got, err := servicecodec.Decode(servicecodec.Append(nil, nil)); err != nil || got != nil {
 		t.Errorf("no services: %v, %v", got, err)
 	}
 }
@@ -78,7 +79,7 @@ func TestServicesCodecRefusesDamage(t *testing.T) {
 	var s state.Service
 	n := 0
 	fill(t, reflect.ValueOf(&s).Elem(), &n)
-	good := appendServices(nil, []state.Service{s})
+	good := servicecodec.Append(nil, []state.Service{s})
 	for name, b := range map[string][]byte{
 		"cut short": good[:len(good)-1],
 		"left over": append(append([]byte{}, good...), 0),
@@ -86,7 +87,7 @@ func TestServicesCodecRefusesDamage(t *testing.T) {
 		// One service: name, protocol and address empty, then port 70,000.
 		"port > 65k": {1, 0, 0, 0, 0xf0, 0xa2, 0x04},
 	} {
-		if got, err := decodeServices(b); err == nil {
+		if got, err := servicecodec.Decode(b); err == nil {
 			t.Errorf("%s: decoded %+v, want an error", name, got)
 		}
 	}
@@ -98,15 +99,15 @@ func FuzzDecodeServices(f *testing.F) {
 	var s state.Service
 	n := 0
 	fill(f, reflect.ValueOf(&s).Elem(), &n)
-	f.Add(appendServices(nil, []state.Service{s}))
-	f.Add(appendServices(nil, nil))
+	f.Add(servicecodec.Append(nil, []state.Service{s}))
+	f.Add(servicecodec.Append(nil, nil))
 	f.Add([]byte{1, 0, 0, 4, 10, 0, 0, 1})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := decodeServices(b)
+		got, err := servicecodec.Decode(b)
 		if err != nil {
 			return
 		}
-		again, err := decodeServices(appendServices(nil, got))
+		again, err := servicecodec.Decode(servicecodec.Append(nil, got))
 		if err != nil {
 			t.Fatalf("what was decoded does not decode again: %v", err)
 		}

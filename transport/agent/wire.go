@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lvsctl/lvsctl/engine/plan"
+	"github.com/lvsctl/lvsctl/internal/servicecodec"
 )
 
 // wireChange is a plan.Change as an apply request carries it: the action
@@ -18,7 +19,7 @@ type wireChange struct {
 	changeBody
 	// BootServices, on a change of the state kept for boot, are the
 	// services of its desired state in the compact form a read's take
-	// (appendServices): the whole desired state goes with every apply.
+	// (servicecodec.Append): the whole desired state goes with every apply.
 	BootServices []byte `json:"boot_services,omitempty"`
 }
 
@@ -34,7 +35,7 @@ func toWire(changes []plan.Change) []wireChange {
 		if c.After != nil && c.After.Boot != nil && c.After.Boot.Desired != nil && len(c.After.Boot.Desired.Services) > 0 {
 			// Copies: the caller's change stays as it is.
 			after, boot, desired := *c.After, *c.After.Boot, *c.After.Boot.Desired
-			out[i].BootServices = appendServices(nil, desired.Services)
+			out[i].BootServices = servicecodec.Append(nil, desired.Services)
 			desired.Services = nil
 			boot.Desired = &desired
 			after.Boot = &boot
@@ -58,7 +59,7 @@ func fromWire(ws []wireChange) ([]plan.Change, error) {
 			if c.After == nil || c.After.Boot == nil || c.After.Boot.Desired == nil {
 				return nil, fmt.Errorf("change %q: services kept for boot without a state to keep: use the same lvsctl version on both sides", c.Address)
 			}
-			services, err := decodeServices(w.BootServices)
+			services, err := servicecodec.Decode(w.BootServices)
 			if err != nil {
 				return nil, fmt.Errorf("change %q: %w", c.Address, err)
 			}
