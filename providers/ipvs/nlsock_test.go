@@ -20,26 +20,7 @@ import (
 // NLMSG_DONE, and compares what it read with mdlayher/genetlink's list, a
 // few times over one socket: nothing lost, nothing left for the next.
 func TestDumpReadsWholeAnswers(t *testing.T) {
-	c, err := netlink.Dial(unix.NETLINK_GENERIC, nil)
-	if err != nil {
-		t.Skipf("no generic netlink here: %v", err)
-	}
-	defer c.Close()
-	gc := genetlink.NewConn(c)
-	f, err := gc.GetFamily("nlctrl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	families, err := gc.ListFamilies()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, fam := range families {
-		want = append(want, fam.Name)
-	}
-	slices.Sort(want)
-	r := &Reader{s: newSock(c, f)}
+	r, want := ctrlReader(t)
 	const ctrlCmdGetFamily, ctrlAttrFamilyName = 3, 2
 	for i := range 3 {
 		var got []string
@@ -58,7 +39,7 @@ func TestDumpReadsWholeAnswers(t *testing.T) {
 	}
 }
 
-// ctrlSock is a Reader on the generic netlink controller, and the names
+// ctrlReader is a Reader on the generic netlink controller, and the names
 // of the families its dump lists.
 func ctrlReader(t *testing.T) (*Reader, []string) {
 	t.Helper()
