@@ -70,8 +70,8 @@ func byWave(p plan.Plan) ([][]batch, error) {
 	out := make([][]batch, len(Waves()))
 	for _, hp := range p.Hosts {
 		// Two passes: each wave's slice made at its size once, not grown
-		// by copying (a plan of 11,000 changes spent a tenth of apply's
-		// CPU growing them).
+		// by copying (growing them was 7 % of the CLI's CPU in the VM
+		// profile of an apply of 11,000 changes).
 		waveOf := make([]int, len(hp.Changes))
 		sizes := make([]int, len(Waves()))
 		for i, c := range hp.Changes {

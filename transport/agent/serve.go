@@ -162,10 +162,12 @@ func readRequests(ctx context.Context, r io.Reader, a *acks) (<-chan requestLine
 }
 
 // lineReader reads the protocol's lines, one JSON value each: the end of
-// a line is found by a byte search, so the JSON is read once (by
-// json.Unmarshal), not also scanned to find where it ends, as a
-// json.Decoder does. An apply request of 11,000 changes is a line of
-// 1.5 MB; the scans cost the agent about a tenth of its CPU in the VM.
+// a line is found by a byte search, so a request is only validated and
+// decoded by json.Unmarshal, not also scanned by a json.Decoder to find
+// its end and copied into a json.RawMessage first. An apply request of
+// 11,000 changes is a line of 1.5 MB; on the agent's side those extra
+// passes were about a tenth of its CPU in the VM (on the client's side,
+// which decodes straight into its response, natively no difference).
 type lineReader struct{ r *bufio.Reader }
 
 func newLineReader(r io.Reader) lineReader { return lineReader{bufio.NewReaderSize(r, 64<<10)} }
